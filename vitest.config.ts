@@ -1,0 +1,18 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against sources; the built dist is exercised by scripts/conformance and the edge tests.
+    alias: {
+      "@decisioning/engine": pkg("engine"),
+    },
+  },
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "scripts/**/*.test.ts"],
+    testTimeout: 20000,
+    pool: "forks",
+  },
+});
