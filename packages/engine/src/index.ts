@@ -1,1 +1,17 @@
-export const placeholder = 1;
+export { createDecisioningEngine } from "./engine/engine.js";
+export type { DecisioningEngine, LoaderFactory } from "./engine/engine.js";
+export { createDecider } from "./engine/decider.js";
+export type { Decider, DeciderConfig } from "./engine/decider.js";
+export type { DecideResult } from "./engine/run.js";
+export type { DecisioningConfig, RefreshMode } from "./config.js";
+export { validateArtifact, SUPPORTED_MAJOR_VERSION } from "./artifact/validate.js";
+export { prepareArtifact, DEFAULT_GLOBAL_MBOX } from "./artifact/prepare.js";
+export type { PreparedArtifact, PreparedRule } from "./artifact/prepare.js";
+export { deobfuscate } from "./artifact/obfuscation.js";
+export { DEFAULT_REQUEST_LIMITS } from "./decide/request.js";
+export type { RequestLimits } from "./decide/request.js";
+export { artifactLocationOf, artifactFormatOf } from "./loader/location.js";
+export type { Snapshot, SnapshotStore } from "./loader/snapshot.js";
+export type { Platform } from "./platform/platform.js";
+export { ArtifactError, ConfigError, DecisioningError, ErrorCode, RequestError } from "./errors.js";
+export type * from "./types.js";

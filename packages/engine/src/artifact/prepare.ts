@@ -1,0 +1,118 @@
+import { compileLogic, logicProblems } from "../logic/compile.js";
+import type { Artifact, Rule } from "../types.js";
+import { validateArtifact } from "./validate.js";
+
+/** The global (page-load) mbox name when the artifact does not name one. */
+export const DEFAULT_GLOBAL_MBOX = "target-global-mbox";
+
+/** Rule meta keys that become response tokens when the account enabled them. */
+const META_TOKEN_KEYS = [
+  "activity.id",
+  "activity.name",
+  "activity.type",
+  "experience.id",
+  "experience.name",
+  "location.id",
+  "location.name",
+  "location.type",
+  "offer.id",
+  "offer.name",
+  "option.id",
+  "option.name",
+] as const;
+
+/** A rule made ready to decide: its condition compiled and its constant parts computed. */
+export interface PreparedRule {
+  readonly rule: Rule;
+  readonly ruleKey: unknown;
+  readonly activityId: unknown;
+  /** The compiled condition; JS truthiness of its result decides, as in the reference. */
+  readonly test: (data: unknown) => unknown;
+  /** Property tokens the rule is limited to, or undefined when it serves every property. */
+  readonly propertyTokens: readonly unknown[] | undefined;
+  /** Response tokens taken from the rule's meta (only the enabled ones). */
+  readonly metaTokens: Readonly<Record<string, unknown>>;
+}
+
+/** An artifact indexed and compiled once at load, so a decision touches only requested names. */
+export interface PreparedArtifact {
+  readonly artifact: Artifact;
+  readonly globalMbox: string;
+  readonly mboxes: ReadonlyMap<string, readonly PreparedRule[]>;
+  readonly views: ReadonlyMap<string, readonly PreparedRule[]>;
+  /** Every view rule, in artifact order, for view requests that name no view. */
+  readonly allViews: readonly PreparedRule[];
+  readonly localMboxes: ReadonlySet<unknown>;
+  readonly localViews: ReadonlySet<unknown>;
+  readonly remoteMboxes: readonly string[];
+  readonly remoteViews: readonly string[];
+  readonly responseTokens: ReadonlySet<string>;
+  readonly geoTargetingEnabled: boolean;
+  /** Conditions that could not be compiled; those rules never match. */
+  readonly problems: readonly string[];
+}
+
+const NEVER = (): boolean => false;
+
+function prepareRule(rule: Rule, field: string, tokens: ReadonlySet<string>, problems: string[]): PreparedRule {
+  const found = logicProblems(rule.condition);
+  let test: (data: unknown) => unknown;
+  if (found.length > 0) {
+    problems.push(`${field}.condition: ${found.join("; ")}`);
+    test = NEVER;
+  } else {
+    test = compileLogic(rule.condition);
+  }
+  const metaTokens: Record<string, unknown> = {};
+  for (const key of META_TOKEN_KEYS) {
+    const value = rule.meta[key];
+    if (tokens.has(key) && value !== undefined) metaTokens[key] = value;
+  }
+  const propertyTokens = Array.isArray(rule.propertyTokens) && rule.propertyTokens.length > 0 ? rule.propertyTokens : undefined;
+  return { rule, ruleKey: rule.ruleKey, activityId: rule.meta["activity.id"], test, propertyTokens, metaTokens };
+}
+
+function prepareRuleMap(
+  map: Record<string, Rule[]> | undefined,
+  kind: string,
+  tokens: ReadonlySet<string>,
+  problems: string[],
+): Map<string, PreparedRule[]> {
+  const result = new Map<string, PreparedRule[]>();
+  if (!map) return result;
+  for (const name of Object.keys(map)) {
+    const rules = map[name] ?? [];
+    result.set(
+      name,
+      rules.map((rule, i) => prepareRule(rule, `rules.${kind}[${JSON.stringify(name)}][${i}]`, tokens, problems)),
+    );
+  }
+  return result;
+}
+
+/**
+ * Validate an artifact and prepare it for deciding: index rules by name, compile every
+ * condition into a closure, precompute response tokens. Throws an `ArtifactError` when the
+ * artifact cannot be used.
+ */
+export function prepareArtifact(value: unknown): PreparedArtifact {
+  const artifact = validateArtifact(value);
+  const responseTokens = new Set(artifact.responseTokens ?? []);
+  const problems: string[] = [];
+  const mboxes = prepareRuleMap(artifact.rules.mboxes, "mboxes", responseTokens, problems);
+  const views = prepareRuleMap(artifact.rules.views, "views", responseTokens, problems);
+  return {
+    artifact,
+    globalMbox: artifact.globalMbox || DEFAULT_GLOBAL_MBOX,
+    mboxes,
+    views,
+    allViews: [...views.values()].flat(),
+    localMboxes: new Set(artifact.localMboxes ?? []),
+    localViews: new Set(artifact.localViews ?? []),
+    remoteMboxes: artifact.remoteMboxes ?? [],
+    remoteViews: artifact.remoteViews ?? [],
+    responseTokens,
+    geoTargetingEnabled: Boolean(artifact.geoTargetingEnabled),
+    problems,
+  };
+}

@@ -1,0 +1,104 @@
+import { browserOf } from "../context/browser.js";
+import { parseUrl } from "../context/url.js";
+import { timeContextOf } from "../context/time.js";
+import type { Context, ParseDomain } from "../types.js";
+import { Lru } from "../util/lru.js";
+
+/** Longer keys are parsed every time: caching them would let a few requests fill the heap. */
+const MAX_CACHED_KEY = 2048;
+
+/** The parts of a page or referring URL that conditions read, each also lower-cased as `…_lc`. */
+export type UrlContext = Readonly<Record<string, unknown>>;
+
+/** What every rule of a request sees, before the per-item parts (mbox, allocation). */
+export interface RequestContext {
+  current_timestamp: number;
+  current_time: string;
+  current_day: number;
+  user: Readonly<Record<string, unknown>>;
+  page: UrlContext;
+  referring: UrlContext;
+  geo: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Builds URL and user-agent contexts with bounded caches: the same pages and browsers come
+ * back request after request, and parsing them is the costly part of a context.
+ */
+export class ContextBuilder {
+  private readonly urls: Lru<string, UrlContext>;
+  private readonly users: Lru<string, Readonly<Record<string, unknown>>>;
+
+  constructor(
+    private readonly parseDomain: ParseDomain,
+    cacheSize = 1000,
+  ) {
+    this.urls = new Lru(cacheSize);
+    this.users = new Lru(cacheSize);
+  }
+
+  /** The URL context of a URL; anything but a non-empty string counts as "". */
+  url(value: unknown): UrlContext {
+    const url = typeof value === "string" ? value : "";
+    const cacheable = url.length <= MAX_CACHED_KEY;
+    const cached = cacheable ? this.urls.get(url) : undefined;
+    if (cached) return cached;
+    const parts = parseUrl(url);
+    const base: Record<string, unknown> = {
+      url,
+      path: parts.path,
+      query: parts.query,
+      fragment: parts.fragment,
+      ...this.parseDomain(parts.host),
+    };
+    const result: Record<string, unknown> = { ...base };
+    for (const key of Object.keys(base)) {
+      const part = base[key];
+      result[`${key}_lc`] = typeof part === "string" ? part.toLowerCase() : part;
+    }
+    const frozen = Object.freeze(result);
+    if (cacheable) this.urls.set(url, frozen);
+    return frozen;
+  }
+
+  /** The `user` context from the user agent and client hints. */
+  user(context: Context): Readonly<Record<string, unknown>> {
+    const userAgent = typeof context.userAgent === "string" ? context.userAgent : "";
+    const hints = context.clientHints;
+    // Distinct prefixes keep a crafted user agent from colliding with another visitor's hints.
+    const key = hints
+      ? `h${JSON.stringify([userAgent, hints.browserUAWithFullVersion, hints.browserUAWithMajorVersion, hints.platform])}`
+      : `u${userAgent}`;
+    const cacheable = key.length <= MAX_CACHED_KEY;
+    const cached = cacheable ? this.users.get(key) : undefined;
+    if (cached) return cached;
+    const found = browserOf(userAgent, hints ?? undefined);
+    const user = Object.freeze({
+      browserType: found.browserType,
+      platform: found.platform,
+      locale: found.locale,
+      browserVersion: found.browserVersion,
+    });
+    if (cacheable) this.users.set(key, user);
+    return user;
+  }
+
+  /** The request-wide context. */
+  request(context: Context, nowMs: number): RequestContext {
+    const geo = context.geo ?? {};
+    const address = context.address;
+    return {
+      ...timeContextOf(nowMs),
+      user: this.user(context),
+      page: this.url(address ? address.url : undefined),
+      referring: this.url(address ? address.referringUrl : undefined),
+      geo: {
+        country: geo.countryCode,
+        region: geo.stateCode,
+        city: geo.city,
+        latitude: geo.latitude,
+        longitude: geo.longitude,
+      },
+    };
+  }
+}

@@ -1,0 +1,412 @@
+import type { PreparedArtifact, PreparedRule } from "../artifact/prepare.js";
+import { allocationOf, visitorIdOf } from "../allocation.js";
+import { mboxContextOf } from "../context/mbox.js";
+import type {
+  DeliveryRequest,
+  DeliveryResponse,
+  Metric,
+  ModeRequest,
+  ModeResponse,
+  Notification,
+  Option,
+  RequestDetails,
+} from "../types.js";
+import { copyJson, defineOwn, isRecord } from "../util/json.js";
+import type { ContextBuilder, RequestContext } from "./context.js";
+import { replaceMacros } from "./macros.js";
+import { remoteDependencyOf } from "./remote.js";
+import { ModeTracer, traceProfile, type ArtifactTrace } from "./trace.js";
+
+/** Platform pieces a decision needs: no I/O, only a clock and an id source. */
+export interface DecideEnvironment {
+  client: string;
+  now: () => number;
+  uuid: () => string;
+  contexts: ContextBuilder;
+  artifactTrace: () => ArtifactTrace;
+}
+
+/** A decision: the response, plus the display notifications it owes Target. */
+export interface Decision {
+  response: DeliveryResponse;
+  notifications: Notification[];
+}
+
+type Mode = "execute" | "prefetch";
+type RequestType = "mbox" | "view";
+
+const GEO_TOKENS = [
+  ["geo.city", "city"],
+  ["geo.country", "country"],
+  ["geo.state", "region"],
+  ["geo.latitude", "latitude"],
+  ["geo.longitude", "longitude"],
+] as const;
+
+/** State shared by every item of one request. */
+class RequestState {
+  readonly visitorId: string;
+  readonly propertyToken: unknown;
+  readonly requestTokens: Record<string, unknown>;
+  readonly sentTokens = new Set<string>();
+  readonly notifications: Notification[] = [];
+  readonly timestamp: number;
+  private readonly allocations = new Map<unknown, number>();
+
+  constructor(
+    readonly prepared: PreparedArtifact,
+    readonly request: DeliveryRequest,
+    readonly context: RequestContext,
+    readonly env: DecideEnvironment,
+    readonly sessionId: string | undefined,
+  ) {
+    this.timestamp = env.now();
+    // Visitors known only by an authenticated customer id get a throwaway id, as in Target.
+    this.visitorId = visitorIdOf(request.id) ?? env.uuid();
+    this.propertyToken = request.property?.token;
+    const tokens: Record<string, unknown> = { "activity.decisioningMethod": "on-device" };
+    for (const [token, key] of GEO_TOKENS) {
+      const value = context.geo[key];
+      if (prepared.responseTokens.has(token) && value !== undefined) tokens[token] = value;
+    }
+    this.requestTokens = tokens;
+  }
+
+  allocation(activityId: unknown): number {
+    let value = this.allocations.get(activityId);
+    if (value === undefined) {
+      value = allocationOf(this.env.client, activityId as string | number, this.visitorId);
+      this.allocations.set(activityId, value);
+    }
+    return value;
+  }
+
+  /** Whether a rule belongs to the request's property (or to every property). */
+  servesProperty(rule: PreparedRule): boolean {
+    const tokens = rule.propertyTokens;
+    if (this.propertyToken === undefined) return tokens === undefined;
+    return tokens === undefined || tokens.includes(this.propertyToken);
+  }
+}
+
+/** Per-item evaluation data: one object reused across that item's rules. */
+interface ItemData {
+  item: Record<string, unknown>;
+  data: Record<string, unknown>;
+}
+
+function itemData(state: RequestState, item: Record<string, unknown>): ItemData {
+  const { context, env } = state;
+  let { page, referring } = context;
+  if (item.address !== undefined) {
+    // Target reads both page and referring from the item's own URL here.
+    const url = isRecord(item.address) ? item.address.url : undefined;
+    page = env.contexts.url(url);
+    referring = page;
+  }
+  return {
+    item,
+    data: {
+      current_timestamp: context.current_timestamp,
+      current_time: context.current_time,
+      current_day: context.current_day,
+      user: context.user,
+      page,
+      referring,
+      geo: context.geo,
+      mbox: mboxContextOf(item.parameters ?? {}),
+      allocation: 0,
+    },
+  };
+}
+
+function evaluate(state: RequestState, rule: PreparedRule, item: ItemData, tracer: ModeTracer | undefined): boolean {
+  const data = tracer ? { ...item.data } : item.data;
+  data.allocation = state.allocation(rule.activityId);
+  let satisfied: boolean;
+  try {
+    satisfied = Boolean(rule.test(data));
+  } catch {
+    satisfied = false;
+  }
+  tracer?.traceRule(rule.rule, data, satisfied);
+  return satisfied;
+}
+
+function responseTokens(state: RequestState, rule: PreparedRule): Record<string, unknown> {
+  return copyJson({ ...rule.metaTokens, ...state.requestTokens });
+}
+
+function withMacros(option: Record<string, unknown>, rule: PreparedRule, item: Record<string, unknown>): void {
+  if (option.type === "html") {
+    option.content = replaceMacros(option.content, rule.rule.meta, item);
+  } else if (option.type === "actions" && Array.isArray(option.content)) {
+    option.content = option.content.map((action: unknown) =>
+      isRecord(action) ? { ...action, content: replaceMacros(action.content, rule.rule.meta, item) } : action,
+    );
+  }
+}
+
+function copyOption(option: Option, skipEventToken: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(option)) {
+    if (skipEventToken && key === "eventToken") continue;
+    const value = option[key];
+    if (value !== undefined) defineOwn(out, key, copyJson(value));
+  }
+  return out;
+}
+
+function executeOptions(state: RequestState, rule: PreparedRule, item: Record<string, unknown>): Record<string, unknown>[] {
+  const options = rule.rule.consequence.options ?? [];
+  const out: Record<string, unknown>[] = [];
+  for (const option of options) {
+    if (option.type === undefined && option.content === undefined) continue;
+    const copy = copyOption(option, true);
+    copy.responseTokens = responseTokens(state, rule);
+    withMacros(copy, rule, item);
+    out.push(copy);
+  }
+  return out;
+}
+
+function prefetchOptions(state: RequestState, rule: PreparedRule, item: Record<string, unknown>): Record<string, unknown>[] {
+  const { options = [], metrics = [] } = rule.rule.consequence;
+  return options.map((option, i) => {
+    const copy = copyOption(option, false);
+    if (option.eventToken === undefined) {
+      const metric: Metric | undefined = metrics[i];
+      if (isRecord(metric) && metric.type === "display" && metric.eventToken !== undefined) copy.eventToken = metric.eventToken;
+    }
+    copy.responseTokens = responseTokens(state, rule);
+    withMacros(copy, rule, item);
+    return copy;
+  });
+}
+
+function queueNotification(state: RequestState, rule: PreparedRule, tracer: ModeTracer | undefined): void {
+  const { name, options = [] } = rule.rule.consequence;
+  const tokens: string[] = [];
+  for (const option of options) {
+    const token = option.eventToken;
+    const key = `${String(name)}-${String(token)}`;
+    if (token !== undefined && !state.sentTokens.has(key)) {
+      tokens.push(token);
+      state.sentTokens.add(key);
+    }
+  }
+  let notification: Notification | undefined;
+  if (tokens.length > 0) {
+    notification = {
+      id: state.env.uuid(),
+      impressionId: state.env.uuid(),
+      timestamp: state.timestamp,
+      type: "display",
+      mbox: { name },
+      tokens,
+    };
+    state.notifications.push(notification);
+  }
+  tracer?.traceNotification(rule.rule, notification);
+}
+
+const snapshot = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** The response item for a matched rule, shaped for the mode and free of artifact objects. */
+function shapeMatch(
+  state: RequestState,
+  rule: PreparedRule,
+  item: Record<string, unknown>,
+  mode: Mode,
+  type: RequestType,
+  tracer: ModeTracer | undefined,
+): Record<string, unknown> {
+  const consequence = rule.rule.consequence;
+  if (mode === "execute") queueNotification(state, rule, tracer);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(consequence)) {
+    if (key === "options" || key === "metrics") out[key] = undefined;
+    else defineOwn(out, key, copyJson(consequence[key]));
+  }
+  out.index = item.index;
+  if (mode === "execute") {
+    out.options = executeOptions(state, rule, item);
+    const clicks = (consequence.metrics ?? []).filter((metric) => isRecord(metric) && metric.type === "click");
+    out.metrics = clicks.length > 0 ? copyJson(clicks) : undefined;
+  } else {
+    out.options = prefetchOptions(state, rule, item);
+    out.metrics = type === "view" ? copyJson(consequence.metrics ?? []) : undefined;
+  }
+  if (tracer) out.trace = snapshot(tracer.result());
+  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+/** Decisions for one mode of the request. */
+class ModeDecider {
+  private readonly tracer: ModeTracer | undefined;
+  /** Traces Target leaves live until the mode ends: blank mboxes and the page load. */
+  private readonly liveTraces: Array<Record<string, unknown>> = [];
+
+  constructor(
+    private readonly state: RequestState,
+    private readonly mode: Mode,
+  ) {
+    const { request, prepared, env, sessionId } = state;
+    this.tracer =
+      request.trace !== undefined
+        ? new ModeTracer(
+            {
+              clientCode: env.client,
+              artifact: env.artifactTrace(),
+              profile: traceProfile(request.id as Record<string, unknown> | undefined),
+              sessionId,
+            },
+            prepared.artifact.meta?.environment,
+          )
+        : undefined;
+  }
+
+  private traceRequest(type: string, item: Record<string, unknown>): void {
+    const { page } = this.state.context;
+    this.tracer?.traceRequest(this.mode, type, item, page.url, page.domain);
+  }
+
+  /** An mbox: first matching rule, or every rule for the global mbox. */
+  mbox(request: Record<string, unknown>, forPageLoad = false): Array<Record<string, unknown>> {
+    const { state, mode, tracer } = this;
+    const { prepared } = state;
+    const isGlobal = request.name === prepared.globalMbox;
+    this.traceRequest("mbox", request);
+    const rules = prepared.mboxes.get(String(request.name)) ?? [];
+    const results: Array<Record<string, unknown>> = [];
+    const matchedKeys = new Set<unknown>();
+    let data: ItemData | undefined;
+    for (const rule of rules) {
+      if (!state.servesProperty(rule)) continue;
+      if (isGlobal && matchedKeys.has(rule.ruleKey)) continue;
+      data ??= itemData(state, request);
+      if (!evaluate(state, rule, data, tracer)) continue;
+      const shaped = shapeMatch(state, rule, request, mode, "mbox", tracer);
+      if (forPageLoad && tracer) shaped.trace = this.live(tracer.result());
+      results.push(shaped);
+      matchedKeys.add(rule.ruleKey);
+      if (!isGlobal) break;
+    }
+    if (!isGlobal && results.length === 0) {
+      const blank: Record<string, unknown> = { name: request.name, index: request.index };
+      if (tracer) blank.trace = this.live(tracer.result());
+      for (const key of Object.keys(blank)) if (blank[key] === undefined) delete blank[key];
+      results.push(blank);
+    }
+    return results;
+  }
+
+  /** A view: matched consequences merged by name. */
+  view(request: Record<string, unknown>): Array<Record<string, unknown>> {
+    const { state, mode, tracer } = this;
+    const { prepared } = state;
+    this.traceRequest("view", request);
+    const named = Object.prototype.hasOwnProperty.call(request, "name") && request.name !== undefined;
+    const rules = named ? (prepared.views.get(String(request.name)) ?? []) : prepared.allViews;
+    // A null-prototype record orders names exactly as Target's plain object does.
+    const byName: Record<string, Record<string, unknown>> = Object.create(null) as Record<string, Record<string, unknown>>;
+    const matchedKeys = new Set<unknown>();
+    let data: ItemData | undefined;
+    for (const rule of rules) {
+      if (!state.servesProperty(rule)) continue;
+      if (matchedKeys.has(rule.ruleKey)) continue;
+      data ??= itemData(state, request);
+      if (!evaluate(state, rule, data, tracer)) continue;
+      const shaped = shapeMatch(state, rule, request, mode, "view", tracer);
+      matchedKeys.add(rule.ruleKey);
+      const name = String(shaped.name);
+      const earlier = byName[name];
+      if (!earlier) {
+        byName[name] = shaped;
+        continue;
+      }
+      const metrics = [...asArray(earlier.metrics), ...asArray(shaped.metrics)];
+      const merged: Record<string, unknown> = { ...earlier, options: [...asArray(earlier.options), ...asArray(shaped.options)] };
+      // Execute views may carry no metrics at all; Target throws there, we merge what exists.
+      if (metrics.length > 0 || earlier.metrics !== undefined || shaped.metrics !== undefined) merged.metrics = metrics;
+      byName[name] = merged;
+    }
+    return Object.keys(byName).map((name) => byName[name] as Record<string, unknown>);
+  }
+
+  /** The page load: every global-mbox rule, options and metrics pooled. */
+  pageLoad(details: RequestDetails): Record<string, unknown> {
+    const { state } = this;
+    const request: Record<string, unknown> = { ...details, name: state.prepared.globalMbox };
+    const matches = this.mbox(request, true);
+    const options: unknown[] = [];
+    const metricsByToken: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    let trace: unknown;
+    for (const match of matches) {
+      options.push(...asArray(match.options));
+      for (const metric of asArray(match.metrics)) {
+        if (isRecord(metric)) metricsByToken[String(metric.eventToken)] = metric;
+      }
+      trace = match.trace;
+    }
+    const result: Record<string, unknown> = { options };
+    if (trace !== undefined) result.trace = trace;
+    const metrics = Object.keys(metricsByToken).map((token) => metricsByToken[token]);
+    if (metrics.length > 0) result.metrics = metrics;
+    return result;
+  }
+
+  private live(trace: Record<string, unknown>): Record<string, unknown> {
+    this.liveTraces.push(trace);
+    return trace;
+  }
+
+  /** Decide the mode, then freeze live traces into copies that share nothing. */
+  run(modeRequest: ModeRequest): ModeResponse {
+    const response: ModeResponse = {};
+    if (modeRequest.mboxes) response.mboxes = modeRequest.mboxes.flatMap((item) => this.mbox(item as Record<string, unknown>));
+    if (modeRequest.views) response.views = modeRequest.views.flatMap((item) => this.view(item as Record<string, unknown>));
+    if (modeRequest.pageLoad) response.pageLoad = this.pageLoad(modeRequest.pageLoad);
+    if (this.liveTraces.length > 0) this.freezeTraces(response);
+    return response;
+  }
+
+  private freezeTraces(response: ModeResponse): void {
+    const items: Array<Record<string, unknown>> = [...(response.mboxes ?? []), ...(response.views ?? [])];
+    if (response.pageLoad) items.push(response.pageLoad);
+    for (const item of items) {
+      if (isRecord(item.trace) && this.liveTraces.includes(item.trace)) item.trace = snapshot(item.trace);
+    }
+  }
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Decide a normalized request against a prepared artifact: pure and synchronous. The request
+ * must already carry its visitor ids and request id (see `normalizeRequest`).
+ */
+export function decide(
+  prepared: PreparedArtifact,
+  request: DeliveryRequest,
+  env: DecideEnvironment,
+  sessionId?: string,
+): Decision {
+  const context = env.contexts.request(request.context ?? {}, env.now());
+  const state = new RequestState(prepared, request, context, env, sessionId);
+  const dependency = remoteDependencyOf(prepared, request);
+  const response: DeliveryResponse = {
+    status: dependency.remoteNeeded ? 206 : 200,
+    remoteMboxes: dependency.remoteMboxes,
+    remoteViews: dependency.remoteViews,
+    requestId: request.requestId as string,
+    id: { ...request.id },
+    client: env.client,
+  };
+  if (request.execute) response.execute = new ModeDecider(state, "execute").run(request.execute);
+  if (request.prefetch) response.prefetch = new ModeDecider(state, "prefetch").run(request.prefetch);
+  return { response, notifications: state.notifications };
+}

@@ -1,0 +1,157 @@
+import { ErrorCode, RequestError } from "../errors.js";
+import type { CustomerId, DeliveryRequest, Geo, GetOffersOptions, VisitorId } from "../types.js";
+import { isRecord } from "../util/json.js";
+import { isValidIpAddress, UNKNOWN_IP_ADDRESS } from "../context/ip.js";
+
+/** Bounds on request size; documented defaults keep one request from monopolising a worker. */
+export interface RequestLimits {
+  /** Most mboxes plus views in one `execute` or `prefetch` block. */
+  maxItems: number;
+  /** Most parameters on one mbox, view or page load. */
+  maxParameters: number;
+  /** Longest URL, user agent, parameter value or name, in UTF-16 code units. */
+  maxStringLength: number;
+}
+
+/** Default request limits. */
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
+  maxItems: 1000,
+  maxParameters: 1000,
+  maxStringLength: 65536,
+};
+
+function fail(field: string, problem: string): RequestError {
+  return new RequestError(ErrorCode.RequestInvalid, field, problem);
+}
+
+function tooLarge(field: string, problem: string): RequestError {
+  return new RequestError(ErrorCode.LimitExceeded, field, problem);
+}
+
+function checkString(value: unknown, field: string, limits: RequestLimits): void {
+  if (typeof value === "string" && value.length > limits.maxStringLength) {
+    throw tooLarge(field, `is ${value.length} characters long; the limit is ${limits.maxStringLength}`);
+  }
+}
+
+function checkDetails(item: unknown, field: string, limits: RequestLimits): void {
+  if (!isRecord(item)) throw fail(field, "must be an object");
+  const { parameters, address } = item;
+  if (parameters !== undefined && parameters !== null) {
+    if (!isRecord(parameters)) throw fail(`${field}.parameters`, "must be an object of name/value pairs");
+    const names = Object.keys(parameters);
+    if (names.length > limits.maxParameters) {
+      throw tooLarge(`${field}.parameters`, `has ${names.length} entries; the limit is ${limits.maxParameters}`);
+    }
+    for (const name of names) {
+      checkString(name, `${field}.parameters`, limits);
+      checkString(parameters[name], `${field}.parameters[${JSON.stringify(name.slice(0, 64))}]`, limits);
+    }
+  }
+  if (address !== undefined && address !== null) {
+    if (!isRecord(address)) throw fail(`${field}.address`, "must be an object");
+    checkString(address.url, `${field}.address.url`, limits);
+    checkString(address.referringUrl, `${field}.address.referringUrl`, limits);
+  }
+}
+
+function checkMode(mode: unknown, field: string, limits: RequestLimits): void {
+  if (mode === undefined || mode === null) return;
+  if (!isRecord(mode)) throw fail(field, "must be an object");
+  let items = 0;
+  for (const key of ["mboxes", "views"] as const) {
+    const list = mode[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) throw fail(`${field}.${key}`, "must be an array");
+    items += list.length;
+    list.forEach((item, i) => checkDetails(item, `${field}.${key}[${i}]`, limits));
+  }
+  if (items > limits.maxItems) throw tooLarge(field, `requests ${items} mboxes and views; the limit is ${limits.maxItems}`);
+  if (mode.pageLoad !== undefined && mode.pageLoad !== null) checkDetails(mode.pageLoad, `${field}.pageLoad`, limits);
+}
+
+/**
+ * Reject requests the engine cannot decide, with the field at fault named. Everything the
+ * Delivery API tolerates and the reference decides is accepted.
+ */
+export function checkRequest(options: unknown, limits: RequestLimits = DEFAULT_REQUEST_LIMITS): asserts options is GetOffersOptions {
+  if (!isRecord(options)) throw fail("options", "must be an object with a `request`");
+  const { request } = options;
+  if (!isRecord(request)) throw fail("request", "must be an object");
+  if (request.id !== undefined && request.id !== null && !isRecord(request.id)) throw fail("request.id", "must be an object");
+  if (request.property !== undefined && request.property !== null && !isRecord(request.property)) {
+    throw fail("request.property", "must be an object");
+  }
+  const { context } = request;
+  if (context !== undefined && context !== null) {
+    if (!isRecord(context)) throw fail("request.context", "must be an object");
+    checkString(context.userAgent, "request.context.userAgent", limits);
+    if (context.address !== undefined && context.address !== null) {
+      if (!isRecord(context.address)) throw fail("request.context.address", "must be an object");
+      checkString(context.address.url, "request.context.address.url", limits);
+      checkString(context.address.referringUrl, "request.context.address.referringUrl", limits);
+    }
+    if (context.geo !== undefined && context.geo !== null && !isRecord(context.geo)) throw fail("request.context.geo", "must be an object");
+    if (context.clientHints !== undefined && context.clientHints !== null && !isRecord(context.clientHints)) {
+      throw fail("request.context.clientHints", "must be an object");
+    }
+  }
+  checkMode(request.execute, "request.execute", limits);
+  checkMode(request.prefetch, "request.prefetch", limits);
+}
+
+function authenticatedCustomerId(id: VisitorId): string | undefined {
+  const list = id.customerIds;
+  if (!Array.isArray(list)) return undefined;
+  const found = list.find((c: CustomerId) => isRecord(c) && c.authenticatedState === "authenticated");
+  return found?.id;
+}
+
+/**
+ * The visitor ids to decide with: a visitor with no usable id gets a fresh tntId (with the
+ * location hint suffix when one is known), as Target's edge would assign.
+ */
+export function visitorIdsOf(id: VisitorId | undefined, targetLocationHint: unknown, uuid: () => string): VisitorId {
+  const result: VisitorId = { ...id };
+  if (!result.tntId && !result.marketingCloudVisitorId && !authenticatedCustomerId(result) && !result.thirdPartyId) {
+    const hint = typeof targetLocationHint === "string" && targetLocationHint.trim() !== "" ? `.${targetLocationHint}_0` : "";
+    result.tntId = `${uuid()}${hint}`;
+  }
+  return result;
+}
+
+/** The geo context with unusable IP addresses dropped. */
+export function cleanGeo(geo: Geo | undefined): Geo {
+  const result: Geo = { ...geo };
+  if (result.ipAddress === UNKNOWN_IP_ADDRESS || !isValidIpAddress(result.ipAddress)) delete result.ipAddress;
+  return result;
+}
+
+/** True when the geo context holds an IP address and nothing else worth deciding with. */
+export function needsGeoLookup(geo: Geo | undefined): boolean {
+  if (!geo) return false;
+  const ip = geo.ipAddress;
+  return (
+    (ip === UNKNOWN_IP_ADDRESS || isValidIpAddress(ip)) &&
+    geo.latitude === undefined &&
+    geo.longitude === undefined &&
+    geo.countryCode === undefined &&
+    geo.stateCode === undefined &&
+    geo.city === undefined
+  );
+}
+
+/** The request as decided: ids filled in, a request id, a cleaned geo context. */
+export function normalizeRequest(
+  request: DeliveryRequest,
+  targetLocationHint: unknown,
+  uuid: () => string,
+  geo: Geo,
+): DeliveryRequest {
+  return {
+    ...request,
+    context: { ...request.context, geo },
+    id: visitorIdsOf(request.id ?? undefined, targetLocationHint, uuid),
+    requestId: request.requestId || uuid(),
+  };
+}

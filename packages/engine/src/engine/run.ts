@@ -1,0 +1,80 @@
+import type { PreparedArtifact } from "../artifact/prepare.js";
+import type { ContextBuilder } from "../decide/context.js";
+import { decide } from "../decide/decide.js";
+import { checkRequest, cleanGeo, normalizeRequest, type RequestLimits } from "../decide/request.js";
+import type { ArtifactTrace } from "../decide/trace.js";
+import type { Platform } from "../platform/platform.js";
+import { twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
+import type { DeliveryRequest, DeliveryResponse, Geo, GetOffersOptions, NotificationPayload } from "../types.js";
+
+/** What one decision needs besides the artifact and the request. */
+export interface RunDeps {
+  client: string;
+  platform: Pick<Platform, "now" | "monotonic" | "uuid">;
+  contexts: ContextBuilder;
+  telemetry: TelemetryStore;
+  limits: RequestLimits;
+  artifactTrace: () => ArtifactTrace;
+}
+
+/** A decided request: the response and, when something is owed to Target, the notification payload. */
+export interface DecideResult {
+  response: DeliveryResponse;
+  /** The request as decided (ids, request id and geo filled in). */
+  request: DeliveryRequest;
+  /** What to hand to `sendNotificationFunc`, or undefined when nothing is owed. */
+  notification: NotificationPayload | undefined;
+}
+
+function features(request: DeliveryRequest): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  const { execute, prefetch } = request;
+  if (execute?.pageLoad) result.executePageLoad = true;
+  if (execute?.mboxes?.length) result.executeMboxCount = execute.mboxes.length;
+  if (prefetch?.pageLoad) result.prefetchPageLoad = true;
+  if (prefetch?.mboxes?.length) result.prefetchMboxCount = prefetch.mboxes.length;
+  if (prefetch?.views?.length) result.prefetchViewCount = prefetch.views.length;
+  result.decisioningMethod = "on-device";
+  return result;
+}
+
+/**
+ * Check, normalize and decide one request synchronously. `geo` is the request's geo context
+ * after any lookup (the caller does the I/O); without it the request's own geo is used.
+ */
+export function runDecision(prepared: PreparedArtifact, options: GetOffersOptions, deps: RunDeps, geo?: Geo): DecideResult {
+  const started = deps.platform.monotonic();
+  checkRequest(options, deps.limits);
+  const request = normalizeRequest(
+    options.request,
+    options.targetLocationHint,
+    deps.platform.uuid,
+    geo ?? cleanGeo(options.request.context?.geo ?? undefined),
+  );
+  const parsed = deps.platform.monotonic();
+  const decision = decide(
+    prepared,
+    request,
+    { client: deps.client, now: deps.platform.now, uuid: deps.platform.uuid, contexts: deps.contexts, artifactTrace: deps.artifactTrace },
+    options.sessionId,
+  );
+  const { telemetry } = deps;
+  telemetry.add({
+    requestId: request.requestId,
+    timestamp: deps.platform.now(),
+    execution: twoDecimals(deps.platform.monotonic() - started),
+    parsing: twoDecimals(parsed - started),
+    mode: "local",
+    features: features(request),
+  });
+  let notification: NotificationPayload | undefined;
+  if (decision.notifications.length > 0 || telemetry.enabled) {
+    notification = {
+      request: { id: request.id, context: request.context, experienceCloud: request.experienceCloud },
+      visitor: options.visitor,
+    };
+    if (decision.notifications.length > 0) notification.request.notifications = decision.notifications;
+    if (telemetry.size > 0) notification.request.telemetry = { entries: telemetry.drain() };
+  }
+  return { response: decision.response, request, notification };
+}

@@ -1,0 +1,45 @@
+/**
+ * Copy a JSON-like value into fresh objects and arrays. Responses must never share objects
+ * with the artifact (callers mutate responses), and a hand-written walk is several times
+ * faster than a JSON round trip. Like that round trip, `undefined` members are dropped.
+ */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out[i] = item === undefined ? null : copyJson(item);
+    }
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === "function") continue;
+    defineOwn(out, key, copyJson(item));
+  }
+  return out as T;
+}
+
+/**
+ * Set a key as an own data property. Plain assignment of `__proto__` would replace the
+ * object's prototype instead of storing a value; keys come from untrusted input.
+ */
+export function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/** True for non-null objects that are not arrays. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Own-property read: never reaches into `Object.prototype`. */
+export function ownValue(target: unknown, key: string): unknown {
+  return isRecord(target) && Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
+}
