@@ -6,9 +6,10 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
 export default defineConfig({
   resolve: {
     // Tests run against sources; the built dist is exercised by scripts/conformance and the edge tests.
-    alias: {
-      "@decisioning/engine": pkg("engine"),
-    },
+    alias: [
+      { find: /^@decisioning\/engine$/, replacement: pkg("engine") },
+      { find: /^@decisioning\/client$/, replacement: pkg("client") },
+    ],
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "scripts/**/*.test.ts"],
