@@ -54,15 +54,28 @@ export interface PreparedArtifact {
 
 const NEVER = (): boolean => false;
 
-function prepareRule(rule: Rule, field: string, tokens: ReadonlySet<string>, problems: string[]): PreparedRule {
-  const found = logicProblems(rule.condition);
-  let test: (data: unknown) => unknown;
-  if (found.length > 0) {
-    problems.push(`${field}.condition: ${found.join("; ")}`);
-    test = NEVER;
-  } else {
-    test = compileLogic(rule.condition);
+/**
+ * Compiled conditions of one artifact, keyed by their JSON text. Artifacts repeat the same
+ * audience and allocation conditions across experiences and activities; sharing one closure
+ * per distinct condition keeps the prepared artifact's heap close to its JSON size.
+ */
+type ConditionCache = Map<string, { test: (data: unknown) => unknown; problems: string[] }>;
+
+function compileCondition(condition: unknown, cache: ConditionCache): { test: (data: unknown) => unknown; problems: string[] } {
+  const key = JSON.stringify(condition) ?? "undefined";
+  let compiled = cache.get(key);
+  if (!compiled) {
+    const problems = logicProblems(condition);
+    compiled = { test: problems.length > 0 ? NEVER : compileLogic(condition), problems };
+    cache.set(key, compiled);
   }
+  return compiled;
+}
+
+function prepareRule(rule: Rule, field: string, tokens: ReadonlySet<string>, problems: string[], cache: ConditionCache): PreparedRule {
+  const compiled = compileCondition(rule.condition, cache);
+  if (compiled.problems.length > 0) problems.push(`${field}.condition: ${compiled.problems.join("; ")}`);
+  const { test } = compiled;
   const metaTokens: Record<string, unknown> = {};
   for (const key of META_TOKEN_KEYS) {
     const value = rule.meta[key];
@@ -77,6 +90,7 @@ function prepareRuleMap(
   kind: string,
   tokens: ReadonlySet<string>,
   problems: string[],
+  cache: ConditionCache,
 ): Map<string, PreparedRule[]> {
   const result = new Map<string, PreparedRule[]>();
   if (!map) return result;
@@ -84,7 +98,7 @@ function prepareRuleMap(
     const rules = map[name] ?? [];
     result.set(
       name,
-      rules.map((rule, i) => prepareRule(rule, `rules.${kind}[${JSON.stringify(name)}][${i}]`, tokens, problems)),
+      rules.map((rule, i) => prepareRule(rule, `rules.${kind}[${JSON.stringify(name)}][${i}]`, tokens, problems, cache)),
     );
   }
   return result;
@@ -99,8 +113,9 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
   const artifact = validateArtifact(value);
   const responseTokens = new Set(artifact.responseTokens ?? []);
   const problems: string[] = [];
-  const mboxes = prepareRuleMap(artifact.rules.mboxes, "mboxes", responseTokens, problems);
-  const views = prepareRuleMap(artifact.rules.views, "views", responseTokens, problems);
+  const cache: ConditionCache = new Map();
+  const mboxes = prepareRuleMap(artifact.rules.mboxes, "mboxes", responseTokens, problems, cache);
+  const views = prepareRuleMap(artifact.rules.views, "views", responseTokens, problems, cache);
   return {
     artifact,
     globalMbox: artifact.globalMbox || DEFAULT_GLOBAL_MBOX,

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Side-by-side benchmark of our engine and Adobe's reference engine, in one process and one run.
+// Usage: node scripts/bench/bench.mjs [--time ms] [--markdown docs/benchmarks.md]
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { Bench } from "tinybench";
+import { ourDecider, ourEngine, referenceEngine } from "./engines.mjs";
+import { readJson, scenarios } from "./scenarios.mjs";
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : args[i + 1];
+};
+const time = Number(option("--time", "2000"));
+const markdown = option("--markdown", undefined);
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const us = (ms) => `${fmt(ms * 1000, 1)} µs`;
+
+async function measure(name, decide) {
+  const bench = new Bench({ time, warmup: true, warmupTime: 300 });
+  bench.add(name, decide);
+  await bench.run();
+  const { result } = bench.tasks[0];
+  if (!result || result.state !== "completed") throw new Error(`${name}: ${result?.error ?? "did not complete"}`);
+  return { hz: result.throughput.mean, p50: result.latency.p50, p99: result.latency.p99, samples: result.latency.samples?.length ?? 0 };
+}
+
+const rows = [];
+for (const scenario of scenarios()) {
+  const artifact = readJson(scenario.artifactPath);
+  const ours = await ourEngine(artifact, scenario.client);
+  const sync = await ourDecider(artifact, scenario.client);
+  const reference = await referenceEngine(artifact, scenario.client);
+  // Same request shape for both; each call builds a fresh request with a new visitor.
+  const o = await measure(`ours ${scenario.id}`, () => ours.decide(scenario.request()));
+  const s = await measure(`ours-sync ${scenario.id}`, () => sync.decide(scenario.request()));
+  const r = await measure(`reference ${scenario.id}`, () => reference.decide(scenario.request()));
+  await Promise.all([ours.close(), reference.close()]);
+  rows.push({ scenario, o, s, r });
+  console.error(`${scenario.id}: ours ${fmt(o.hz)} ops/s, reference ${fmt(r.hz)} ops/s, ratio ${fmt(o.hz / r.hz, 1)}x`);
+}
+
+function probe(script, ...argv) {
+  const out = execFileSync(process.execPath, ["--expose-gc", `${here}${script}`, ...argv], { encoding: "utf8", maxBuffer: 1 << 26 });
+  return JSON.parse(out.trim().split("\n").pop());
+}
+const loads = ["large", "synthetic"].flatMap((which) => ["ours", "reference"].map((engine) => ({ which, engine, ...probe("load.mjs", engine, which) })));
+const sizeScaling = probe("scaling.mjs");
+
+const lines = [];
+lines.push(`Machine: ${os.cpus()[0]?.model ?? "unknown"} × ${os.cpus().length}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`);
+lines.push(`Command: \`node scripts/bench/bench.mjs --time ${time}\` (after \`pnpm build\`); reference: @adobe/target-decisioning-engine 1.9.3 with PSL domain parsing.`);
+lines.push("");
+lines.push("| scenario | ours ops/s | reference ops/s | ratio | ours p50 / p99 | reference p50 / p99 | ours sync ops/s |");
+lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const { scenario, o, s, r } of rows) {
+  lines.push(`| ${scenario.id}: ${scenario.title} | ${fmt(o.hz)} | ${fmt(r.hz)} | **${fmt(o.hz / r.hz, 1)}x** | ${us(o.p50)} / ${us(o.p99)} | ${us(r.p50)} / ${us(r.p99)} | ${fmt(s.hz)} |`);
+}
+lines.push("");
+lines.push("| artifact load | engine | JSON bytes | load time | retained heap | heap / JSON |");
+lines.push("| --- | --- | ---: | ---: | ---: | ---: |");
+for (const l of loads) {
+  lines.push(`| ${l.which} | ${l.engine} | ${fmt(l.jsonBytes)} | ${fmt(l.loadMs, 1)} ms | ${fmt(l.heapBytes / 1024)} KiB | ${fmt(l.heapBytes / l.jsonBytes, 2)}x |`);
+}
+lines.push("");
+lines.push(
+  `Decision cost vs artifact size (ours, sync, one requested mbox): small artifact ${fmt(sizeScaling.smallHz)} ops/s, 10,000-activity artifact ${fmt(sizeScaling.largeHz)} ops/s: cost ratio ${fmt(sizeScaling.smallHz / sizeScaling.largeHz, 2)}x.`,
+);
+const table = lines.join("\n");
+console.log(table);
+if (markdown) {
+  writeFileSync(markdown, `# Benchmarks\n\nOne run, both engines in the same process. Reproduce with \`npx -y pnpm@10.34.8 build && node scripts/bench/bench.mjs --markdown docs/benchmarks.md\`.\n\n${table}\n`);
+  console.error(`wrote ${markdown}`);
+}

@@ -1,0 +1,74 @@
+// The benchmark's artifacts and request mixes, shared by the bench and the load probes.
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const shared = fileURLToPath(new URL("../../../shared/conformance/", import.meta.url));
+const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
+
+/** Path of a shared conformance file, or undefined when ../shared is absent. */
+export function sharedPath(relative) {
+  const path = `${shared}${relative}`;
+  return existsSync(path) ? path : undefined;
+}
+
+export const CHROME_MAC =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+
+let counter = 0;
+/** A fresh visitor id per call, as a new visitor would bring. */
+export const freshVisitor = () => `${(++counter).toString(16).padStart(8, "0")}bench0000000000000000.28_0`;
+
+/** Scenario definitions: artifact path plus a request factory. */
+export function scenarios() {
+  const small = sharedPath("target-sdk-testing/schema/artifacts/TEST_ARTIFACT_AB_SIMPLE.json");
+  const large = sharedPath("real-world/artifact-large.json");
+  if (!small || !large) throw new Error("the benchmark needs ../shared/conformance (Adobe's schema and the real-world artifact)");
+  const largeArtifact = readJson(large);
+  const mboxNames = ["kitty", "browser-mbox", "offer3", "crazy2", "vanilla-mbox"];
+  return [
+    {
+      id: "1-ab-execute",
+      title: "one mbox, execute, small A/B artifact, new visitor each call",
+      artifactPath: small,
+      client: "someClientId",
+      request: () => ({
+        requestId: "bench",
+        id: { tntId: freshVisitor() },
+        context: { channel: "web", address: { url: "http://local-target-test/" }, userAgent: CHROME_MAC },
+        execute: { mboxes: [{ name: "mbox-magician", index: 1 }] },
+      }),
+    },
+    {
+      id: "2-targeted",
+      title: "targeted request (URL, browser, params) on artifact-large.json",
+      artifactPath: large,
+      client: largeArtifact.meta.clientCode,
+      request: () => ({
+        requestId: "bench",
+        id: { tntId: freshVisitor() },
+        context: {
+          channel: "web",
+          address: { url: "https://www.adobe.com/products/photoshop.html?lang=en#top", referringUrl: "https://www.google.com/" },
+          userAgent: CHROME_MAC,
+          geo: { countryCode: "US", stateCode: "CA", city: "SAN JOSE" },
+        },
+        execute: { mboxes: [{ name: "crazy2", index: 1, parameters: { foo: "bar", greg: "correct" } }] },
+      }),
+    },
+    {
+      id: "3-pageload",
+      title: "pageLoad + 5 mboxes + all views on artifact-large.json",
+      artifactPath: large,
+      client: largeArtifact.meta.clientCode,
+      request: () => ({
+        requestId: "bench",
+        id: { tntId: freshVisitor() },
+        context: { channel: "web", address: { url: "https://www.adobe.com/home?x=1" }, userAgent: CHROME_MAC },
+        execute: { pageLoad: { parameters: { foo: "bar" } }, mboxes: mboxNames.map((name, index) => ({ name, index: index + 1 })) },
+        prefetch: { views: [{}] },
+      }),
+    },
+  ];
+}
+
+export { readJson };
