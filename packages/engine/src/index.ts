@@ -1,6 +1,6 @@
-export { createDecisioningEngine } from "./engine/engine.js";
+export { createDecisioningEngine } from "./engine/with-psl.js";
 export type { DecisioningEngine, LoaderFactory } from "./engine/engine.js";
-export { createDecider } from "./engine/decider.js";
+export { createDecider } from "./engine/with-psl.js";
 export type { Decider, DeciderConfig } from "./engine/decider.js";
 export type { DecideResult } from "./engine/run.js";
 export type { DecisioningConfig, RefreshMode } from "./config.js";
@@ -15,3 +15,13 @@ export type { Snapshot, SnapshotStore } from "./loader/snapshot.js";
 export type { Platform } from "./platform/platform.js";
 export { ArtifactError, ConfigError, DecisioningError, ErrorCode, RequestError } from "./errors.js";
 export type * from "./types.js";
+// Building blocks for tools that explain and analyse decisions (the CLI's `explain`, the test kit):
+// they let a tool rebuild exactly the data a rule condition is evaluated against.
+export { compileLogic, logicProblems, unknownOperators, truthy } from "./logic/compile.js";
+export type { CompiledLogic } from "./logic/compile.js";
+export { allocationOf, deviceKeyOf, visitorIdOf } from "./allocation.js";
+export { ContextBuilder } from "./decide/context.js";
+export type { RequestContext, UrlContext } from "./decide/context.js";
+export { mboxContextOf } from "./context/mbox.js";
+export { checkRequest, normalizeRequest } from "./decide/request.js";
+export { parseDomain } from "./context/domain.js";

@@ -1,0 +1,30 @@
+// The lean entry, `@decisioning/engine/lean`: the default entry's API without the Public Suffix
+// List, for bundles with a size budget. Hosts are split by `parseDomainBasic` (Target's own
+// dot-count rule) unless `parseDomainImpl` is a function. Keep its exports in step with index.ts
+// (packages/engine/test/edge/portability.test.ts checks).
+export { createDecisioningEngine } from "./engine/engine.js";
+export type { DecisioningEngine, LoaderFactory } from "./engine/engine.js";
+export { createDecider } from "./engine/decider.js";
+export type { Decider, DeciderConfig } from "./engine/decider.js";
+export type { DecideResult } from "./engine/run.js";
+export type { DecisioningConfig, RefreshMode } from "./config.js";
+export { validateArtifact, SUPPORTED_MAJOR_VERSION } from "./artifact/validate.js";
+export { prepareArtifact, DEFAULT_GLOBAL_MBOX } from "./artifact/prepare.js";
+export type { PreparedArtifact, PreparedRule } from "./artifact/prepare.js";
+export { deobfuscate } from "./artifact/obfuscation.js";
+export { DEFAULT_REQUEST_LIMITS } from "./decide/request.js";
+export type { RequestLimits } from "./decide/request.js";
+export { artifactLocationOf, artifactFormatOf } from "./loader/location.js";
+export type { Snapshot, SnapshotStore } from "./loader/snapshot.js";
+export type { Platform } from "./platform/platform.js";
+export { ArtifactError, ConfigError, DecisioningError, ErrorCode, RequestError } from "./errors.js";
+export type * from "./types.js";
+// Building blocks for tools that explain and analyse decisions; `parseDomain` (the Public Suffix
+// List) is deliberately absent here.
+export { compileLogic, logicProblems, unknownOperators, truthy } from "./logic/compile.js";
+export type { CompiledLogic } from "./logic/compile.js";
+export { allocationOf, deviceKeyOf, visitorIdOf } from "./allocation.js";
+export { ContextBuilder } from "./decide/context.js";
+export type { RequestContext, UrlContext } from "./decide/context.js";
+export { mboxContextOf } from "./context/mbox.js";
+export { checkRequest, normalizeRequest } from "./decide/request.js";
