@@ -1,0 +1,62 @@
+// Bundles the portable entry points into single ES modules, as an edge worker's or a page's
+// bundler would, so that tests can load them into workerd and Chromium and the size budget can
+// be measured on what users actually ship. Reads the tsc output, so run after `tsc`.
+//
+//   node scripts/edge/build.mjs      -> packages/engine/dist/bundle/{engine,engine-lean}.js (+ .meta.json)
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The bundles: entry (tsc output, relative to the repository) and output file. */
+export const BUNDLES = [
+  { name: "engine", entry: "packages/engine/dist/index.js", outfile: "packages/engine/dist/bundle/engine.js" },
+  { name: "engine-lean", entry: "packages/engine/dist/lean.js", outfile: "packages/engine/dist/bundle/engine-lean.js" },
+];
+
+/**
+ * Options shared by every edge bundle. `neutral` means no Node fallbacks: a `node:` import or
+ * a Node built-in fails the build instead of being papered over. The conditions are the ones
+ * wrangler and browser bundlers ask for, so `exports` maps resolve as they would there.
+ */
+export const EDGE_BUILD_OPTIONS = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  mainFields: ["module", "main"],
+  conditions: ["workerd", "worker", "browser"],
+  minify: true,
+  legalComments: "none",
+  metafile: true,
+  logLevel: "silent",
+};
+
+/** Build every bundle; resolves with `{name, outfile, bytes}` per bundle. */
+export async function buildBundles({ bundles = BUNDLES, cwd = root } = {}) {
+  const built = [];
+  for (const bundle of bundles) {
+    const entry = join(cwd, bundle.entry);
+    if (!existsSync(entry)) throw new Error(`${bundle.entry} is missing: build the packages first (pnpm build)`);
+    const outfile = join(cwd, bundle.outfile);
+    mkdirSync(dirname(outfile), { recursive: true });
+    const result = await esbuild.build({ ...EDGE_BUILD_OPTIONS, entryPoints: [entry], outfile, absWorkingDir: cwd });
+    writeFileSync(outfile.replace(/\.js$/, ".meta.json"), JSON.stringify(result.metafile));
+    built.push({ name: bundle.name, outfile, bytes: result.metafile.outputs[relative(cwd, outfile)]?.bytes ?? 0 });
+  }
+  return built;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    for (const { name, outfile, bytes } of await buildBundles()) {
+      console.log(`edge bundle ${name}: ${relative(root, outfile)} (${bytes} bytes minified)`);
+    }
+  } catch (error) {
+    // esbuild's own message names the file that imported a Node built-in, which is the point.
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}

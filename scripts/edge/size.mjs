@@ -1,0 +1,62 @@
+// The edge size budget: the lean engine bundle (all dependencies, minified, gzip -9) must stay
+// within 30 KB, because a worker's cold start pays for every byte. The full bundle carries the
+// Public Suffix List and is reported, not budgeted. Run after scripts/edge/build.mjs.
+//
+//   node scripts/edge/size.mjs   -> a table, and exit code 1 when a budget is exceeded
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { BUNDLES } from "./build.mjs";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Budgets in gzipped bytes, by bundle name; bundles without one are only reported. */
+export const BUDGETS = { "engine-lean": 30 * 1024 };
+
+/** Minified and gzipped size of each built bundle, with its budget and biggest inputs. */
+export function measureBundles({ bundles = BUNDLES, cwd = root } = {}) {
+  return bundles.map(({ name, outfile }) => {
+    const file = join(cwd, outfile);
+    if (!existsSync(file)) throw new Error(`${outfile} is missing: run node scripts/edge/build.mjs`);
+    const code = readFileSync(file);
+    const metaFile = file.replace(/\.js$/, ".meta.json");
+    const inputs = existsSync(metaFile) ? biggestInputs(JSON.parse(readFileSync(metaFile, "utf8")), relative(cwd, file)) : [];
+    const gzip = gzipSync(code, { level: 9 }).length;
+    const budget = BUDGETS[name];
+    return { name, file: relative(cwd, file), minified: code.length, gzip, budget, over: budget !== undefined && gzip > budget, inputs };
+  });
+}
+
+function biggestInputs(meta, outfile) {
+  const output = meta.outputs[outfile];
+  if (!output) return [];
+  // Group by package so a dependency shows as one line, however many files it has.
+  const byOwner = new Map();
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const owner = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.replace(/^packages\/engine\/dist\//, "");
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + bytesInOutput);
+  }
+  return [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 5);
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  let failed = false;
+  try {
+    for (const m of measureBundles()) {
+      const verdict = m.budget === undefined ? "(reported, no budget)" : `budget ${kb(m.budget)}: ${m.over ? "OVER" : "ok"}`;
+      console.log(`${m.name.padEnd(12)} ${kb(m.gzip).padStart(8)} min+gzip  ${kb(m.minified).padStart(8)} min  ${verdict}`);
+      console.log(`             biggest inputs (minified): ${m.inputs.map(([owner, bytes]) => `${owner} ${kb(bytes)}`).join(", ")}`);
+      failed ||= m.over;
+    }
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+  if (failed) {
+    console.error("edge size budget exceeded: see docs/edge.md for what the lean bundle may carry");
+    process.exit(1);
+  }
+}
