@@ -19,3 +19,21 @@ export function artifactFormatOf(config: DecisioningConfig, location: string): "
   if (typeof config.artifactFormat === "string") return config.artifactFormat === "bin" ? "bin" : "json";
   return /\.bin$/i.test(location) ? "bin" : "json";
 }
+
+/** Default ms between artifact refreshes. */
+export const DEFAULT_POLLING_INTERVAL = 300000;
+/** Shortest refresh interval users may ask for: Target's CDN is not meant to be polled faster. */
+export const MINIMUM_POLLING_INTERVAL = 300000;
+/** Longest delay timers accept; larger values fire at once in browsers and Node. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The effective refresh interval: `0` disables refreshing, anything else is raised to
+ * `minimum`, and a missing or non-numeric value means the default. NaN or negative input gets
+ * the default rather than a 1 ms timer, which is what the reference ends up with.
+ */
+export function pollingIntervalOf(value: unknown, minimum: number = MINIMUM_POLLING_INTERVAL): number {
+  if (value === 0) return 0;
+  const requested = typeof value === "number" && Number.isFinite(value) && value > 0 ? value : DEFAULT_POLLING_INTERVAL;
+  return Math.min(MAX_TIMER_MS, Math.max(minimum, requested));
+}
