@@ -1,0 +1,54 @@
+import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
+
+/** The acceptance checks configured for downloaded artifacts. */
+export interface IntegrityOptions {
+  /** Expected SHA-256 of the body, lower-case hex. */
+  sha256: string | undefined;
+  /** User hook; `false` or a throw refuses the artifact. */
+  verify: ((body: Uint8Array, artifact: unknown) => boolean | Promise<boolean>) | undefined;
+}
+
+/** Normalise `artifactSha256` (hex, any case, optional `sha256:` prefix); throws a ConfigError when malformed. */
+export function expectedSha256Of(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const hex = typeof value === "string" ? value.trim().toLowerCase().replace(/^sha256:/, "") : "";
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new ConfigError("artifactSha256", "must be 64 hexadecimal digits");
+  return hex;
+}
+
+/** SHA-256 of `bytes` as lower-case hex, with the web-standard `crypto.subtle`. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) throw new ArtifactError(ErrorCode.ArtifactIntegrity, "Cannot check artifactSha256: crypto.subtle is not available here");
+  // Bodies come from fetch or storage, never from a SharedArrayBuffer, which digest refuses.
+  const digest = new Uint8Array(await subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  let hex = "";
+  for (const byte of digest) hex += (byte + 0x100).toString(16).slice(1);
+  return hex;
+}
+
+/** Refuse a body whose SHA-256 differs from the expected one. Runs before parsing: a tampered body is never decoded. */
+export async function checkSha256(body: Uint8Array, expected: string | undefined): Promise<void> {
+  if (expected === undefined) return;
+  const actual = await sha256Hex(body);
+  if (actual !== expected) {
+    throw new ArtifactError(ErrorCode.ArtifactIntegrity, `Artifact refused: SHA-256 ${actual} differs from the expected artifactSha256 ${expected}`);
+  }
+}
+
+/** Run the user's verify hook on a parsed artifact; anything but `true` refuses it. */
+export async function checkVerifyHook(body: Uint8Array, artifact: unknown, verify: IntegrityOptions["verify"]): Promise<void> {
+  if (verify === undefined) return;
+  let accepted: unknown;
+  try {
+    accepted = await verify(body, artifact);
+  } catch (cause) {
+    throw new ArtifactError(ErrorCode.ArtifactIntegrity, `Artifact refused: verifyArtifact threw (${messageOf(cause)})`, { cause });
+  }
+  if (accepted !== true) throw new ArtifactError(ErrorCode.ArtifactIntegrity, "Artifact refused: verifyArtifact did not return true");
+}
+
+/** The message of an unknown thrown value. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
