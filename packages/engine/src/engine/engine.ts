@@ -56,7 +56,7 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
   };
   const pending = new Set<Promise<unknown>>();
 
-  await waitReady(loader, config.maximumWaitReady, platform);
+  await waitReady(loader);
 
   function send(payload: NotificationPayload): void {
     const sender = config.sendNotificationFunc;
@@ -123,24 +123,14 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
   };
 }
 
-async function waitReady(loader: ArtifactLoader, maximumWaitReady: number | undefined, platform: ReturnType<typeof platformOf>): Promise<void> {
-  if (typeof maximumWaitReady !== "number" || !(maximumWaitReady > 0) || !Number.isFinite(maximumWaitReady)) {
-    await loader.ready;
-    return;
-  }
-  let timer: unknown;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = platform.setTimeout(() => {
-      reject(new ArtifactError(ErrorCode.Timeout, `No artifact within maximumWaitReady (${maximumWaitReady} ms)`));
-    }, maximumWaitReady);
-  });
+// The loader owns maximumWaitReady (it knows the last failure and can fall back to a snapshot);
+// here a failed start only has to leave no timer or request behind.
+async function waitReady(loader: ArtifactLoader): Promise<void> {
   try {
-    await Promise.race([loader.ready, timeout]);
+    await loader.ready;
   } catch (error) {
     loader.stopPolling();
     await loader.close();
     throw error;
-  } finally {
-    platform.clearTimeout(timer);
   }
 }

@@ -1,13 +1,41 @@
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
 import { deobfuscate } from "../artifact/obfuscation.js";
-import type { DecisioningConfig } from "../config.js";
+import type { DecisioningConfig, RefreshMode } from "../config.js";
 import type { ArtifactTrace } from "../decide/trace.js";
-import { ArtifactError, ErrorCode } from "../errors.js";
+import { geoFromLookup } from "../engine/geo-lookup.js";
+import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
 import type { SafeLogger } from "../platform/logger.js";
 import type { Platform } from "../platform/platform.js";
 import { twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
 import type { EventEmitter } from "../types.js";
-import { artifactFormatOf, artifactLocationOf } from "./location.js";
+import { createBackoff, DEFAULT_BACKOFF_MAX_MS, type BackoffOptions } from "./backoff.js";
+import { DEFAULT_ARTIFACT_REQUEST_TIMEOUT, DEFAULT_MAX_ARTIFACT_BYTES, download } from "./download.js";
+import { checkSha256, checkVerifyHook, expectedSha256Of, messageOf } from "./integrity.js";
+import { artifactFormatOf, artifactLocationOf, MAX_TIMER_MS, MINIMUM_POLLING_INTERVAL, pollingIntervalOf } from "./location.js";
+import type { Snapshot, SnapshotStore } from "./snapshot.js";
+
+/**
+ * Loader knobs that are not user configuration. Tests (and embedders that know what they are
+ * doing) pass them through a custom loader factory; users cannot lower the polling floor.
+ */
+export interface LoaderTuning {
+  /** Floor for `pollingInterval` (default 300000); tests lower it to poll every few ms. */
+  minimumPollingInterval: number;
+  /** Delays between attempts of the first download (default 1 s growing to 10 s). */
+  initialBackoff: BackoffOptions;
+  /** Delays between refresh attempts after a failure (default 1 s growing to the polling interval, at most 5 min). */
+  refreshBackoff: BackoffOptions;
+  /** Retries of the first download after its first attempt (default 10, as the reference). */
+  initialRetries: number;
+}
+
+/** Defaults of {@link LoaderTuning}. */
+export const DEFAULT_LOADER_TUNING: Readonly<LoaderTuning> = {
+  minimumPollingInterval: MINIMUM_POLLING_INTERVAL,
+  initialBackoff: { initialMs: 1000, maxMs: 10000 },
+  refreshBackoff: { initialMs: 1000, maxMs: DEFAULT_BACKOFF_MAX_MS },
+  initialRetries: 10,
+};
 
 /** What the loader needs from the engine. */
 export interface LoaderDeps {
@@ -16,11 +44,16 @@ export interface LoaderDeps {
   logger: SafeLogger;
   emit: EventEmitter;
   telemetry: TelemetryStore;
+  /** Internal knobs; see {@link LoaderTuning}. */
+  tuning?: Partial<LoaderTuning>;
 }
 
 /** Holds the current artifact and keeps it fresh. */
 export interface ArtifactLoader {
-  /** Settles once the first artifact is in (resolves) or cannot be had (rejects with an ArtifactError). */
+  /**
+   * Settles once the first artifact is in (resolves) or cannot be had (rejects with an
+   * ArtifactError), honouring `config.maximumWaitReady`.
+   */
   readonly ready: Promise<void>;
   /** The artifact decisions use now; swapped whole, never mixed. */
   current(): PreparedArtifact | undefined;
@@ -28,9 +61,9 @@ export interface ArtifactLoader {
   trace(): ArtifactTrace;
   /** Called before each decision (drives the on-request refresh mode). */
   beforeDecision(): void;
-  /** Stop refreshing; the current artifact stays. */
+  /** Stop refreshing and abort a download in flight; the current artifact stays. */
   stopPolling(): void;
-  /** Stop refreshing and wait for any in-flight download to end. */
+  /** Stop refreshing and wait for in-flight downloads and snapshot writes to end. */
   close(): Promise<void>;
 }
 
@@ -50,71 +83,384 @@ export function parseArtifactBody(bytes: Uint8Array, format: "json" | "bin", org
   return prepareArtifact(json);
 }
 
+interface LoadedSnapshot {
+  prepared: PreparedArtifact;
+  savedAt: number;
+  etag: string | undefined;
+}
+
+const ARTIFACT_DOWNLOAD = "ArtifactDownload";
+
 /**
- * The simplest loader: the given payload, or one download. Polling, retries and snapshots are
- * layered on by `createPollingLoader`.
+ * The artifact loader: takes `artifactPayload` or downloads the artifact, validates every
+ * download before swapping it in, refreshes it by polling (or on request), retries with
+ * jittered backoff, and falls back to a stored snapshot when the first download fails.
  */
 export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
-  const { config, platform, emit, telemetry } = deps;
+  const { config, platform, logger, emit, telemetry } = deps;
+  const tuning: LoaderTuning = { ...DEFAULT_LOADER_TUNING, ...deps.tuning };
   const location = artifactLocationOf(config);
   const format = artifactFormatOf(config, location);
-  let current: PreparedArtifact | undefined;
-  let retrievedAt = platform.now();
-  let count = 0;
+  const usesPayload = typeof config.artifactPayload === "object" && config.artifactPayload !== null;
+  const interval = pollingIntervalOf(config.pollingInterval, tuning.minimumPollingInterval);
+  const mode = refreshModeOf(config.refreshMode);
+  const timeoutMs = Math.min(MAX_TIMER_MS, positiveOr(config.artifactRequestTimeout, DEFAULT_ARTIFACT_REQUEST_TIMEOUT, "artifactRequestTimeout"));
+  const maxBytes = positiveOr(config.maxArtifactBytes, DEFAULT_MAX_ARTIFACT_BYTES, "maxArtifactBytes");
+  const expectedSha = expectedSha256Of(config.artifactSha256);
+  const verify = functionOr(config.verifyArtifact, "verifyArtifact");
+  const store = snapshotStoreOf(config.snapshotStore);
+  const maximumWaitReady = waitLimitOf(config.maximumWaitReady);
+  const initialBackoff = createBackoff(platform.random, tuning.initialBackoff);
+  const refreshBackoff = createBackoff(platform.random, {
+    ...tuning.refreshBackoff,
+    // Retrying less often than polling would make a failure cost more than one missed poll.
+    maxMs: Math.min(tuning.refreshBackoff.maxMs ?? DEFAULT_BACKOFF_MAX_MS, interval > 0 ? interval : DEFAULT_BACKOFF_MAX_MS),
+  });
+  // Our own aborts (stop, close, deadline) carry this reason, so they are not reported as failures.
+  const cancelled = new ArtifactError(ErrorCode.ArtifactNotAvailable, "Artifact loading was stopped");
 
-  async function download(): Promise<PreparedArtifact> {
-    const fetchApi = platform.fetch;
-    if (!fetchApi) throw new ArtifactError(ErrorCode.ArtifactFetchFailed, "No fetch implementation: pass `fetchApi`");
-    const started = platform.monotonic();
-    const response = await fetchApi(location, { headers: {} });
-    if (!response.ok || response.status !== 200) {
-      throw new ArtifactError(ErrorCode.ArtifactFetchFailed, `Failed to retrieve artifact: HTTP ${response.status} from ${location}`);
-    }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const execution = platform.monotonic() - started;
-    const parsingStarted = platform.monotonic();
-    const prepared = parseArtifactBody(bytes, format, config.organizationId);
-    telemetry.add({
-      requestId: "ArtifactDownload",
-      timestamp: platform.now(),
-      execution: twoDecimals(execution),
-      parsing: twoDecimals(platform.monotonic() - parsingStarted),
-    });
-    emit("artifactDownloadSucceeded", { artifactLocation: location, artifactPayload: prepared.artifact });
+  let current: PreparedArtifact | undefined;
+  let etag: string | undefined;
+  let retrievalCount = 0;
+  let lastRetrieved = platform.now();
+  let snapshotSavedAt: number | undefined;
+  let synced = false;
+  let halted = false;
+  let timer: unknown;
+  let inflight: { controller: AbortController; done: Promise<boolean> } | undefined;
+  let lastError: unknown;
+  let nextDueAt = Number.POSITIVE_INFINITY;
+  let snapshotLoad: Promise<LoadedSnapshot | undefined> | undefined;
+  let snapshotLoaded: LoadedSnapshot | undefined;
+  let saveChain: Promise<void> = Promise.resolve();
+  const background = new Set<Promise<unknown>>();
+
+  let readySettled = false;
+  let deadlineTimer: unknown;
+  let resolveReady!: () => void;
+  let rejectReady!: (error: unknown) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    resolveReady = () => {
+      if (readySettled) return;
+      readySettled = true;
+      platform.clearTimeout(deadlineTimer);
+      resolve();
+    };
+    rejectReady = (error) => {
+      if (readySettled) return;
+      readySettled = true;
+      platform.clearTimeout(deadlineTimer);
+      halt();
+      reject(error);
+    };
+  });
+  // The engine awaits `ready`; a loader used on its own must not crash the process when nobody does.
+  ready.catch(() => {});
+
+  function track(task: Promise<unknown>): void {
+    background.add(task);
+    void task.finally(() => background.delete(task));
+  }
+
+  function setTimer(run: () => void, ms: number, keepAlive: boolean): void {
+    platform.clearTimeout(timer);
+    timer = platform.setTimeout(() => {
+      timer = undefined;
+      run();
+    }, ms);
+    // Refresh timers must not keep a finished Node process alive; the first load must.
+    if (!keepAlive) unref(timer);
+  }
+
+  function halt(): void {
+    halted = true;
+    nextDueAt = Number.POSITIVE_INFINITY;
+    platform.clearTimeout(timer);
+    timer = undefined;
+    inflight?.controller.abort(cancelled);
+  }
+
+  async function accept(body: Uint8Array): Promise<PreparedArtifact> {
+    await checkSha256(body, expectedSha);
+    const prepared = parseArtifactBody(body, format, config.organizationId);
+    await checkVerifyHook(body, prepared.artifact, verify);
     return prepared;
   }
 
-  const ready = (async () => {
-    if (typeof config.artifactPayload === "object" && config.artifactPayload !== null) {
-      current = prepareArtifact(config.artifactPayload);
-    } else {
-      try {
-        current = await download();
-      } catch (error) {
-        emit("artifactDownloadFailed", { artifactLocation: location, error });
-        throw error instanceof ArtifactError
-          ? error
-          : new ArtifactError(ErrorCode.ArtifactFetchFailed, `Failed to retrieve artifact: ${String(error)}`, { cause: error });
+  function refreshOnce(): Promise<boolean> {
+    if (inflight) return inflight.done;
+    const controller = new AbortController();
+    const done = attempt(controller).finally(() => {
+      if (inflight?.controller === controller) inflight = undefined;
+    });
+    inflight = { controller, done };
+    return done;
+  }
+
+  async function attempt(controller: AbortController): Promise<boolean> {
+    const started = platform.monotonic();
+    try {
+      const fetchApi = platform.fetch;
+      if (!fetchApi) throw new ArtifactError(ErrorCode.ArtifactFetchFailed, "No fetch implementation: pass `fetchApi`");
+      const result = await download({
+        url: location,
+        fetch: fetchApi,
+        platform,
+        // Only conditional when a 304 has something to keep.
+        etag: current ? etag : undefined,
+        timeoutMs,
+        maxBytes,
+        controller,
+      });
+      const execution = twoDecimals(platform.monotonic() - started);
+      if (result.status === 304) {
+        if (!current) {
+          etag = undefined;
+          throw new ArtifactError(ErrorCode.ArtifactFetchFailed, `HTTP 304 Not Modified from ${location}, but no artifact is cached to keep`);
+        }
+        telemetry.add({ requestId: ARTIFACT_DOWNLOAD, timestamp: platform.now(), execution });
+        if (snapshotSavedAt !== undefined) logger.info("the artifact snapshot in use is confirmed current by the CDN (304)");
+        snapshotSavedAt = undefined;
+        synced = true;
+        logger.debug(`artifact not modified (304): ${location}`);
+        return true;
+      }
+      const parsingStarted = platform.monotonic();
+      const prepared = await accept(result.body);
+      // Stopped while verifying: keep the artifact the caller last saw.
+      if (controller.signal.aborted) return false;
+      current = prepared;
+      etag = result.etag;
+      retrievalCount += 1;
+      lastRetrieved = platform.now();
+      snapshotSavedAt = undefined;
+      synced = true;
+      lastError = undefined;
+      telemetry.add({
+        requestId: ARTIFACT_DOWNLOAD,
+        timestamp: platform.now(),
+        execution,
+        parsing: twoDecimals(platform.monotonic() - parsingStarted),
+      });
+      logger.debug(`artifact ${prepared.artifact.version} downloaded: ${location}`);
+      emit("artifactDownloadSucceeded", { artifactLocation: location, artifactPayload: prepared.artifact });
+      emit("geoLocationUpdated", { geoContext: geoFromLookup((name) => result.headers.get(name)) });
+      saveSnapshot(result.body, result.etag);
+      return true;
+    } catch (error) {
+      if (controller.signal.reason === cancelled) return false;
+      lastError = error;
+      emit("artifactDownloadFailed", { artifactLocation: location, error });
+      if (current) logger.warn(`artifact refresh failed, still deciding with artifact ${current.artifact.version}: ${messageOf(error)}`);
+      else logger.error(`artifact download failed: ${messageOf(error)}`);
+      return false;
+    }
+  }
+
+  // Runs one attempt, then decides what comes next: readiness, the next poll, or a retry.
+  async function cycle(): Promise<void> {
+    const ok = await refreshOnce();
+    if (halted) return;
+    if (!readySettled) {
+      if (ok) {
+        resolveReady();
+      } else {
+        const snapshot = snapshotLoad ? await snapshotLoad : undefined;
+        if (halted) return;
+        if (!readySettled && snapshot) useSnapshot(snapshot);
+        if (!readySettled) {
+          if (initialBackoff.failures >= tuning.initialRetries) {
+            rejectReady(notAvailable());
+            return;
+          }
+          setTimer(() => void cycle(), initialBackoff.next(), true);
+          return;
+        }
       }
     }
-    retrievedAt = platform.now();
-    count += 1;
-  })();
+    if (ok) refreshBackoff.reset();
+    scheduleRefresh(ok ? interval : refreshBackoff.next());
+  }
+
+  function scheduleRefresh(delay: number): void {
+    if (halted) return;
+    // Polling disabled: stop once one download (or 304) has succeeded.
+    if (interval === 0 && synced) return;
+    if (mode === "on-request") nextDueAt = platform.monotonic() + delay;
+    else setTimer(() => void cycle(), delay, false);
+  }
+
+  function notAvailable(): ArtifactError {
+    const why = lastError === undefined ? "" : `: ${messageOf(lastError)}`;
+    return new ArtifactError(
+      ErrorCode.ArtifactNotAvailable,
+      `No artifact could be loaded from ${location} after ${tuning.initialRetries + 1} attempts${why}`,
+      lastError === undefined ? undefined : { cause: lastError },
+    );
+  }
+
+  function onDeadline(): void {
+    deadlineTimer = undefined;
+    if (readySettled) return;
+    if (snapshotLoaded) {
+      useSnapshot(snapshotLoaded);
+      // A retry may be waiting on a keep-alive timer; from now on it is a background refresh.
+      unref(timer);
+      return;
+    }
+    const why = lastError === undefined ? "" : `; last failure: ${messageOf(lastError)}`;
+    rejectReady(
+      new ArtifactError(
+        ErrorCode.Timeout,
+        `No artifact within maximumWaitReady (${maximumWaitReady} ms) from ${location}${why}`,
+        lastError === undefined ? undefined : { cause: lastError },
+      ),
+    );
+  }
+
+  async function loadSnapshot(source: SnapshotStore): Promise<LoadedSnapshot | undefined> {
+    try {
+      const snapshot: Snapshot | undefined = await source.load(location);
+      if (snapshot === undefined || snapshot === null) return undefined;
+      if (!(snapshot.body instanceof Uint8Array) || typeof snapshot.savedAt !== "number") {
+        throw new ArtifactError(ErrorCode.ArtifactInvalid, "snapshot must have a Uint8Array body and a numeric savedAt");
+      }
+      const prepared = await accept(snapshot.body);
+      const loaded: LoadedSnapshot = { prepared, savedAt: snapshot.savedAt, etag: snapshot.etag };
+      snapshotLoaded = loaded;
+      return loaded;
+    } catch (error) {
+      logger.warn(`the artifact snapshot cannot be used: ${messageOf(error)}`);
+      return undefined;
+    }
+  }
+
+  function useSnapshot(snapshot: LoadedSnapshot): void {
+    current = snapshot.prepared;
+    etag = snapshot.etag;
+    snapshotSavedAt = snapshot.savedAt;
+    lastRetrieved = snapshot.savedAt;
+    const ageMs = Math.max(0, platform.now() - snapshot.savedAt);
+    logger.warn(
+      `no fresh artifact from ${location}; deciding with the snapshot saved at ${isoOf(snapshot.savedAt)} ` +
+        `(${Math.round(ageMs / 1000)} s old) until a download succeeds`,
+    );
+    emit("artifactSnapshotUsed", { artifactLocation: location, savedAt: snapshot.savedAt, ageMs });
+    resolveReady();
+  }
+
+  function saveSnapshot(body: Uint8Array, bodyEtag: string | undefined): void {
+    if (!store) return;
+    const snapshot: Snapshot = { body, savedAt: platform.now() };
+    if (bodyEtag !== undefined) snapshot.etag = bodyEtag;
+    // Serialised, so a slow older write can never land after a newer one.
+    saveChain = saveChain
+      .then(() => store.save(location, snapshot))
+      .catch((error: unknown) => logger.warn(`saving the artifact snapshot failed: ${messageOf(error)}`));
+    track(saveChain);
+  }
+
+  function start(): void {
+    if (usesPayload) {
+      try {
+        current = prepareArtifact(config.artifactPayload);
+      } catch (error) {
+        rejectReady(error);
+        return;
+      }
+      retrievalCount = 1;
+      synced = true;
+      resolveReady();
+      // As the reference does, a payload is refreshed from the artifact location afterwards.
+      scheduleRefresh(interval);
+      return;
+    }
+    if (store) snapshotLoad = loadSnapshot(store);
+    if (maximumWaitReady > 0) deadlineTimer = platform.setTimeout(onDeadline, maximumWaitReady);
+    void cycle();
+  }
+
+  function stopPolling(): void {
+    halt();
+    rejectReady(new ArtifactError(ErrorCode.ArtifactNotAvailable, "Artifact loading was stopped before an artifact was loaded"));
+  }
+
+  start();
 
   return {
     ready,
     current: () => current,
-    trace: () => ({
-      artifactLocation: typeof config.artifactPayload === "object" && config.artifactPayload !== null ? "Not Applicable" : location,
-      pollingInterval: config.pollingInterval,
-      pollingHalted: false,
-      artifactVersion: current ? current.artifact.version : "unknown",
-      artifactRetrievalCount: count,
-      artifactLastRetrieved: new Date(retrievedAt).toISOString(),
-      ...current?.artifact.meta,
-    }),
-    beforeDecision: () => {},
-    stopPolling: () => {},
-    close: async () => {},
+    trace() {
+      const trace: ArtifactTrace = {
+        artifactLocation: usesPayload ? "Not Applicable" : location,
+        pollingInterval: interval,
+        pollingHalted: halted,
+        artifactVersion: current ? current.artifact.version : "unknown",
+        artifactRetrievalCount: retrievalCount,
+        artifactLastRetrieved: isoOf(lastRetrieved),
+      };
+      if (snapshotSavedAt !== undefined) {
+        trace.artifactSnapshot = { savedAt: isoOf(snapshotSavedAt), ageMs: Math.max(0, platform.now() - snapshotSavedAt) };
+      }
+      return { ...trace, ...current?.artifact.meta };
+    },
+    beforeDecision() {
+      if (mode !== "on-request" || halted || !readySettled || inflight) return;
+      if (platform.monotonic() < nextDueAt) return;
+      nextDueAt = Number.POSITIVE_INFINITY;
+      const task = cycle();
+      track(task);
+      config.waitUntil?.(task);
+    },
+    stopPolling,
+    async close() {
+      stopPolling();
+      await inflight?.done;
+      await snapshotLoad;
+      await Promise.allSettled([...background]);
+    },
   };
+}
+
+function refreshModeOf(value: unknown): RefreshMode {
+  if (value === undefined || value === "poll") return "poll";
+  if (value === "on-request") return "on-request";
+  throw new ConfigError("refreshMode", 'must be "poll" or "on-request"');
+}
+
+// 0 and absence both mean "the default": neither a zero timeout nor a zero size limit is usable.
+function positiveOr(value: unknown, fallback: number, field: string): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) throw new ConfigError(field, "must be a positive number");
+  return value === 0 ? fallback : value;
+}
+
+// Lenient, as before this option was honoured: anything but a positive number means no limit.
+function waitLimitOf(value: unknown): number {
+  return typeof value === "number" && value > 0 && Number.isFinite(value) ? Math.min(MAX_TIMER_MS, value) : 0;
+}
+
+function functionOr<T>(value: T | undefined, field: string): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "function") throw new ConfigError(field, "must be a function");
+  return value;
+}
+
+function snapshotStoreOf(value: unknown): SnapshotStore | undefined {
+  if (value === undefined || value === null) return undefined;
+  const store = value as Partial<SnapshotStore>;
+  if (typeof store.load !== "function" || typeof store.save !== "function") {
+    throw new ConfigError("snapshotStore", "must have load(key) and save(key, snapshot) methods");
+  }
+  return value as SnapshotStore;
+}
+
+function unref(handle: unknown): void {
+  const timer = handle as { unref?: () => void } | undefined;
+  if (timer && typeof timer.unref === "function") timer.unref();
+}
+
+function isoOf(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? "unknown" : date.toISOString();
 }
