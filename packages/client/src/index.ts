@@ -1,1 +1,61 @@
-export {};
+/**
+ * `@decisioning/client`: Adobe Target's `TargetClient` (on-device, server-side, hybrid) on top
+ * of `@decisioning/engine`. `import TargetClient from "@decisioning/client"` replaces
+ * `import TargetClient from "@adobe/target-nodejs-sdk"`.
+ */
+import { TargetClient } from "./target-client.js";
+
+export { TargetClient };
+export default TargetClient;
+
+export { createAttributesProvider } from "./attributes.js";
+export type { Attributes, AttributesProvider } from "./attributes.js";
+export {
+  TARGET_COOKIE,
+  LOCATION_HINT_COOKIE,
+  SESSION_ID_COOKIE,
+  DEVICE_ID_COOKIE,
+  parseTargetCookie,
+  targetCookieFor,
+  locationHintCookieFor,
+  clusterOfDeviceId,
+} from "./cookies.js";
+export type { TargetCookie, InternalCookie } from "./cookies.js";
+export { DEFAULT_DELIVERY_RETRIES, DELIVERY_PATH, targetHost } from "./delivery/http.js";
+export type { FetchApi, FetchInit, FetchResponseLike } from "./delivery/http.js";
+export { addMboxesToRequest, DEFAULT_GLOBAL_MBOX } from "./delivery/request.js";
+export type { ResponseMeta, TargetDeliveryResponse } from "./delivery/response.js";
+export {
+  AttributeNotFoundError,
+  ClientErrorCode,
+  DeliveryApiError,
+  EngineNotReadyError,
+  OptionsError,
+  TargetClientError,
+} from "./errors.js";
+export type { TargetEvent, TargetEventName, TargetEvents } from "./events.js";
+export type { Logger } from "./logger.js";
+export { Messages } from "./messages.js";
+export { DEFAULT_TIMEOUT } from "./options.js";
+export type {
+  GetAttributesOptions,
+  GetOffersOptions,
+  SendNotificationsOptions,
+  TargetClientOptions,
+  VisitorOptions,
+} from "./options.js";
+export type { ClientPlatform } from "./platform.js";
+export * from "./types.js";
+export { AuthState, ServerVisitor, parseAmcvCookie, visitorCookieName } from "./visitor.js";
+export type {
+  CustomerIds,
+  CustomerIdValue,
+  OrgVisitorState,
+  SdidState,
+  VisitorLike,
+  VisitorState,
+  VisitorValues,
+} from "./visitor.js";
+export { SDK_VERSION } from "./version.js";
+/** The rules artifact type, re-exported from the engine for `artifactPayload`. */
+export type { Artifact } from "@decisioning/engine";

@@ -1,0 +1,122 @@
+/**
+ * Target's first-party cookies. The `mbox` cookie packs several internal cookies as
+ * `name#value#expires|name#value#expires` (name and value URI-encoded, `expires` in seconds
+ * since epoch); `session` holds the session id and `PC` the tntId. `mboxEdgeCluster` holds the
+ * edge cluster (location hint) the visitor is served from.
+ */
+
+/** Name of Target's cookie. */
+export const TARGET_COOKIE = "mbox";
+/** Internal cookie holding the session id. */
+export const SESSION_ID_COOKIE = "session";
+/** Internal cookie holding the tntId (device id). */
+export const DEVICE_ID_COOKIE = "PC";
+/** Name of the edge-cluster cookie. */
+export const LOCATION_HINT_COOKIE = "mboxEdgeCluster";
+/** Seconds a session lives: 31 minutes. */
+export const SESSION_ID_MAX_AGE = 1860;
+/** Seconds a tntId lives: two years. */
+export const DEVICE_ID_MAX_AGE = 63244800;
+/** Seconds the edge-cluster cookie lives. */
+export const LOCATION_HINT_MAX_AGE = 1860;
+
+const EDGE_CLUSTER_PREFIX = "mboxedge";
+
+/** A cookie for the caller to set on its HTTP response; `maxAge` is in seconds. */
+export interface TargetCookie {
+  name: string;
+  value: string;
+  maxAge: number;
+}
+
+/** One entry of the `mbox` cookie. */
+export interface InternalCookie {
+  name: string;
+  value: string;
+  /** Seconds since epoch. */
+  expires: number;
+}
+
+function decode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A malformed escape in a cookie someone else wrote is skipped, not fatal.
+    return undefined;
+  }
+}
+
+function deserialize(text: string): InternalCookie | undefined {
+  const parts = text.split("#");
+  if (parts.length < 3) return undefined;
+  const expires = Number.parseInt(parts[2] ?? "", 10);
+  if (Number.isNaN(expires)) return undefined;
+  const name = decode(parts[0] ?? "");
+  const value = decode(parts[1] ?? "");
+  if (name === undefined || value === undefined) return undefined;
+  return { name, value, expires: Number(parts[2]) };
+}
+
+/**
+ * The unexpired entries of an `mbox` cookie value, by name (a null-prototype object: names
+ * come from the request).
+ */
+export function parseTargetCookie(cookieValue: string | undefined, nowMs: number): Record<string, InternalCookie> {
+  const result: Record<string, InternalCookie> = Object.create(null) as Record<string, InternalCookie>;
+  if (typeof cookieValue !== "string" || cookieValue === "") return result;
+  const nowSeconds = Math.ceil(nowMs / 1000);
+  for (const raw of cookieValue.split("|")) {
+    const cookie = deserialize(raw);
+    if (cookie && nowSeconds <= cookie.expires) result[cookie.name] = cookie;
+  }
+  return result;
+}
+
+/** Serialize entries into one `mbox` cookie whose `maxAge` is that of the longest-lived entry. */
+export function createTargetCookie(cookies: InternalCookie[], nowMs: number): TargetCookie {
+  const maxExpires = Math.max(...cookies.map((cookie) => cookie.expires));
+  const maxAgeMs = Math.abs(maxExpires * 1000 - nowMs);
+  return {
+    name: TARGET_COOKIE,
+    value: cookies.map((c) => [encodeURIComponent(c.name), encodeURIComponent(c.value), c.expires].join("#")).join("|"),
+    maxAge: Math.ceil(maxAgeMs / 1000),
+  };
+}
+
+/** The `mbox` cookie to set after a request: the session, and the tntId when one is known. */
+export function targetCookieFor(sessionId: string, tntId: string | undefined, nowMs: number): TargetCookie {
+  const nowSeconds = Math.ceil(nowMs / 1000);
+  const cookies: InternalCookie[] = [{ name: SESSION_ID_COOKIE, value: sessionId, expires: nowSeconds + SESSION_ID_MAX_AGE }];
+  if (tntId) cookies.push({ name: DEVICE_ID_COOKIE, value: tntId, expires: nowSeconds + DEVICE_ID_MAX_AGE });
+  return createTargetCookie(cookies, nowMs);
+}
+
+/** The edge cluster a tntId was minted on (`<uuid>.<cluster>_<n>`), if it says. */
+export function clusterOfDeviceId(deviceId: string | undefined): string | undefined {
+  if (typeof deviceId !== "string" || deviceId === "") return undefined;
+  const parts = deviceId.split(".");
+  if (parts.length !== 2 || !parts[1]) return undefined;
+  const node = parts[1].split("_");
+  if (node.length !== 2 || !node[0]) return undefined;
+  return node[0];
+}
+
+/** The cluster of an edge host such as `mboxedge35.tt.omtrdc.net`. */
+export function clusterOfEdgeHost(edgeHost: string | undefined): string | undefined {
+  if (typeof edgeHost !== "string" || edgeHost === "") return undefined;
+  const parts = edgeHost.split(".");
+  if (parts.length !== 4 || !parts[0]) return undefined;
+  return parts[0].replace(EDGE_CLUSTER_PREFIX, "");
+}
+
+/** The `mboxEdgeCluster` cookie to set: the request's cluster, else the one the edge reported. */
+export function locationHintCookieFor(requestCluster: string | undefined, edgeHost: string | undefined): TargetCookie | undefined {
+  const cluster = requestCluster || clusterOfEdgeHost(edgeHost);
+  if (!cluster) return undefined;
+  return { name: LOCATION_HINT_COOKIE, value: cluster, maxAge: LOCATION_HINT_MAX_AGE };
+}
+
+/** Target's edge host for a cluster. */
+export function edgeHostOf(cluster: string): string {
+  return `${EDGE_CLUSTER_PREFIX}${cluster}.tt.omtrdc.net`;
+}

@@ -1,0 +1,355 @@
+/**
+ * Turning what a caller passes into the Delivery API request Target expects: ids from cookies
+ * and the visitor, a default context, Experience Cloud integrations, validated mboxes and
+ * notifications. Only fields of the Delivery API schema are kept, as the reference's generated
+ * client does.
+ */
+import { Messages } from "../messages.js";
+import type { SafeLogger } from "../logger.js";
+import type {
+  AnalyticsRequest,
+  AudienceManager,
+  Context,
+  CustomerId,
+  DeliveryRequest,
+  ExecuteRequest,
+  ExperienceCloud,
+  MboxRequest,
+  Notification,
+  PrefetchRequest,
+  Property,
+  RequestDetails,
+  ViewRequest,
+  VisitorId,
+} from "../types.js";
+import { AuthenticatedState, ChannelType, LoggingType, MetricType } from "../types.js";
+import { AuthState, type CustomerIds, type VisitorLike } from "../visitor.js";
+
+/** The page-load mbox name; also the default SDID consumer. */
+export const DEFAULT_GLOBAL_MBOX = "target-global-mbox";
+
+/** The request the reference uses when none is given. */
+export function emptyRequest(): DeliveryRequest {
+  return { context: { channel: ChannelType.Web } };
+}
+
+/** What building a request needs besides the request. */
+export interface RequestBuildOptions {
+  logger: SafeLogger;
+  visitor: VisitorLike;
+  /** tntId from the `mbox` cookie. */
+  deviceId: string | undefined;
+  consumerId: string | undefined;
+  environmentId: number | undefined;
+  uuid: () => string;
+  timeOffsetInMinutes: () => number;
+}
+
+type Loose = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
+const hasDefinedValue = (value: Loose): boolean => Object.values(value).some((v) => v !== undefined);
+/** The reference's "non-empty object": an object, not an array, with at least one defined value. */
+export const isNonEmptyObject = (value: unknown): value is Loose => isObject(value) && hasDefinedValue(value);
+const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.length > 0;
+/** The reference's "non-empty array": an array with at least one defined element. */
+export const isNonEmptyArray = (value: unknown): value is unknown[] => Array.isArray(value) && value.some((v) => v !== undefined);
+const isNumber = (value: unknown): value is number => typeof value === "number" && !Number.isNaN(value);
+
+/** Copy the named keys that are present (not undefined) into a fresh object. */
+function pick<T>(source: Loose, keys: readonly string[]): T {
+  const out: Loose = {};
+  for (const key of keys) {
+    const value = source[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as T;
+}
+
+const DETAIL_KEYS = ["address", "parameters", "profileParameters", "order", "product"] as const;
+const CONTEXT_KEYS = [
+  "channel",
+  "mobilePlatform",
+  "application",
+  "screen",
+  "window",
+  "browser",
+  "address",
+  "geo",
+  "timeOffsetInMinutes",
+  "userAgent",
+  "clientHints",
+  "beacon",
+] as const;
+
+const AUTH_STATE_NAMES: Record<number, AuthenticatedState> = {
+  [AuthState.UNKNOWN]: AuthenticatedState.Unknown,
+  [AuthState.AUTHENTICATED]: AuthenticatedState.Authenticated,
+  [AuthState.LOGGED_OUT]: AuthenticatedState.LoggedOut,
+};
+
+function firstOrgState(visitor: VisitorLike): Loose | undefined {
+  const state = visitor.getState() as Loose;
+  const first = Object.keys(state)[0];
+  const value = first === undefined ? undefined : state[first];
+  return isObject(value) ? value : undefined;
+}
+
+/** The visitor's customer ids in Delivery API form, followed by those already in the request. */
+function mergedCustomerIds(requestIds: CustomerId[] | undefined, visitor: VisitorLike): CustomerId[] | undefined {
+  const fromVisitor = firstOrgState(visitor)?.customerIDs;
+  if (!isNonEmptyObject(fromVisitor)) return requestIds;
+  const converted: CustomerId[] = [];
+  for (const integrationCode of Object.keys(fromVisitor)) {
+    const value = fromVisitor[integrationCode];
+    if (!value) continue;
+    if (isObject(value)) {
+      const item: Loose = { integrationCode };
+      if (isNonEmptyString(value.id)) item.id = value.id;
+      // An id without a state is "unknown" (the reference leaves it out, which the API rejects).
+      item.authenticatedState = AUTH_STATE_NAMES[value.authState as number] ?? AuthenticatedState.Unknown;
+      converted.push(item as unknown as CustomerId);
+    } else {
+      converted.push({ id: String(value), integrationCode, authenticatedState: AuthenticatedState.Unknown });
+    }
+  }
+  if (converted.length === 0) return requestIds;
+  return converted.concat(Array.isArray(requestIds) ? requestIds : []);
+}
+
+/**
+ * Accept customer ids as the Visitor API's object (`{userid: {id, authState}}`) or, for
+ * convenience, as Delivery API `CustomerId`s; return the Visitor API form.
+ */
+export function customerIdsOf(input: unknown): CustomerIds | undefined {
+  if (Array.isArray(input)) {
+    const out: CustomerIds = {};
+    for (const item of input) {
+      if (!isObject(item) || !isNonEmptyString(item.integrationCode)) continue;
+      const state = Object.entries(AUTH_STATE_NAMES).find(([, name]) => name === item.authenticatedState)?.[0];
+      const authState = item.authState ?? (state === undefined ? AuthState.UNKNOWN : Number(state));
+      Object.defineProperty(out, item.integrationCode, {
+        value: { id: item.id, authState },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return isObject(input) ? (input as CustomerIds) : undefined;
+}
+
+function createVisitorId(id: VisitorId | undefined, options: RequestBuildOptions): VisitorId | undefined {
+  const given: Loose = isObject(id) ? id : {};
+  const tntId = given.tntId === undefined ? options.deviceId : given.tntId;
+  const mcid = given.marketingCloudVisitorId === undefined ? options.visitor.getVisitorValues().MCMID : given.marketingCloudVisitorId;
+  const customerIds = mergedCustomerIds(given.customerIds as CustomerId[] | undefined, options.visitor);
+  const result: VisitorId = {};
+  if (isNonEmptyString(tntId)) result.tntId = tntId;
+  if (isNonEmptyString(given.thirdPartyId)) result.thirdPartyId = given.thirdPartyId;
+  if (isNonEmptyString(mcid)) result.marketingCloudVisitorId = mcid;
+  if (isNonEmptyArray(customerIds)) result.customerIds = customerIds;
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+function createContext(context: Context | undefined, timeOffsetInMinutes: () => number): Context {
+  const result = pick<Context>({ timeOffsetInMinutes: timeOffsetInMinutes(), ...(isObject(context) ? context : {}) }, CONTEXT_KEYS);
+  // The reference forces `web` even for a valid `mobile` channel (an enum-keys slip); a valid one is kept here.
+  if (result.channel !== ChannelType.Web && result.channel !== ChannelType.Mobile) result.channel = ChannelType.Web;
+  return result;
+}
+
+function currentSdid(visitor: VisitorLike): unknown {
+  const sdid = firstOrgState(visitor)?.sdid;
+  return isNonEmptyObject(sdid) ? sdid.supplementalDataIDCurrent : undefined;
+}
+
+function createAnalytics(analytics: AnalyticsRequest | undefined, options: RequestBuildOptions): AnalyticsRequest {
+  const given: Loose = isObject(analytics) ? analytics : {};
+  const consumerId = options.consumerId ?? DEFAULT_GLOBAL_MBOX;
+  const givenSdid = given.supplementalDataId;
+  const supplementalDataId =
+    givenSdid !== undefined && givenSdid === currentSdid(options.visitor) ? (givenSdid as string) : options.visitor.getSupplementalDataID(consumerId);
+  const result: AnalyticsRequest = {
+    logging: isNonEmptyString(given.logging) ? (given.logging as AnalyticsRequest["logging"]) : LoggingType.ServerSide,
+  };
+  if (supplementalDataId !== undefined) result.supplementalDataId = supplementalDataId;
+  if (isNonEmptyString(given.trackingServer)) result.trackingServer = given.trackingServer;
+  if (isNonEmptyString(given.trackingServerSecure)) result.trackingServerSecure = given.trackingServerSecure;
+  return result;
+}
+
+function createAudienceManager(audienceManager: AudienceManager | undefined, visitor: VisitorLike): AudienceManager | undefined {
+  const given: Loose = isObject(audienceManager) ? audienceManager : {};
+  const values = visitor.getVisitorValues() ?? {};
+  const hint = Number.parseInt(values.MCAAMLH ?? "", 10);
+  const result: AudienceManager = {};
+  const locationHint = given.locationHint === undefined ? (Number.isNaN(hint) ? undefined : hint) : given.locationHint;
+  const blob = given.blob === undefined ? values.MCAAMB : given.blob;
+  if (locationHint !== undefined) result.locationHint = locationHint as number;
+  if (blob !== undefined) result.blob = blob as string;
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+function createExperienceCloud(experienceCloud: ExperienceCloud | undefined, options: RequestBuildOptions): ExperienceCloud {
+  const given: Loose = isObject(experienceCloud) ? experienceCloud : {};
+  const result: ExperienceCloud = { analytics: createAnalytics(given.analytics as AnalyticsRequest | undefined, options) };
+  const audienceManager = createAudienceManager(given.audienceManager as AudienceManager | undefined, options.visitor);
+  if (audienceManager) result.audienceManager = audienceManager;
+  return result;
+}
+
+function createMboxes(mboxes: unknown, logger: SafeLogger): MboxRequest[] | undefined {
+  if (!isNonEmptyArray(mboxes)) return undefined;
+  const result: MboxRequest[] = [];
+  for (const mbox of mboxes) {
+    if (!isNonEmptyObject(mbox) || !isNonEmptyString(mbox.name)) {
+      logger.error(Messages.MBOX_INVALID, mbox);
+      continue;
+    }
+    const item = pick<MboxRequest>(mbox, DETAIL_KEYS);
+    item.name = mbox.name;
+    item.index = isNumber(mbox.index) ? mbox.index : result.length;
+    result.push(item);
+  }
+  return result.length > 0 ? result : undefined;
+}
+
+function createViews(views: unknown): ViewRequest[] | undefined {
+  if (!isNonEmptyArray(views)) return undefined;
+  const result = views.map((view) => {
+    const given: Loose = isObject(view) ? view : {};
+    const item = pick<ViewRequest>(given, DETAIL_KEYS);
+    if (isNonEmptyString(given.name)) item.name = given.name;
+    if (isNonEmptyString(given.key)) item.key = given.key;
+    return item;
+  });
+  return result.length > 0 ? result : undefined;
+}
+
+function createDetails(pageLoad: unknown): RequestDetails | undefined {
+  return isObject(pageLoad) ? pick<RequestDetails>(pageLoad, DETAIL_KEYS) : undefined;
+}
+
+function createExecute(execute: unknown, logger: SafeLogger): ExecuteRequest | undefined {
+  if (!isNonEmptyObject(execute)) return undefined;
+  const { pageLoad, mboxes } = execute;
+  if (!isObject(pageLoad) && !isNonEmptyArray(mboxes)) return undefined;
+  const result: ExecuteRequest = {};
+  const details = createDetails(pageLoad);
+  if (details) result.pageLoad = details;
+  const list = createMboxes(mboxes, logger);
+  if (list) result.mboxes = list;
+  return result;
+}
+
+function createPrefetch(prefetch: unknown, logger: SafeLogger): PrefetchRequest | undefined {
+  if (!isNonEmptyObject(prefetch)) return undefined;
+  const { pageLoad, views, mboxes } = prefetch;
+  if (!isObject(pageLoad) && !isNonEmptyArray(views) && !isNonEmptyArray(mboxes)) return undefined;
+  const result: PrefetchRequest = {};
+  const details = createDetails(pageLoad);
+  if (details) result.pageLoad = details;
+  const viewList = createViews(views);
+  if (viewList) result.views = viewList;
+  const list = createMboxes(mboxes, logger);
+  if (list) result.mboxes = list;
+  return result;
+}
+
+const METRIC_TYPES: readonly unknown[] = Object.values(MetricType);
+
+function createNotifications(notifications: unknown, logger: SafeLogger): Notification[] | undefined {
+  if (!isNonEmptyArray(notifications)) return undefined;
+  const result: Notification[] = [];
+  for (const notification of notifications) {
+    const valid =
+      isNonEmptyObject(notification) &&
+      isNonEmptyString(notification.id) &&
+      isNumber(notification.timestamp) &&
+      METRIC_TYPES.includes(notification.type);
+    if (!valid) {
+      logger.error(Messages.NOTIFICATION_INVALID, notification);
+      continue;
+    }
+    const item = pick<Notification>(notification, DETAIL_KEYS);
+    item.id = notification.id as string;
+    item.type = notification.type as Notification["type"];
+    item.timestamp = notification.timestamp as number;
+    if (isNonEmptyString(notification.impressionId)) item.impressionId = notification.impressionId;
+    if (isNonEmptyArray(notification.tokens)) item.tokens = notification.tokens as string[];
+    if (isNonEmptyObject(notification.mbox)) item.mbox = notification.mbox as Notification["mbox"];
+    if (isNonEmptyObject(notification.view)) item.view = notification.view as Notification["view"];
+    if (isNonEmptyObject(notification.pageLoad)) item.pageLoad = notification.pageLoad as Notification["pageLoad"];
+    result.push(item);
+  }
+  return result.length > 0 ? result : undefined;
+}
+
+function createProperty(property: unknown): Property | undefined {
+  return isObject(property) && isNonEmptyString(property.token) ? { token: property.token } : undefined;
+}
+
+/**
+ * The property (at.js workspace) to send: the request's token, else the configured one. A
+ * request token that differs from the configured one is logged, as in the reference.
+ */
+export function propertyOf(configToken: string | undefined, request: DeliveryRequest, logger: SafeLogger): Property | undefined {
+  const requestToken = isObject(request.property) ? request.property.token : undefined;
+  if (requestToken !== undefined && requestToken !== configToken) logger.debug(Messages.PROPERTY_TOKEN_MISMATCH(requestToken, configToken));
+  const token = requestToken || configToken;
+  return token ? { token } : undefined;
+}
+
+/** Build the Delivery API request from the caller's request; falsy top-level fields are dropped. */
+export function createDeliveryRequest(input: DeliveryRequest, options: RequestBuildOptions): DeliveryRequest {
+  const given: Loose = isObject(input) ? input : {};
+  const result: Loose = {
+    requestId: given.requestId ?? options.uuid(),
+    impressionId: given.impressionId,
+    id: createVisitorId(given.id as VisitorId | undefined, options),
+    environmentId: given.environmentId ?? options.environmentId,
+    property: createProperty(given.property),
+    trace: isObject(given.trace) ? pick(given.trace, ["authorizationToken", "usage"]) : undefined,
+    context: createContext(given.context as Context | undefined, options.timeOffsetInMinutes),
+    experienceCloud: createExperienceCloud(given.experienceCloud as ExperienceCloud | undefined, options),
+    execute: createExecute(given.execute, options.logger),
+    prefetch: createPrefetch(given.prefetch, options.logger),
+    telemetry: isObject(given.telemetry) && isNonEmptyArray(given.telemetry.entries) ? { entries: [...given.telemetry.entries] } : undefined,
+    notifications: createNotifications(given.notifications, options.logger),
+    qaMode: given.qaMode,
+    preview: given.preview,
+  };
+  for (const key of Object.keys(result)) if (!result[key]) delete result[key];
+  return result as DeliveryRequest;
+}
+
+function mboxNamesOf(request: DeliveryRequest): Set<unknown> {
+  const names = new Set<unknown>();
+  for (const mode of [request.prefetch, request.execute]) {
+    const list = mode?.mboxes;
+    if (!Array.isArray(list)) continue;
+    for (const mbox of list) if (isObject(mbox) && mbox.name !== undefined) names.add(mbox.name);
+  }
+  return names;
+}
+
+/**
+ * Add mboxes to `request[mode].mboxes` (a new request; the given one is not touched). Names
+ * requested anywhere already are skipped; new ones get indexes after the highest given index,
+ * starting at 1 as in the reference.
+ */
+export function addMboxesToRequest(mboxNames: readonly string[], request: DeliveryRequest, mode: "execute" | "prefetch" = "execute"): DeliveryRequest {
+  const requested = mboxNamesOf(request);
+  const mboxes: MboxRequest[] = Array.isArray(request[mode]?.mboxes) ? [...(request[mode]?.mboxes ?? [])] : [];
+  let next = mboxes.reduce((highest, mbox) => Math.max(highest, isNumber(mbox?.index) ? mbox.index : 0), 0) + 1;
+  const added = new Set<string>();
+  for (const name of mboxNames) {
+    if (requested.has(name) || added.has(name)) continue;
+    added.add(name);
+    mboxes.push({ name, index: next });
+    next += 1;
+  }
+  return { ...request, [mode]: { ...request[mode], mboxes } };
+}

@@ -1,0 +1,86 @@
+import { Messages } from "./messages.js";
+
+/** Machine-readable codes of every error this package throws, rejects with or reports. */
+export const ClientErrorCode = {
+  OptionsRequired: "OPTIONS_REQUIRED",
+  ClientRequired: "CLIENT_REQUIRED",
+  OrganizationIdRequired: "ORG_ID_REQUIRED",
+  DecisioningMethodInvalid: "DECISIONING_METHOD_INVALID",
+  FetchUndefined: "FETCH_UNDEFINED",
+  PrivateConstructor: "PRIVATE_CONSTRUCTOR",
+  RequestRequired: "REQUEST_REQUIRED",
+  ExecuteFieldsRequired: "EXECUTE_FIELDS_REQUIRED",
+  PrefetchFieldsRequired: "PREFETCH_FIELDS_REQUIRED",
+  NotificationsRequired: "NOTIFICATIONS_REQUIRED",
+  MboxNamesRequired: "MBOX_NAMES_REQUIRED",
+  EngineNotReady: "DECISIONING_ENGINE_NOT_READY",
+  AttributeNotFound: "ATTRIBUTE_NOT_FOUND",
+  DeliveryHttpError: "DELIVERY_HTTP_ERROR",
+  DeliveryTimeout: "DELIVERY_TIMEOUT",
+  DeliveryNetworkError: "DELIVERY_NETWORK_ERROR",
+  DeliveryInvalidResponse: "DELIVERY_INVALID_RESPONSE",
+} as const;
+
+/** One of the {@link ClientErrorCode} values. */
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+/** Base class: every error of this package has a `code` and may have a `cause`. */
+export class TargetClientError extends Error {
+  /** What went wrong, for programs. */
+  readonly code: ClientErrorCode;
+
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = "TargetClientError";
+  }
+}
+
+/** Options or a request that the client refuses; the message is the reference SDK's. */
+export class OptionsError extends TargetClientError {
+  constructor(code: ClientErrorCode, message: string) {
+    super(code, message);
+    this.name = "OptionsError";
+  }
+}
+
+/** An on-device request made before the artifact is in. */
+export class EngineNotReadyError extends TargetClientError {
+  constructor(options?: { cause?: unknown }) {
+    super(ClientErrorCode.EngineNotReady, Messages.DECISIONING_ENGINE_NOT_READY, options);
+    this.name = "EngineNotReadyError";
+  }
+}
+
+/** A Delivery API call that failed: HTTP error, timeout, network failure or unreadable answer. */
+export class DeliveryApiError extends TargetClientError {
+  /** HTTP status, when the server answered. */
+  readonly status: number | undefined;
+  /** The URL called. */
+  readonly url: string;
+  /** The server's answer (parsed JSON when possible), when it answered. */
+  readonly body: unknown;
+
+  constructor(code: ClientErrorCode, message: string, details: { url: string; status?: number; body?: unknown; cause?: unknown }) {
+    super(code, message, { cause: details.cause });
+    this.name = "DeliveryApiError";
+    this.status = details.status;
+    this.url = details.url;
+    this.body = details.body;
+  }
+}
+
+/** What `AttributesProvider.getValue` returns (not throws, as in the reference) for an unknown mbox or key. */
+export class AttributeNotFoundError extends TargetClientError {
+  /** The mbox asked for. */
+  readonly mboxName: string;
+  /** The attribute asked for. */
+  readonly key: string;
+
+  constructor(mboxName: string, key: string) {
+    super(ClientErrorCode.AttributeNotFound, Messages.ATTRIBUTE_NOT_EXIST(key, mboxName));
+    this.name = "AttributeNotFoundError";
+    this.mboxName = mboxName;
+    this.key = key;
+  }
+}

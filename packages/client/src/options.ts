@@ -1,0 +1,165 @@
+/**
+ * Options of `TargetClient.create`, `getOffers`, `getAttributes` and `sendNotifications`, and
+ * their validation with the reference SDK's messages.
+ */
+import type { Artifact, DecisioningConfig } from "@decisioning/engine";
+import { ClientErrorCode, OptionsError } from "./errors.js";
+import type { TargetEvents } from "./events.js";
+import type { FetchApi } from "./delivery/http.js";
+import type { Logger } from "./logger.js";
+import { Messages } from "./messages.js";
+import type { ClientPlatform } from "./platform.js";
+import { isNonEmptyArray, isNonEmptyObject } from "./delivery/request.js";
+import type { CustomerId, DeliveryRequest, DecisioningMethod as DecisioningMethodType } from "./types.js";
+import { DecisioningMethod } from "./types.js";
+import type { CustomerIds, VisitorLike } from "./visitor.js";
+
+/** Default Delivery API timeout, ms. */
+export const DEFAULT_TIMEOUT = 3000;
+
+/** Options of `TargetClient.create`; the reference's, plus a few marked as additions. */
+export interface TargetClientOptions {
+  /** Target client code (required). */
+  client: string;
+  /** Experience Cloud organization id, `…@AdobeOrg` (required). */
+  organizationId: string;
+  /** `server-side` (default), `on-device` or `hybrid`. */
+  decisioningMethod?: DecisioningMethodType;
+  /** Ms between artifact refreshes (on-device/hybrid); the engine's default and minimum apply. */
+  pollingInterval?: number;
+  /** Ms to wait for the first artifact; default: no limit. */
+  maximumWaitReady?: number;
+  /** URL of the rules artifact; defaults to Target's CDN. */
+  artifactLocation?: string;
+  /** `json` or `bin` (obfuscated). */
+  artifactFormat?: "json" | "bin";
+  /** An artifact in hand: nothing is downloaded. */
+  artifactPayload?: Artifact | Record<string, unknown>;
+  /** At.js property (workspace) token. */
+  propertyToken?: string;
+  /** Target environment name (artifact location). */
+  environment?: string;
+  /** Target environment id, sent as `environmentId`. */
+  environmentId?: number;
+  /** CDN environment of the artifact. */
+  cdnEnvironment?: string;
+  /** CDN host of the artifact. */
+  cdnBasePath?: string;
+  /** Delivery API host (and port), e.g. `acmeclient.tt.omtrdc.net` or `127.0.0.1:8080`. */
+  serverDomain?: string;
+  /** `false` to call the Delivery API over plain HTTP; default true. */
+  secure?: boolean;
+  /** Delivery API timeout in ms, retries included; default 3000. */
+  timeout?: number;
+  /** Edge cluster to use until Target names one. */
+  targetLocationHint?: string;
+  /** Send telemetry to Target (default true). */
+  telemetryEnabled?: boolean;
+  /** `{debug, info?, warn?, error}`; silent by default; a throwing logger is ignored. */
+  logger?: Logger;
+  /** The fetch to use; defaults to the global `fetch`. */
+  fetchApi?: FetchApi;
+  /** Event callbacks by name: `clientReady`, `artifactDownloadSucceeded`, `artifactDownloadFailed`, `geoLocationUpdated`, `sendNotificationError`. */
+  events?: TargetEvents;
+  /** At.js version, sent as the `version` query parameter (default: this package's version). */
+  version?: string;
+  /** Addition: clock, timers, randomness and ids, for tests and special hosts. */
+  platform?: Partial<ClientPlatform>;
+  /** Addition: extra attempts for Delivery API calls that cannot have been processed (default 2). */
+  deliveryRetries?: number;
+  /** Addition: further decisioning engine settings (snapshots, integrity, refresh mode, `waitUntil`, …). */
+  engineOptions?: Omit<
+    Partial<DecisioningConfig>,
+    "client" | "organizationId" | "fetchApi" | "sendNotificationFunc" | "eventEmitter" | "logger" | "telemetryEnabled"
+  >;
+}
+
+/** Options shared by `getOffers` and `sendNotifications`. */
+export interface VisitorOptions {
+  /** Value of the `AMCV_{orgId}` cookie. */
+  visitorCookie?: string;
+  /** Value of the `mbox` cookie. */
+  targetCookie?: string;
+  /** Value of the `mboxEdgeCluster` cookie. */
+  targetLocationHint?: string;
+  /** SDID consumer; give each of several calls stitched into one page view its own. */
+  consumerId?: string;
+  /** Customer ids: `{integrationCode: id | {id, authState}}` (or Delivery API `CustomerId`s). */
+  customerIds?: CustomerIds | CustomerId[];
+  /** Session id to use when the `mbox` cookie has none. */
+  sessionId?: string;
+  /** A visitor of your own (Adobe's `Visitor` instances work). */
+  visitor?: VisitorLike;
+}
+
+/** Options of `getOffers`. */
+export interface GetOffersOptions extends VisitorOptions {
+  /** The Delivery API request (required). */
+  request: DeliveryRequest;
+  /** Override the client's decisioning method for this call. */
+  decisioningMethod?: DecisioningMethodType;
+}
+
+/** Options of `getAttributes` (the request is optional; a web context is used when missing). */
+export interface GetAttributesOptions extends VisitorOptions {
+  request?: DeliveryRequest;
+  decisioningMethod?: DecisioningMethodType;
+}
+
+/** Options of `sendNotifications`. */
+export interface SendNotificationsOptions extends VisitorOptions {
+  /** A Delivery API request with `notifications` (required, unless telemetry is waiting). */
+  request: DeliveryRequest;
+}
+
+const METHODS: readonly unknown[] = Object.values(DecisioningMethod);
+
+/** True when the decisioning method needs the on-device engine. */
+export function requiresDecisioningEngine(method: unknown): boolean {
+  return method === DecisioningMethod.OnDevice || method === DecisioningMethod.Hybrid;
+}
+
+const isEmptyString = (value: unknown): boolean => typeof value !== "string" || value.length === 0;
+const fail = (code: (typeof ClientErrorCode)[keyof typeof ClientErrorCode], message: string) => new OptionsError(code, message);
+
+/** Validate `TargetClient.create` options; throws an {@link OptionsError} with the reference's message. */
+export function validateClientOptions(options: unknown): asserts options is TargetClientOptions {
+  if (!isNonEmptyObject(options)) throw fail(ClientErrorCode.OptionsRequired, Messages.OPTIONS_REQUIRED);
+  if (isEmptyString(options.client)) throw fail(ClientErrorCode.ClientRequired, Messages.CLIENT_REQUIRED);
+  if (isEmptyString(options.organizationId)) throw fail(ClientErrorCode.OrganizationIdRequired, Messages.ORG_ID_REQUIRED);
+  if (options.decisioningMethod !== undefined && !METHODS.includes(options.decisioningMethod)) {
+    throw fail(ClientErrorCode.DecisioningMethodInvalid, Messages.DECISIONING_METHOD_INVALID);
+  }
+}
+
+/** The validation error of `getOffers` options, if any. */
+export function getOffersOptionsError(options: unknown): OptionsError | undefined {
+  if (!isNonEmptyObject(options)) return fail(ClientErrorCode.OptionsRequired, Messages.OPTIONS_REQUIRED);
+  const { request } = options;
+  if (!isNonEmptyObject(request)) return fail(ClientErrorCode.RequestRequired, Messages.REQUEST_REQUIRED);
+  const { execute, prefetch } = request;
+  if (isNonEmptyObject(execute) && execute.pageLoad === undefined && !isNonEmptyArray(execute.mboxes)) {
+    return fail(ClientErrorCode.ExecuteFieldsRequired, Messages.EXECUTE_FIELDS_REQUIRED);
+  }
+  if (
+    isNonEmptyObject(prefetch) &&
+    prefetch.pageLoad === undefined &&
+    !isNonEmptyArray(prefetch.views) &&
+    !isNonEmptyArray(prefetch.mboxes)
+  ) {
+    return fail(ClientErrorCode.PrefetchFieldsRequired, Messages.PREFETCH_FIELDS_REQUIRED);
+  }
+  return undefined;
+}
+
+/** The validation error of `sendNotifications` options, if any. */
+export function sendNotificationsOptionsError(options: unknown, hasTelemetry: boolean): OptionsError | undefined {
+  if (!isNonEmptyObject(options)) return fail(ClientErrorCode.OptionsRequired, Messages.OPTIONS_REQUIRED);
+  const { request } = options;
+  if (!isNonEmptyObject(request)) return fail(ClientErrorCode.RequestRequired, Messages.REQUEST_REQUIRED);
+  const entries = isNonEmptyObject(request.telemetry) ? request.telemetry.entries : undefined;
+  if (!isNonEmptyArray(request.notifications) && !hasTelemetry && !isNonEmptyArray(entries)) {
+    return fail(ClientErrorCode.NotificationsRequired, Messages.NOTIFICATIONS_REQUIRED);
+  }
+  return undefined;
+}

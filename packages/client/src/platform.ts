@@ -1,0 +1,42 @@
+/**
+ * What the client needs from its host, injected so that tests drive time and ids and so that
+ * the same code runs in Node and in edge workers. Defaults use web-standard globals only.
+ */
+export interface ClientPlatform {
+  /** Wall clock, ms since epoch (cookie expiry, telemetry timestamps). */
+  now: () => number;
+  /** Monotonic clock in ms, for durations. */
+  monotonic: () => number;
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
+  /** Uniform in [0, 1): supplemental data ids. */
+  random: () => number;
+  /** A fresh id: 32 lower-case hex digits, as Target's ids. */
+  uuid: () => string;
+  /** Minutes east of UTC, the reference's default `context.timeOffsetInMinutes`. */
+  timeOffsetInMinutes: () => number;
+}
+
+function defaultUuid(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  let out = "";
+  for (const byte of bytes) out += (byte + 0x100).toString(16).slice(1);
+  return out;
+}
+
+/** The host's platform, with any given pieces overriding the web-standard defaults. */
+export function clientPlatformOf(overrides: Partial<ClientPlatform> = {}): ClientPlatform {
+  const perf = globalThis.performance;
+  return {
+    now: overrides.now ?? (() => Date.now()),
+    monotonic: overrides.monotonic ?? (perf ? () => perf.now() : () => Date.now()),
+    setTimeout: overrides.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)),
+    clearTimeout: overrides.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>)),
+    random: overrides.random ?? Math.random,
+    uuid: overrides.uuid ?? defaultUuid,
+    timeOffsetInMinutes: overrides.timeOffsetInMinutes ?? (() => -new Date().getTimezoneOffset()),
+  };
+}

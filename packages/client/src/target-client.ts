@@ -1,0 +1,361 @@
+/**
+ * `TargetClient`: a drop-in for the reference SDK's client (`@adobe/target-nodejs-sdk` 2.4.3)
+ * on top of the on-device decisioning engine. `server-side` calls Target's Delivery API,
+ * `on-device` decides in process from the rules artifact, `hybrid` decides in process whenever
+ * the artifact can decide the whole request and calls the Delivery API otherwise.
+ */
+import {
+  createDecisioningEngine,
+  type DecisioningConfig,
+  type DecisioningEngine,
+  type DeliveryRequest as EngineDeliveryRequest,
+  type NotificationPayload,
+} from "@decisioning/engine";
+import { createAttributesProvider, type AttributesProvider } from "./attributes.js";
+import {
+  clusterOfDeviceId,
+  DEVICE_ID_COOKIE,
+  LOCATION_HINT_COOKIE,
+  parseTargetCookie,
+  SESSION_ID_COOKIE,
+  TARGET_COOKIE,
+} from "./cookies.js";
+import {
+  DEFAULT_DELIVERY_RETRIES,
+  deliveryHeaders,
+  deliveryUrl,
+  postDelivery,
+  targetHost,
+  type DeliveryTimings,
+  type DeliveryTransport,
+  type FetchApi,
+  type FetchInit,
+} from "./delivery/http.js";
+import { addMboxesToRequest, createDeliveryRequest, customerIdsOf, emptyRequest, propertyOf } from "./delivery/request.js";
+import { processResponse, type TargetDeliveryResponse } from "./delivery/response.js";
+import { ClientErrorCode, EngineNotReadyError, OptionsError } from "./errors.js";
+import { eventEmitterOf, type Emit } from "./events.js";
+import { safeLogger, type SafeLogger } from "./logger.js";
+import { Messages } from "./messages.js";
+import {
+  DEFAULT_TIMEOUT,
+  getOffersOptionsError,
+  requiresDecisioningEngine,
+  sendNotificationsOptionsError,
+  validateClientOptions,
+  type GetAttributesOptions,
+  type GetOffersOptions,
+  type SendNotificationsOptions,
+  type TargetClientOptions,
+  type VisitorOptions,
+} from "./options.js";
+import { clientPlatformOf, type ClientPlatform } from "./platform.js";
+import { ClientTelemetry } from "./telemetry.js";
+import { DecisioningMethod, type DeliveryRequest, type DeliveryResponse } from "./types.js";
+import { AuthState, ServerVisitor, visitorCookieName, type VisitorLike } from "./visitor.js";
+import { SDK_VERSION } from "./version.js";
+
+const CREATE_TOKEN: unique symbol = Symbol("TargetClient.create");
+
+/** The session id of the reference's location-hint ping. */
+const PING_SESSION_ID = "ping123";
+
+/**
+ * Rides through the engine as a decision's `visitor`, so that its notifications go out with the
+ * same visitor, session and edge cluster as the decision (the reference sends them under a
+ * fresh session id).
+ */
+class DecisionContext {
+  constructor(
+    readonly visitor: VisitorLike,
+    readonly sessionId: string,
+    readonly targetLocationHint: string | undefined,
+  ) {}
+}
+
+interface ResolvedConfig {
+  client: string;
+  organizationId: string;
+  decisioningMethod: DecisioningMethod;
+  serverDomain: string | undefined;
+  secure: boolean | undefined;
+  propertyToken: string | undefined;
+  environmentId: number | undefined;
+  version: string;
+}
+
+function globalFetch(): FetchApi | undefined {
+  return typeof globalThis.fetch === "function" ? (globalThis.fetch.bind(globalThis) as unknown as FetchApi) : undefined;
+}
+
+// The engine and the client describe the same Delivery API JSON with separately written types.
+const toEngine = (request: DeliveryRequest): EngineDeliveryRequest => request as unknown as EngineDeliveryRequest;
+const fromEngine = (response: unknown): DeliveryResponse => response as DeliveryResponse;
+
+function withoutUndefined<T extends Record<string, unknown>>(object: T): T {
+  for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
+  return object;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Target client: create it with {@link TargetClient.create}. */
+export class TargetClient {
+  /** Create a client. Validates at once and returns; `events.clientReady` fires when it can serve. */
+  static create(options: TargetClientOptions): TargetClient {
+    validateClientOptions(options);
+    const fetchApi = options.fetchApi ?? globalFetch();
+    if (typeof fetchApi !== "function") throw new OptionsError(ClientErrorCode.FetchUndefined, Messages.FETCH_UNDEFINED);
+    return new TargetClient(options, fetchApi, CREATE_TOKEN);
+  }
+
+  /** Name of the Experience Cloud visitor cookie: `AMCV_` + organization id. */
+  static getVisitorCookieName(organizationId: string): string {
+    return visitorCookieName(organizationId);
+  }
+
+  /** Name of Target's cookie: `mbox`. */
+  static get TargetCookieName(): typeof TARGET_COOKIE {
+    return TARGET_COOKIE;
+  }
+
+  /** Name of the edge-cluster cookie: `mboxEdgeCluster`. */
+  static get TargetLocationHintCookieName(): typeof LOCATION_HINT_COOKIE {
+    return LOCATION_HINT_COOKIE;
+  }
+
+  /** Authentication states for `customerIds`: `{UNKNOWN: 0, AUTHENTICATED: 1, LOGGED_OUT: 2}`. */
+  static get AuthState(): typeof AuthState {
+    return AuthState;
+  }
+
+  private readonly config: ResolvedConfig;
+  private readonly logger: SafeLogger;
+  private readonly emit: Emit;
+  private readonly platform: ClientPlatform;
+  private readonly telemetry: ClientTelemetry;
+  private readonly transport: DeliveryTransport;
+  private engine: DecisioningEngine | undefined;
+  /** Edge cluster learnt from Target (or configured); later calls go there. */
+  private targetLocationHint: string | undefined;
+  private closed = false;
+
+  private constructor(options: TargetClientOptions, fetchApi: FetchApi, token: typeof CREATE_TOKEN) {
+    if (token !== CREATE_TOKEN) throw new OptionsError(ClientErrorCode.PrivateConstructor, Messages.PRIVATE_CONSTRUCTOR);
+    this.config = {
+      client: options.client,
+      organizationId: options.organizationId,
+      decisioningMethod: options.decisioningMethod ?? DecisioningMethod.ServerSide,
+      serverDomain: options.serverDomain,
+      secure: options.secure,
+      propertyToken: options.propertyToken,
+      environmentId: options.environmentId,
+      version: options.version ?? SDK_VERSION,
+    };
+    this.targetLocationHint = options.targetLocationHint;
+    this.logger = safeLogger(options.logger);
+    this.emit = eventEmitterOf(options.events, this.logger);
+    this.platform = clientPlatformOf(options.platform);
+    this.telemetry = new ClientTelemetry(options.telemetryEnabled !== false, this.platform.now);
+    this.transport = {
+      fetchApi,
+      timeout: options.timeout || DEFAULT_TIMEOUT,
+      retries: typeof options.deliveryRetries === "number" && options.deliveryRetries >= 0 ? options.deliveryRetries : DEFAULT_DELIVERY_RETRIES,
+      platform: this.platform,
+    };
+    if (requiresDecisioningEngine(this.config.decisioningMethod)) {
+      void this.startEngine(options, fetchApi);
+    } else {
+      // Next macrotask rather than synchronously: the caller must hold the client first.
+      this.platform.setTimeout(() => this.emit("clientReady"), 0);
+    }
+  }
+
+  private async startEngine(options: TargetClientOptions, fetchApi: FetchApi): Promise<void> {
+    const given = options.platform ?? {};
+    const platform = withoutUndefined({
+      now: given.now,
+      monotonic: given.monotonic,
+      setTimeout: given.setTimeout,
+      clearTimeout: given.clearTimeout,
+      random: given.random,
+      uuid: given.uuid,
+    });
+    const config: DecisioningConfig = withoutUndefined({
+      ...options.engineOptions,
+      client: options.client,
+      organizationId: options.organizationId,
+      pollingInterval: options.pollingInterval,
+      maximumWaitReady: options.maximumWaitReady,
+      artifactFormat: options.artifactFormat,
+      artifactLocation: options.artifactLocation,
+      artifactPayload: options.artifactPayload,
+      propertyToken: options.propertyToken,
+      environment: options.environment,
+      cdnEnvironment: options.cdnEnvironment,
+      cdnBasePath: options.cdnBasePath,
+      logger: this.logger,
+      telemetryEnabled: options.telemetryEnabled !== false,
+      fetchApi: (url: string, init?: Record<string, unknown>) => fetchApi(url, init as FetchInit),
+      eventEmitter: (name: string, payload?: Record<string, unknown>) => this.emit(name, payload),
+      sendNotificationFunc: (payload: NotificationPayload) => this.sendDecisionNotifications(payload),
+      platform: { ...options.engineOptions?.platform, ...platform },
+    });
+    try {
+      const [engine] = await Promise.all([createDecisioningEngine(config), this.requestLocationHint()]);
+      if (this.closed) {
+        await engine.close();
+        return;
+      }
+      this.engine = engine;
+      this.emit("clientReady");
+    } catch (error) {
+      // As in the reference: logged, and `clientReady` never fires; hybrid keeps serving remotely.
+      this.logger.error(messageOf(error));
+    }
+  }
+
+  /** Learn the visitor-independent edge cluster once, with a server-side ping, unless one was configured. */
+  private async requestLocationHint(): Promise<void> {
+    if (this.targetLocationHint !== undefined) return;
+    try {
+      await this.getOffers({ sessionId: PING_SESSION_ID, decisioningMethod: DecisioningMethod.ServerSide, request: emptyRequest() });
+    } catch (error) {
+      this.logger.debug(Messages.LOCATION_HINT_REQUEST_FAILED, error);
+    }
+  }
+
+  /** Decide a request: on-device, server-side or hybrid, per the client's (or this call's) method. */
+  async getOffers(options: GetOffersOptions): Promise<TargetDeliveryResponse> {
+    const error = getOffersOptionsError(options);
+    if (error) throw error;
+    const method = options.decisioningMethod || this.config.decisioningMethod;
+    return this.executeDelivery(options, this.visitorFor(options), method);
+  }
+
+  /**
+   * Decide the named mboxes (added to `request.execute.mboxes`) and read their JSON offers'
+   * attributes. On-device, nothing goes over the network before the answer.
+   */
+  async getAttributes(mboxNames: readonly string[], options: GetAttributesOptions = {}): Promise<AttributesProvider> {
+    if (!Array.isArray(mboxNames)) throw new OptionsError(ClientErrorCode.MboxNamesRequired, Messages.MBOX_NAMES_REQUIRED);
+    const given = options ?? {};
+    const request = addMboxesToRequest(mboxNames, given.request || emptyRequest(), "execute");
+    const offers = await this.getOffers({ ...given, request });
+    return createAttributesProvider(offers);
+  }
+
+  /** Send display or click notifications (and any waiting telemetry) to the Delivery API. */
+  async sendNotifications(options: SendNotificationsOptions): Promise<TargetDeliveryResponse> {
+    const error = sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
+    if (error) throw error;
+    return this.executeDelivery(options, this.visitorFor(options), DecisioningMethod.ServerSide);
+  }
+
+  /**
+   * Addition to the reference: stop refreshing the artifact and wait until notifications already
+   * queued have been sent. The client keeps answering; a later on-device decision still works.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.engine?.close();
+  }
+
+  /** The engine's notifications, sent under the decision's visitor, session and cluster. */
+  private sendDecisionNotifications(payload: NotificationPayload): Promise<TargetDeliveryResponse> {
+    const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
+    const options: SendNotificationsOptions = { request: payload.request as DeliveryRequest };
+    if (context) {
+      options.visitor = context.visitor;
+      options.sessionId = context.sessionId;
+      if (context.targetLocationHint) options.targetLocationHint = context.targetLocationHint;
+    }
+    return this.sendNotifications(options);
+  }
+
+  private visitorFor(options: VisitorOptions): VisitorLike {
+    const visitor = options.visitor ?? new ServerVisitor(this.config.organizationId, options.visitorCookie, this.platform);
+    const customerIds = customerIdsOf(options.customerIds);
+    if (customerIds) visitor.setCustomerIDs(customerIds);
+    return visitor;
+  }
+
+  private async executeDelivery(
+    options: VisitorOptions & { request: DeliveryRequest },
+    visitor: VisitorLike,
+    requestedMethod: DecisioningMethod,
+  ): Promise<TargetDeliveryResponse> {
+    const { config, platform, logger } = this;
+    const engine = this.engine?.isReady() ? this.engine : undefined;
+    let method = requestedMethod;
+    if (requiresDecisioningEngine(method) && !engine) {
+      // Hybrid falls back to the edge as a whole until the artifact is in.
+      if (method !== DecisioningMethod.Hybrid) throw new EngineNotReadyError();
+      method = DecisioningMethod.ServerSide;
+    }
+
+    const property = propertyOf(config.propertyToken, options.request, logger);
+    const input: DeliveryRequest = property ? { ...options.request, property } : options.request;
+    const targetLocationHint = options.targetLocationHint || this.targetLocationHint;
+    const cookies = parseTargetCookie(options.targetCookie, platform.now());
+    const deviceId = cookies[DEVICE_ID_COOKIE]?.value || undefined;
+    const cluster = clusterOfDeviceId(deviceId) || targetLocationHint || undefined;
+    const host = targetHost(config.serverDomain, cluster, config.client, config.secure);
+    const sessionId = cookies[SESSION_ID_COOKIE]?.value || options.sessionId || platform.uuid();
+
+    let request = createDeliveryRequest(input, {
+      logger,
+      visitor,
+      deviceId,
+      consumerId: options.consumerId,
+      environmentId: config.environmentId,
+      uuid: platform.uuid,
+      timeOffsetInMinutes: platform.timeOffsetInMinutes,
+    });
+
+    const local =
+      engine !== undefined &&
+      requiresDecisioningEngine(method) &&
+      !(method === DecisioningMethod.Hybrid && engine.hasRemoteDependency(toEngine(request)).remoteNeeded);
+    const used = local ? DecisioningMethod.OnDevice : DecisioningMethod.ServerSide;
+
+    if (!local && this.telemetry.enabled && this.telemetry.hasEntries()) {
+      request = { ...request, telemetry: { entries: [...(request.telemetry?.entries ?? []), ...this.telemetry.drain()] } };
+    }
+    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, host, JSON.stringify(request, null, 2));
+
+    let response: DeliveryResponse;
+    if (local && engine) {
+      response = fromEngine(
+        await engine.getOffers({
+          request: toEngine(request),
+          sessionId,
+          ...(targetLocationHint ? { targetLocationHint } : {}),
+          visitor: new DecisionContext(visitor, sessionId, cluster),
+        }),
+      );
+    } else {
+      const started = platform.monotonic();
+      const url = deliveryUrl(host, { client: config.client, sessionId, version: config.version, imsOrgId: config.organizationId });
+      const result: { response: DeliveryResponse; timings: DeliveryTimings } = await postDelivery(
+        this.transport,
+        url,
+        deliveryHeaders(platform.uuid()),
+        request,
+      );
+      response = result.response;
+      this.telemetry.addDeliveryEntry(request, response, used, platform.monotonic() - started, result.timings);
+    }
+    if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, JSON.stringify(response, null, 2));
+
+    const result: TargetDeliveryResponse = {
+      visitorState: visitor.getState(),
+      request,
+      ...processResponse(sessionId, cluster, request, response, used, engine && { hasRemoteDependency: (r) => engine.hasRemoteDependency(toEngine(r)) }, platform.now()),
+    };
+    if (result.targetLocationHintCookie) this.targetLocationHint = result.targetLocationHintCookie.value;
+    return result;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The Experience Cloud visitor, server side: what the reference gets from Adobe's proprietary
+ * `@adobe-mcid/visitor-js-server`, reimplemented from its documented behaviour. It reads the
+ * `AMCV_{orgId}` cookie (Marketing Cloud visitor id, Audience Manager hint and blob), mints
+ * supplemental data ids (SDID) for Analytics for Target, keeps customer ids, and exposes the
+ * state that the browser's VisitorAPI takes as `serverState`.
+ */
+import type { ClientPlatform } from "./platform.js";
+
+/** Authentication states for `customerIds`, the values of Adobe's `Visitor.AuthState`. */
+export const AuthState = { UNKNOWN: 0, AUTHENTICATED: 1, LOGGED_OUT: 2 } as const;
+/** One of the {@link AuthState} values. */
+export type AuthState = (typeof AuthState)[keyof typeof AuthState];
+
+/** A customer id as the Visitor API takes it: an id, or an id with an authentication state. */
+export type CustomerIdValue = string | { id?: string; authState?: AuthState };
+
+/** Customer ids keyed by integration code (the Visitor API's `setCustomerIDs` format). */
+export type CustomerIds = Record<string, CustomerIdValue>;
+
+/** The values read from the AMCV cookie. */
+export interface VisitorValues {
+  /** Marketing Cloud (Experience Cloud) visitor id. */
+  MCMID?: string;
+  /** Audience Manager location hint. */
+  MCAAMLH?: string;
+  /** Audience Manager blob. */
+  MCAAMB?: string;
+}
+
+/** Supplemental data id bookkeeping, as the browser's VisitorAPI expects it. */
+export interface SdidState {
+  supplementalDataIDCurrent?: string;
+  supplementalDataIDCurrentConsumed: Record<string, boolean>;
+  supplementalDataIDLast?: string;
+  supplementalDataIDLastConsumed: Record<string, boolean>;
+}
+
+/** One organization's visitor state. */
+export interface OrgVisitorState {
+  sdid?: SdidState;
+  customerIDs?: CustomerIds;
+}
+
+/** Visitor state keyed by organization id; hand it to the browser's VisitorAPI as `serverState`. */
+export type VisitorState = Record<string, OrgVisitorState>;
+
+/** What the client needs from a visitor; Adobe's `Visitor` instances qualify too. */
+export interface VisitorLike {
+  getVisitorValues(): VisitorValues;
+  getSupplementalDataID(consumerId: string): string;
+  setCustomerIDs(customerIds: CustomerIds): void;
+  getState(): VisitorState;
+}
+
+const AMCV_PREFIX = "AMCV_";
+const CONSUMER_PREFIX = "payload:";
+const PICKED = ["MCMID", "MCAAMB", "MCAAMLH"] as const;
+
+/** An org id in its canonical form (`…@AdobeOrg`). */
+export function normalizeOrgId(organizationId: string): string {
+  return organizationId.includes("@") ? organizationId : `${organizationId}@AdobeOrg`;
+}
+
+/** The AMCV cookie's name for an organization. */
+export function visitorCookieName(organizationId: string): string {
+  return AMCV_PREFIX + organizationId;
+}
+
+/** One field of the AMCV cookie. */
+export interface AmcvField {
+  value: string;
+  /** Seconds since epoch; 0 when the field does not expire. */
+  expires: number;
+}
+
+/**
+ * Parse an AMCV cookie value: an optional numeric settings digest, then `KEY[-EXPIRES]|VALUE`
+ * pairs separated by `|` (e.g. `MCMID|123|MCAAMLH-1700000000|9`). Expired fields are kept,
+ * as the reference does: the browser's VisitorAPI is the one that resyncs them.
+ */
+export function parseAmcvCookie(cookieValue: string | undefined): Record<string, AmcvField> {
+  const result: Record<string, AmcvField> = Object.create(null) as Record<string, AmcvField>;
+  if (typeof cookieValue !== "string" || cookieValue === "" || cookieValue === "T") return result;
+  let text = cookieValue;
+  try {
+    text = decodeURIComponent(cookieValue);
+  } catch {
+    // An undecodable cookie is read as written.
+  }
+  const parts = text.split("|");
+  if (/^[-0-9]+$/.test(parts[0] ?? "")) {
+    parts.shift();
+    if (parts.length % 2 === 1) parts.pop();
+  }
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const [key = "", expiry = ""] = (parts[i] ?? "").split("-");
+    const expires = Number.parseInt(expiry, 10);
+    result[key] = { value: parts[i + 1] ?? "", expires: Number.isNaN(expires) ? 0 : expires };
+  }
+  return result;
+}
+
+const HEX = "0123456789ABCDEF";
+
+/**
+ * A fresh SDID: two 16-digit upper-case hex halves joined by `-`, each read by Analytics as a
+ * positive signed 64-bit number (so each half's first digit is below 8).
+ */
+export function generateSdid(random: () => number): string {
+  const half = () => {
+    let out = HEX.charAt(Math.floor(random() * 8));
+    for (let i = 1; i < 16; i++) out += HEX.charAt(Math.floor(random() * 16));
+    return out;
+  };
+  return `${half()}-${half()}`;
+}
+
+/**
+ * A visitor built from the AMCV cookie. SDIDs follow the VisitorAPI's consumption rule: each
+ * consumer gets the current SDID once; a consumer asking again starts a new one (the old one
+ * becomes "last"), and consumers that had not yet seen "last" get it first, so that calls made
+ * for one page view share one SDID.
+ */
+export class ServerVisitor implements VisitorLike {
+  private readonly orgId: string;
+  private readonly values: VisitorValues;
+  private readonly random: () => number;
+  private sdid: SdidState | undefined;
+  private customerIds: CustomerIds | undefined;
+
+  constructor(organizationId: string, amcvCookie?: string, platform?: Pick<ClientPlatform, "random">) {
+    this.orgId = normalizeOrgId(organizationId);
+    this.random = platform?.random ?? Math.random;
+    const fields = parseAmcvCookie(amcvCookie);
+    const values: VisitorValues = {};
+    for (const key of PICKED) {
+      const field = fields[key];
+      if (field) values[key] = field.value;
+    }
+    this.values = values;
+  }
+
+  /** The AMCV cookie's name for this visitor's organization. */
+  getCookieName(): string {
+    return visitorCookieName(this.orgId);
+  }
+
+  /** `MCMID`, `MCAAMLH` and `MCAAMB` from the AMCV cookie. */
+  getVisitorValues(): VisitorValues {
+    return { ...this.values };
+  }
+
+  /** The SDID for a consumer (an mbox name, or `target-global-mbox`). */
+  getSupplementalDataID(consumerId: string): string {
+    const consumer = CONSUMER_PREFIX + consumerId;
+    const state: SdidState = this.sdid ?? { supplementalDataIDCurrentConsumed: {}, supplementalDataIDLastConsumed: {} };
+    this.sdid = state;
+    if (!state.supplementalDataIDCurrent) state.supplementalDataIDCurrent = generateSdid(this.random);
+    if (state.supplementalDataIDLast && !state.supplementalDataIDLastConsumed[consumer]) {
+      state.supplementalDataIDLastConsumed[consumer] = true;
+      return state.supplementalDataIDLast;
+    }
+    if (state.supplementalDataIDCurrentConsumed[consumer]) {
+      state.supplementalDataIDLast = state.supplementalDataIDCurrent;
+      state.supplementalDataIDLastConsumed = state.supplementalDataIDCurrentConsumed;
+      state.supplementalDataIDCurrent = generateSdid(this.random);
+      state.supplementalDataIDCurrentConsumed = {};
+    }
+    state.supplementalDataIDCurrentConsumed[consumer] = true;
+    return state.supplementalDataIDCurrent;
+  }
+
+  /** Replace the customer ids (keyed by integration code). */
+  setCustomerIDs(customerIds: CustomerIds): void {
+    this.customerIds = customerIds;
+  }
+
+  /** `{[orgId]: {sdid?, customerIDs?}}`, a copy. */
+  getState(): VisitorState {
+    const state: OrgVisitorState = {};
+    if (this.sdid) {
+      const { supplementalDataIDCurrent, supplementalDataIDLast } = this.sdid;
+      state.sdid = {
+        ...(supplementalDataIDCurrent === undefined ? {} : { supplementalDataIDCurrent }),
+        supplementalDataIDCurrentConsumed: { ...this.sdid.supplementalDataIDCurrentConsumed },
+        ...(supplementalDataIDLast === undefined ? {} : { supplementalDataIDLast }),
+        supplementalDataIDLastConsumed: { ...this.sdid.supplementalDataIDLastConsumed },
+      };
+    }
+    if (this.customerIds) state.customerIDs = { ...this.customerIds };
+    return { [this.orgId]: state };
+  }
+}
