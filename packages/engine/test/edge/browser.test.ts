@@ -1,0 +1,73 @@
+import type { Server } from "node:http";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoPath, type EdgeAnswer } from "./kit/cases.js";
+import { chromiumUnavailable, launchChromium, serveStatic } from "./kit/chromium.js";
+import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
+
+const unavailable = chromiumUnavailable();
+if (unavailable) console.warn(`skipping the browser tests: ${unavailable}`);
+
+const { cases, answers } = await nodeAnswers();
+const runtime = (file: string) => ({ file: repoPath(`packages/engine/test/edge/runtime/${file}`) });
+
+describe.skipIf(unavailable !== undefined)("the bundled engine in headless Chromium", () => {
+  let server: Server;
+  let close: (() => Promise<void>) | undefined;
+  let page: Page;
+  const errors: string[] = [];
+  const inBrowser: Partial<Record<Flavour, EdgeAnswer[]>> = {};
+
+  beforeAll(async () => {
+    const served = await serveStatic({
+      "/": runtime("page.html"),
+      "/page.js": runtime("page.js"),
+      "/decide-case.js": runtime("decide-case.js"),
+      "/engine.js": { file: repoPath(BUILT.bundleFull) },
+      "/engine-lean.js": { file: repoPath(BUILT.bundleLean) },
+    });
+    server = served.server;
+    const browser = await launchChromium();
+    close = browser.close;
+    page = await browser.context.newPage();
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    await page.goto(`${served.origin}/`);
+    await page.waitForSelector("html[data-ready=yes]", { state: "attached", timeout: 10_000 });
+    for (const bundle of ["full", "lean"] as const) {
+      inBrowser[bundle] = await page.evaluate(
+        ([name, payload]) => (window as unknown as { edge: { decide: (b: string, p: unknown) => Promise<EdgeAnswer[]> } }).edge.decide(name, payload),
+        [bundle, cases] as const,
+      );
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await close?.();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it("loads both bundles as plain modules in a secure context with no errors and no CSP violations", async () => {
+    const state = await page.evaluate(() => {
+      const edge = (window as unknown as { edge: { violations: string[]; secure: boolean } }).edge;
+      return { violations: edge.violations, secure: edge.secure, userAgent: navigator.userAgent };
+    });
+    expect(state.userAgent).toContain("HeadlessChrome");
+    expect(state.secure).toBe(true);
+    expect(state.violations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("decides every conformance and fixture request that needs no geo lookup", () => {
+    expect(cases.cases.length).toBeGreaterThanOrEqual(39);
+    expect(inBrowser.full?.map((a) => a.key)).toEqual(cases.cases.map((c) => c.key));
+  });
+
+  describe.each(["full", "lean"] as const)("the %s bundle", (flavour) => {
+    it.each(cases.cases.map((c, i) => [c.key, i] as const))("answers %s exactly as Node does", (_key, i) => {
+      expect(inBrowser[flavour]?.[i]).toEqual(answers[flavour][i]);
+    });
+  });
+});
