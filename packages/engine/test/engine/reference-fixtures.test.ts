@@ -20,7 +20,8 @@ function mockDateToMs(mock: Record<string, number> | undefined): number | undefi
 }
 
 describe("decisions on the project's own feature artifact", () => {
-  it.each(cases.map((test: any) => [test.key, test] as [string, any]))("match the reference engine for %s", async (_key: string, test: any) => {
+  const rows: Array<[string, any]> = cases.map((test: any) => [test.key, test]);
+  it.each(rows)("match the reference engine for %s", async (_key, test) => {
     const now = mockDateToMs(test.mockDate) ?? Date.UTC(2025, 0, 1);
     const sent: NotificationPayload[] = [];
     const engine = await createDecisioningEngine({
