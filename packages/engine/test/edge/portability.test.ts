@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import * as esbuild from "esbuild";
+import { describe, expect, it } from "vitest";
+import * as fullEntry from "../../src/index.js";
+import * as leanEntry from "../../src/lean.js";
+// @ts-expect-error: a plain ES module without typings.
+import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
+import { repoPath } from "./kit/cases.js";
+import { scanGraph, scanSource } from "./kit/portability.js";
+
+const engineDependencies = Object.keys(JSON.parse(readFileSync(repoPath("packages/engine/package.json"), "utf8")).dependencies ?? {});
+// Dependencies the portable entries may reach; anything else (node-fetch, say) must stay behind a Node-only entry.
+const PORTABLE_PACKAGES = ["murmurhash3js"];
+const ENTRIES = {
+  "@decisioning/engine": repoPath("packages/engine/src/index.ts"),
+  "@decisioning/engine/lean": repoPath("packages/engine/src/lean.ts"),
+};
+
+describe("the portable entry points", () => {
+  it.each(Object.entries(ENTRIES))("%s reaches no Node built-in, process, Buffer, eval or new Function", (_name, entry) => {
+    const { files, problems } = scanGraph([entry], { allowedPackages: PORTABLE_PACKAGES, root: repoPath("") });
+    expect(files.length).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
+  });
+
+  it("only name dependencies the engine package declares", () => {
+    for (const name of PORTABLE_PACKAGES) expect(engineDependencies).toContain(name);
+  });
+
+  it("the lean entry never reaches the Public Suffix List", () => {
+    const { files } = scanGraph([ENTRIES["@decisioning/engine/lean"]], { allowedPackages: PORTABLE_PACKAGES, root: repoPath("") });
+    expect(files.filter((file) => /psl|context\/domain\.ts$/.test(file))).toEqual([]);
+    const { files: fullFiles } = scanGraph([ENTRIES["@decisioning/engine"]], { allowedPackages: PORTABLE_PACKAGES, root: repoPath("") });
+    expect(fullFiles).toContain("packages/engine/src/context/psl-data.ts");
+  });
+
+  it("the lean entry exports what the default entry exports, except the Public Suffix List parser", () => {
+    const missing = Object.keys(fullEntry).filter((name) => !(name in leanEntry));
+    expect(missing).toEqual(["parseDomain"]);
+    expect(Object.keys(leanEntry).filter((name) => !(name in fullEntry))).toEqual([]);
+  });
+
+  it.each(Object.entries(ENTRIES))("%s bundles for a platform without Node, dependencies included", async (_name, entry) => {
+    // esbuild fails to resolve a Node built-in on the neutral platform, in our code or in a dependency's.
+    const result = await esbuild.build({ ...EDGE_BUILD_OPTIONS, entryPoints: [entry], write: false, outdir: "out", absWorkingDir: repoPath("") });
+    expect(result.errors).toEqual([]);
+    const packages = new Set(Object.keys(result.metafile!.inputs).flatMap((path) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []));
+    expect([...packages].filter((name) => !PORTABLE_PACKAGES.includes(name))).toEqual([]);
+  });
+});
+
+describe("the portability scan", () => {
+  it("flags every Node-only construct it is meant to catch", () => {
+    const source = [
+      'import { readFileSync } from "node:fs";',
+      'import path from "path";',
+      'export { x } from "node:crypto";',
+      "const a = process.env.HOME;",
+      "const b = Buffer.from('x');",
+      "const c = globalThis.process;",
+      "const d = globalThis['Buffer'];",
+      "eval('1');",
+      "const e = new Function('return 1');",
+      "const f = require('os');",
+      "const g = __dirname;",
+      "setImmediate(() => {});",
+      "const h = await import('node:http');",
+    ].join("\n");
+    const { problems } = scanSource("sample.ts", source);
+    expect(problems.map((p) => p.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 13]);
+  });
+
+  it("leaves property names, strings, comments and type-only imports alone", () => {
+    const source = [
+      'import type { Readable } from "node:stream";',
+      "// process the Buffer here",
+      "const o = { process: 1, Buffer: 2, eval: 3 };",
+      "const p = o.process + o.Buffer;",
+      'const s = "process Buffer eval new Function";',
+      "class C { process() { return 1; } }",
+      "type T = { require: boolean };",
+    ].join("\n");
+    expect(scanSource("sample.ts", source).problems).toEqual([]);
+  });
+});
