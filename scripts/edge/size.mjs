@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 /** Budgets in gzipped bytes, by bundle name; bundles without one are only reported. */
 export const BUDGETS = { "engine-lean": 30 * 1024 };
 
-/** Minified and gzipped size of each built bundle, with its budget and biggest inputs. */
+/** Minified and gzipped size of each built bundle, with its budget and its inputs by size. */
 export function measureBundles({ bundles = BUNDLES, cwd = root } = {}) {
   return bundles.map(({ name, outfile }) => {
     const file = join(cwd, outfile);
@@ -37,7 +37,7 @@ function biggestInputs(meta, outfile) {
     const owner = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.replace(/^packages\/engine\/dist\//, "");
     byOwner.set(owner, (byOwner.get(owner) ?? 0) + bytesInOutput);
   }
-  return [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  return [...byOwner].sort((a, b) => b[1] - a[1]);
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -48,7 +48,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     for (const m of measureBundles()) {
       const verdict = m.budget === undefined ? "(reported, no budget)" : `budget ${kb(m.budget)}: ${m.over ? "OVER" : "ok"}`;
       console.log(`${m.name.padEnd(12)} ${kb(m.gzip).padStart(8)} min+gzip  ${kb(m.minified).padStart(8)} min  ${verdict}`);
-      console.log(`             biggest inputs (minified): ${m.inputs.map(([owner, bytes]) => `${owner} ${kb(bytes)}`).join(", ")}`);
+      console.log(`             biggest inputs (minified): ${m.inputs.slice(0, 5).map(([owner, bytes]) => `${owner} ${kb(bytes)}`).join(", ")}`);
       failed ||= m.over;
     }
   } catch (error) {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+// @ts-expect-error: a plain ES module without typings.
+import { BUDGETS, measureBundles } from "../../../../scripts/edge/size.mjs";
+import { assertBuilt } from "./kit/node-answers.js";
+
+interface Measured {
+  name: string;
+  gzip: number;
+  minified: number;
+  inputs: Array<[string, number]>;
+}
+
+assertBuilt();
+const measured = new Map((measureBundles() as Measured[]).map((m) => [m.name, m]));
+
+describe("the edge size budget", () => {
+  it("holds: the lean engine with its dependencies is at most 30 KB minified and gzipped", () => {
+    const lean = measured.get("engine-lean")!;
+    console.info(`engine-lean: ${lean.gzip} bytes min+gzip (${lean.minified} minified); engine (with the Public Suffix List): ${measured.get("engine")!.gzip} bytes`);
+    expect(BUDGETS["engine-lean"]).toBe(30 * 1024);
+    expect(lean.gzip).toBeLessThanOrEqual(30 * 1024);
+  });
+
+  it("keeps the Public Suffix List out of the lean bundle and in the full one", () => {
+    expect(measured.get("engine-lean")!.inputs.map(([owner]) => owner)).not.toContain("context/psl-data.js");
+    expect(measured.get("engine")!.inputs[0]?.[0]).toBe("context/psl-data.js");
+  });
+});
