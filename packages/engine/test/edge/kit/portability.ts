@@ -87,9 +87,10 @@ function resolveRelative(from: string, specifier: string): string | undefined {
   return candidates.find((candidate) => existsSync(candidate) && !candidate.endsWith("/"));
 }
 
-/** The modules reachable from `entries` through value imports, and every problem in them. */
-export function scanGraph(entries: readonly string[], options: { allowedPackages: readonly string[]; root: string }): { files: string[]; problems: Problem[] } {
+/** The modules reachable from `entries` through value imports, the packages they load, and every problem in them. */
+export function scanGraph(entries: readonly string[], options: { allowedPackages: readonly string[]; root: string }): { files: string[]; packages: string[]; problems: Problem[] } {
   const seen = new Set<string>();
+  const packages = new Set<string>();
   const problems: Problem[] = [];
   const queue = [...entries];
   while (queue.length > 0) {
@@ -106,9 +107,10 @@ export function scanGraph(entries: readonly string[], options: { allowedPackages
         else problems.push({ file: shown, line: 0, what: `imports "${specifier}", which does not resolve` });
       } else if (!specifier.startsWith("node:") && !isBuiltin(specifier)) {
         const name = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]!;
+        packages.add(name);
         if (!options.allowedPackages.includes(name)) problems.push({ file: shown, line: 0, what: `imports "${specifier}", not a dependency the portable build may carry` });
       }
     }
   }
-  return { files: [...seen].map((file) => relative(options.root, file)).sort(), problems };
+  return { files: [...seen].map((file) => relative(options.root, file)).sort(), packages: [...packages].sort(), problems };
 }
