@@ -50,7 +50,29 @@ describe("allocationOf", () => {
   });
 });
 
-describe("hashUnencodedChars (murmurhash3js over UTF-16LE bytes)", () => {
+const murmur = require("murmurhash3js") as { x86: { hash32(bytes: string, seed?: number): number } };
+/** murmurhash3js over the UTF-16LE bytes of a string: the textbook definition of the hash. */
+function murmurOverUtf16le(text: string): number {
+  let bytes = "";
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    bytes += String.fromCharCode(unit & 0xff, unit >>> 8);
+  }
+  return murmur.x86.hash32(bytes, 0) | 0;
+}
+
+describe("hashUnencodedChars", () => {
+  it("equals murmurhash3js's x86_32 over the UTF-16LE bytes, on random strings", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 200 }), (text) => {
+        expect(hashUnencodedChars(text)).toBe(murmurOverUtf16le(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("hashUnencodedChars against Adobe's hash", () => {
   // The reference memoizes into a plain object keyed by the string itself, so for names
   // such as "valueOf" it returns the inherited Object.prototype member instead of a hash.
   // Device keys always contain dots and never hit this; random strings must skip it.
