@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against sources; the built dist is exercised by scripts/conformance and the edge tests.
     alias: [
       { find: /^@decisioning\/engine$/, replacement: pkg("engine") },
+      { find: /^@decisioning\/engine\/node$/, replacement: fileURLToPath(new URL("./packages/engine/src/node/index.ts", import.meta.url)) },
       { find: /^@decisioning\/client$/, replacement: pkg("client") },
     ],
   },
