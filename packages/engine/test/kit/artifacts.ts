@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import type { Artifact, DeliveryResponse, GetOffersOptions, Rule } from "../../src/index.js";
+
+/** Folder of the shared real-world artifacts (`rules.json`, `rules.bin`, `artifact-large.json`). */
+export const REAL_WORLD_DIR = new URL("../../../../../shared/conformance/real-world/", import.meta.url);
+
+/** The organization `real-world/rules.bin` is obfuscated for. */
+export const REAL_WORLD_ORG = "74F652E95F1B16FE0A495C92@AdobeOrg";
+
+/** Read a file of the shared real-world folder. */
+export function realWorldFile(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(new URL(name, REAL_WORLD_DIR)));
+}
+
+/** Options of {@link flagArtifact}. */
+export interface FlagArtifactOptions {
+  /** Artifact version (default `1.0.0`). */
+  version?: string;
+  /** Mboxes that carry the value (default `["flag"]`). */
+  mboxes?: string[];
+  geoTargetingEnabled?: boolean;
+  /** Client code in `meta` (default `acme`). */
+  clientCode?: string;
+}
+
+/**
+ * A small valid artifact: each mbox has one rule that always matches and answers the JSON
+ * offer `{value}`. Tests serve artifacts with different values and read which one decided.
+ */
+export function flagArtifact(value: unknown, options: FlagArtifactOptions = {}): Artifact {
+  const names = options.mboxes ?? ["flag"];
+  const mboxes: Record<string, Rule[]> = {};
+  names.forEach((name, i) => {
+    mboxes[name] = [
+      {
+        ruleKey: `rule-${i}`,
+        activityId: 1000 + i,
+        meta: {
+          "activity.id": 1000 + i,
+          "activity.name": `activity ${name}`,
+          "activity.type": "ab",
+          "experience.id": 0,
+          "experience.name": "Experience A",
+          "location.name": name,
+          "location.type": "mbox",
+          "location.id": 0,
+          "audience.ids": [],
+          "offer.id": 2000 + i,
+          "offer.name": `offer ${name}`,
+          "option.id": 1,
+          "option.name": "Offer1",
+        },
+        // Every visitor's allocation is in 0..99.99, so this always holds.
+        condition: { "<=": [0, { var: "allocation" }] },
+        consequence: {
+          name,
+          options: [{ type: "json", content: { value }, eventToken: `token-${name}-${String(value)}` }],
+          metrics: [],
+        },
+      },
+    ];
+  });
+  return {
+    version: options.version ?? "1.0.0",
+    meta: { clientCode: options.clientCode ?? "acme", environment: "production" },
+    globalMbox: "target-global-mbox",
+    geoTargetingEnabled: options.geoTargetingEnabled ?? false,
+    responseTokens: [],
+    remoteMboxes: [],
+    remoteViews: [],
+    localMboxes: names,
+    localViews: [],
+    rules: { mboxes, views: {} },
+  };
+}
+
+/** A `getOffers` request for the given mboxes (default `flag`), for a fixed visitor. */
+export function flagRequest(mboxes: string[] = ["flag"], extra: Partial<GetOffersOptions["request"]> = {}): GetOffersOptions {
+  return {
+    request: {
+      id: { tntId: "visitor-1.28_0" },
+      context: { channel: "web" },
+      execute: { mboxes: mboxes.map((name, i) => ({ name, index: i + 1 })) },
+      ...extra,
+    },
+  };
+}
+
+/** The `value` each executed mbox of a response decided (in request order). */
+export function flagValues(response: DeliveryResponse): unknown[] {
+  return (response.execute?.mboxes ?? []).map((mbox) => {
+    const content = mbox.options?.[0]?.content as { value?: unknown } | undefined;
+    return content?.value;
+  });
+}
+
+/** The `value` the first executed mbox decided. */
+export function flagValue(response: DeliveryResponse): unknown {
+  return flagValues(response)[0];
+}
+
+/**
+ * Obfuscate JSON into the `rules.bin` layout (`ATOD:001`, a 32-byte key, then the body XOR-ed
+ * with `organizationId + key`), so tests can serve `.bin` artifacts for any organization.
+ */
+export function obfuscate(json: unknown, organizationId: string, key = "0123456789abcdef0123456789abcdef"): Uint8Array {
+  if (key.length !== 32) throw new Error("obfuscation key must be 32 ASCII characters");
+  const encoder = new TextEncoder();
+  const header = encoder.encode(`ATOD:001${key}`);
+  const plain = encoder.encode(typeof json === "string" ? json : JSON.stringify(json));
+  const mask = encoder.encode(organizationId + key);
+  const out = new Uint8Array(header.length + plain.length);
+  out.set(header, 0);
+  for (let i = 0; i < plain.length; i++) out[header.length + i] = (plain[i] ?? 0) ^ (mask[i % mask.length] ?? 0);
+  return out;
+}

@@ -1,0 +1,5 @@
+export * from "./artifact-server.js";
+export * from "./artifacts.js";
+export * from "./engine.js";
+export * from "./events.js";
+export * from "./timers.js";
