@@ -1,0 +1,267 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createDecisioningEngine, ErrorCode, type DecisioningConfig, type DecisioningEngine } from "../../src/index.js";
+import type { LoaderTuning } from "../../src/loader/loader.js";
+import {
+  etagOf,
+  fastLoader,
+  flagArtifact,
+  flagRequest,
+  flagValue,
+  flagValues,
+  obfuscate,
+  recordEvents,
+  recordLogs,
+  startArtifactServer,
+  trackedTimers,
+  until,
+  type ArtifactServer,
+  type Fault,
+} from "../kit/index.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function serve(body: unknown = flagArtifact("v1"), options: Parameters<typeof startArtifactServer>[0] = {}): Promise<ArtifactServer> {
+  const server = await startArtifactServer({ routes: { "/rules.json": { body } }, ...options });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function startEngine(server: ArtifactServer, config: Partial<DecisioningConfig> = {}, tuning: Partial<LoaderTuning> = {}) {
+  const events = recordEvents();
+  const logs = recordLogs();
+  const engine = await createDecisioningEngine(
+    {
+      client: "acme",
+      artifactLocation: server.url(),
+      pollingInterval: 60,
+      artifactRequestTimeout: 200,
+      eventEmitter: events.emitter,
+      logger: logs.logger,
+      ...config,
+    },
+    fastLoader(tuning),
+  );
+  cleanups.push(() => engine.close());
+  return { engine, events, logs };
+}
+
+const decide = async (engine: DecisioningEngine) => flagValue(await engine.getOffers(flagRequest()));
+
+describe("the loader under CDN and network faults (real HTTP server)", () => {
+  const cases: Array<{ what: string; fault: Fault; code: string; message?: RegExp }> = [
+    { what: "HTTP 500", fault: { type: "status", status: 500 }, code: ErrorCode.ArtifactFetchFailed, message: /HTTP 500/ },
+    { what: "HTTP 404", fault: { type: "status", status: 404 }, code: ErrorCode.ArtifactFetchFailed, message: /HTTP 404/ },
+    { what: "a response slower than the request timeout", fault: { type: "ok", delayMs: 500 }, code: ErrorCode.Timeout, message: /timed out after 200 ms/ },
+    { what: "a body that stalls past the request timeout", fault: { type: "slow-body", stallMs: 500 }, code: ErrorCode.Timeout },
+    { what: "a dropped connection", fault: { type: "drop" }, code: ErrorCode.ArtifactFetchFailed },
+    { what: "a truncated body", fault: { type: "truncate" }, code: ErrorCode.ArtifactFetchFailed, message: /not received in full/ },
+    { what: "invalid JSON", fault: { type: "invalid-json" }, code: ErrorCode.ArtifactInvalid, message: /not valid JSON/ },
+    { what: "an empty 200", fault: { type: "body", body: "" }, code: ErrorCode.ArtifactInvalid },
+    {
+      what: "a version-2 artifact",
+      fault: { type: "body", body: flagArtifact("v2-major", { version: "2.0.0" }) },
+      code: ErrorCode.ArtifactVersionUnsupported,
+      message: /2\.0\.0/,
+    },
+    {
+      what: "an artifact of the wrong shape",
+      fault: { type: "body", body: { version: "1.0.0", rules: { mboxes: [] } } },
+      code: ErrorCode.ArtifactInvalid,
+      message: /rules\.mboxes/,
+    },
+  ];
+
+  for (const { what, fault, code, message } of cases) {
+    it(`keeps deciding with the last good artifact through ${what}, then takes the recovered one`, async () => {
+      const server = await serve();
+      const { engine, events } = await startEngine(server);
+      expect(await decide(engine)).toBe("v1");
+
+      server.setRoute("/rules.json", { body: flagArtifact("v2") });
+      server.failAlways("/rules.json", fault);
+      const second = await events.waitFor("artifactDownloadFailed", 2);
+      expect(await decide(engine)).toBe("v1");
+      expect(engine.getRawArtifact()?.rules.mboxes.flag?.[0]?.consequence.options?.[0]?.content).toEqual({ value: "v1" });
+      for (const failed of events.named("artifactDownloadFailed")) {
+        expect(failed.artifactLocation).toBe(server.url());
+        expect(failed.error).toMatchObject({ code });
+        if (message) expect(String((failed.error as Error).message)).toMatch(message);
+      }
+      expect(second.error).toMatchObject({ name: expect.stringMatching(/ArtifactError/) });
+      expect(events.named("artifactDownloadSucceeded")).toHaveLength(1);
+
+      server.failAlways("/rules.json", undefined);
+      const recovered = await events.waitFor("artifactDownloadSucceeded", 2);
+      expect(recovered).toMatchObject({ artifactLocation: server.url(), artifactPayload: { version: "1.0.0" } });
+      expect(await decide(engine)).toBe("v2");
+    });
+  }
+
+  it("fires artifactDownloadSucceeded with the artifact and geoLocationUpdated from the x-geo headers", async () => {
+    const artifact = flagArtifact("v1");
+    const server = await startArtifactServer({
+      routes: {
+        "/rules.json": {
+          body: artifact,
+          headers: { "x-geo-country-code": "CH", "x-geo-region-code": "ZH", "x-geo-city": "ZURICH", "x-geo-latitude": "47.37", "x-geo-longitude": "8.54" },
+        },
+      },
+    });
+    cleanups.push(() => server.close());
+    const { engine, events } = await startEngine(server, { pollingInterval: 0 });
+    expect(events.events.map((e) => e.name)).toEqual(["artifactDownloadSucceeded", "geoLocationUpdated"]);
+    expect(events.named("artifactDownloadSucceeded")[0]).toEqual({ artifactLocation: server.url(), artifactPayload: artifact });
+    expect(events.named("geoLocationUpdated")[0]).toEqual({
+      geoContext: { countryCode: "CH", stateCode: "ZH", city: "ZURICH", latitude: 47.37, longitude: 8.54 },
+    });
+    expect(engine.isReady()).toBe(true);
+  });
+
+  it("answers 304 to If-None-Match and keeps the cached artifact without new events", async () => {
+    const artifact = flagArtifact("v1");
+    const server = await serve(artifact);
+    const { engine, events } = await startEngine(server);
+    const requests = await server.waitForRequests(3);
+    expect(requests[0]?.ifNoneMatch).toBeUndefined();
+    expect(requests[1]?.ifNoneMatch).toBe(etagOf(artifact));
+    expect(requests[1]?.answer).toBe(304);
+    expect(requests[2]?.answer).toBe(304);
+    expect(await decide(engine)).toBe("v1");
+    expect(events.named("artifactDownloadSucceeded")).toHaveLength(1);
+    expect(events.named("artifactDownloadFailed")).toHaveLength(0);
+    expect(engine.getRawArtifact()).toEqual(artifact);
+  });
+
+  it("treats a 304 with no cached artifact as a failure and retries without If-None-Match", async () => {
+    const server = await serve();
+    server.fail("/rules.json", { type: "not-modified" });
+    const { engine, events } = await startEngine(server, { pollingInterval: 0 });
+    expect(await decide(engine)).toBe("v1");
+    const [first, second] = server.requestsTo();
+    expect(first?.answer).toBe(304);
+    expect(second?.ifNoneMatch).toBeUndefined();
+    expect(second?.answer).toBe(200);
+    expect(events.named("artifactDownloadFailed")[0]?.error).toMatchObject({ code: ErrorCode.ArtifactFetchFailed, message: expect.stringMatching(/304/) });
+  });
+
+  it("follows an ETag change: downloads the new artifact and asks with the new ETag afterwards", async () => {
+    const v1 = flagArtifact("v1");
+    const v2 = flagArtifact("v2");
+    const server = await serve(v1);
+    const { engine, events } = await startEngine(server);
+    await server.waitForRequests(2);
+    server.setRoute("/rules.json", { body: v2 });
+    await events.waitFor("artifactDownloadSucceeded", 2);
+    expect(await decide(engine)).toBe("v2");
+    const count = server.requestsTo().length;
+    const after = (await server.waitForRequests(count + 1)).slice(count);
+    expect(after[0]?.ifNoneMatch).toBe(etagOf(v2));
+    expect(after[0]?.answer).toBe(304);
+    const changed = server.requestsTo().find((r) => r.answer === 200 && r.ifNoneMatch === etagOf(v1));
+    expect(changed).toBeDefined();
+  });
+
+  it("downloads rules.bin and refuses a rules.bin obfuscated for another organization", async () => {
+    const org = "AAAABBBBCCCCDDDDEEEEFFFF@AdobeOrg";
+    const server = await startArtifactServer({ routes: { "/rules.bin": { body: obfuscate(flagArtifact("v1"), org) } } });
+    cleanups.push(() => server.close());
+    const { engine, events } = await startEngine(server, { artifactLocation: server.url("/rules.bin"), organizationId: org });
+    expect(await decide(engine)).toBe("v1");
+
+    server.setRoute("/rules.bin", { body: obfuscate(flagArtifact("v2"), "0000000000000000000000AA@AdobeOrg") });
+    const failed = await events.waitFor("artifactDownloadFailed");
+    expect(failed.error).toMatchObject({ code: ErrorCode.ArtifactInvalid, message: expect.stringMatching(/wrong organizationId/) });
+    expect(await decide(engine)).toBe("v1");
+
+    server.setRoute("/rules.bin", { body: obfuscate(flagArtifact("v3"), org) });
+    await events.waitFor("artifactDownloadSucceeded", 2);
+    expect(await decide(engine)).toBe("v3");
+  });
+
+  it("refuses a body over maxArtifactBytes, declared or streamed, and keeps the artifact", async () => {
+    const small = flagArtifact("v1");
+    const big = flagArtifact("x".repeat(5000));
+    const server = await serve(small);
+    const { engine, events } = await startEngine(server, { maxArtifactBytes: 3000 });
+    server.setRoute("/rules.json", { body: big });
+    const declared = await events.waitFor("artifactDownloadFailed");
+    server.setRoute("/rules.json", { body: big, chunked: true });
+    const streamed = await events.waitFor("artifactDownloadFailed", 2);
+    for (const failed of [declared, streamed]) expect(failed.error).toMatchObject({ code: ErrorCode.ArtifactTooLarge });
+    expect(await decide(engine)).toBe("v1");
+  });
+
+  it("lets a decision in flight finish with the artifact it started with while a new one is swapped in", async () => {
+    const mboxes = ["a", "b", "c"];
+    const server = await serve(flagArtifact("v1", { mboxes, geoTargetingEnabled: true }));
+    server.setRoute("/geo", { body: { "x-geo-city": "BASEL" } });
+    server.failAlways("/geo", { type: "ok", delayMs: 300 });
+    const { engine, events } = await startEngine(server, { geoLookupUrl: server.url("/geo") });
+    const request = flagRequest(mboxes, { context: { channel: "web", geo: { ipAddress: "8.8.8.8" } } });
+
+    const inFlight = engine.getOffers(request);
+    await server.waitForRequests(1, "/geo");
+    server.setRoute("/rules.json", { body: flagArtifact("v2", { mboxes, geoTargetingEnabled: true }) });
+    await events.waitFor("artifactDownloadSucceeded", 2);
+    expect(flagValues(await inFlight)).toEqual(["v1", "v1", "v1"]);
+    expect(flagValues(await engine.getOffers(request))).toEqual(["v2", "v2", "v2"]);
+  });
+
+  it("survives event handlers that throw, and logs them", async () => {
+    const server = await serve();
+    const logs = recordLogs();
+    let thrown = 0;
+    const engine = await createDecisioningEngine(
+      {
+        client: "acme",
+        artifactLocation: server.url(),
+        pollingInterval: 40,
+        logger: logs.logger,
+        eventEmitter: () => {
+          thrown += 1;
+          throw new Error("handler bug");
+        },
+      },
+      fastLoader(),
+    );
+    cleanups.push(() => engine.close());
+    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    await until(() => thrown >= 4, 5000, "events after the change");
+    expect(await decide(engine)).toBe("v2");
+    expect(logs.text("error")).toMatch(/event handler for artifactDownloadSucceeded failed/);
+  });
+
+  it("schedules the next poll only after the current download ends", async () => {
+    const server = await serve();
+    server.failAlways("/rules.json", { type: "ok", delayMs: 120 });
+    const { engine } = await startEngine(server, { pollingInterval: 10, artifactRequestTimeout: 1000 });
+    await server.waitForRequests(4);
+    expect(server.maxConcurrent()).toBe(1);
+    expect(await decide(engine)).toBe("v1");
+  });
+
+  it("backs off with growing, capped delays while the CDN fails, and polls at the interval again after recovery", async () => {
+    const server = await serve();
+    const timers = trackedTimers();
+    const { engine, events } = await startEngine(
+      server,
+      { pollingInterval: 50, platform: { ...timers, random: () => 1 } },
+      { refreshBackoff: { initialMs: 5, maxMs: 45 } },
+    );
+    const base = timers.delays.length;
+    server.failAlways("/rules.json", { type: "status", status: 503 });
+    await events.waitFor("artifactDownloadFailed", 4);
+    server.failAlways("/rules.json", undefined);
+    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    await events.waitFor("artifactDownloadSucceeded", 2);
+    await until(() => timers.delays.length > base + 11, 5000, "timers after recovery");
+    // Request timeouts (200 ms) are interleaved with the schedule; keep the scheduling delays.
+    const schedule = timers.delays.slice(base).filter((ms) => ms !== 200);
+    // random() = 1 takes the top of each jitter range: 5 * 3, then the 45 ms cap; then the 50 ms interval.
+    expect(schedule.slice(0, 6)).toEqual([15, 45, 45, 45, 50, 50]);
+    expect(await decide(engine)).toBe("v2");
+  });
+});

@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createDecisioningEngine, type DecisioningConfig, type NotificationPayload } from "../../src/index.js";
+import type { LoaderTuning } from "../../src/loader/loader.js";
+import {
+  fastLoader,
+  flagArtifact,
+  flagRequest,
+  flagValue,
+  recordEvents,
+  sleep,
+  startArtifactServer,
+  trackedTimers,
+  type ArtifactServer,
+  type ArtifactServerOptions,
+} from "../kit/index.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function serve(options: Partial<ArtifactServerOptions> = {}): Promise<ArtifactServer> {
+  const server = await startArtifactServer({ routes: { "/rules.json": { body: flagArtifact("v1") } }, ...options });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function startEngine(server: ArtifactServer, config: Partial<DecisioningConfig> = {}, tuning: Partial<LoaderTuning> = {}) {
+  const events = recordEvents();
+  const engine = await createDecisioningEngine(
+    { client: "acme", artifactLocation: server.url(), pollingInterval: 40, artifactRequestTimeout: 2000, eventEmitter: events.emitter, ...config },
+    fastLoader(tuning),
+  );
+  cleanups.push(() => engine.close());
+  return { engine, events };
+}
+
+const traced = async (engine: Awaited<ReturnType<typeof startEngine>>["engine"]) => {
+  const response = await engine.getOffers({ request: { ...flagRequest().request, trace: {} } });
+  return response.execute?.mboxes?.[0]?.trace?.artifact as Record<string, unknown>;
+};
+
+describe("stopping and closing", () => {
+  it("stopPolling stops the requests and the timers, and decisions go on", async () => {
+    const server = await serve();
+    const timers = trackedTimers();
+    const { engine } = await startEngine(server, { platform: timers });
+    await server.waitForRequests(3);
+    engine.stopPolling();
+    const seen = server.requestsTo().length;
+    await sleep(150);
+    expect(server.requestsTo().length).toBe(seen);
+    expect(timers.live()).toBe(0);
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
+    expect((await traced(engine)).pollingHalted).toBe(true);
+  });
+
+  it("close() aborts a download in flight and leaves no timer and no request behind", async () => {
+    const server = await serve();
+    const timers = trackedTimers();
+    const { engine, events } = await startEngine(server, { platform: timers });
+    server.failAlways("/rules.json", { type: "hang" });
+    await server.waitForRequests(2);
+    expect(server.activeRequests()).toBe(1);
+    const started = Date.now();
+    await engine.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(timers.live()).toBe(0);
+    // The abort reached the server: the hanging request's socket was closed.
+    await server.waitForNoActiveRequests();
+    expect(events.named("artifactDownloadFailed")).toHaveLength(0);
+    const seen = server.requestsTo().length;
+    await sleep(100);
+    expect(server.requestsTo().length).toBe(seen);
+  });
+
+  it("with pollingInterval 0 downloads once and sets no timer", async () => {
+    const server = await serve();
+    const timers = trackedTimers();
+    const { engine } = await startEngine(server, { pollingInterval: 0, platform: timers });
+    await sleep(100);
+    expect(server.requestsTo()).toHaveLength(1);
+    expect(timers.live()).toBe(0);
+    expect((await traced(engine)).pollingInterval).toBe(0);
+  });
+});
+
+describe("polling", () => {
+  it("holds the public 300000 ms minimum for users", async () => {
+    const server = await serve();
+    const timers = trackedTimers();
+    const engine = await createDecisioningEngine({ client: "acme", artifactLocation: server.url(), pollingInterval: 1000, platform: timers });
+    cleanups.push(() => engine.close());
+    expect(timers.delays).toContain(300000);
+    expect((await traced(engine as never)).pollingInterval).toBe(300000);
+  });
+
+  it("refreshes an artifactPayload from the artifact location, as the reference does", async () => {
+    const server = await serve();
+    server.setRoute("/rules.json", { body: flagArtifact("from-cdn") });
+    const { engine, events } = await startEngine(server, { artifactPayload: flagArtifact("from-payload") });
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("from-payload");
+    await events.waitFor("artifactDownloadSucceeded");
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("from-cdn");
+    expect((await traced(engine)).artifactLocation).toBe("Not Applicable");
+  });
+
+  it("describes the artifact in traces with the reference's keys", async () => {
+    const server = await serve();
+    const { engine, events } = await startEngine(server);
+    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    await events.waitFor("artifactDownloadSucceeded", 2);
+    const trace = await traced(engine);
+    expect(trace).toEqual({
+      artifactLocation: server.url(),
+      pollingInterval: 40,
+      pollingHalted: false,
+      artifactVersion: "1.0.0",
+      artifactRetrievalCount: 2,
+      artifactLastRetrieved: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      clientCode: "acme",
+      environment: "production",
+    });
+  });
+
+  it("adds an ArtifactDownload telemetry entry per download", async () => {
+    const server = await serve();
+    const sent: NotificationPayload[] = [];
+    const { engine } = await startEngine(server, { pollingInterval: 0, sendNotificationFunc: (payload) => void sent.push(payload) });
+    await engine.getOffers(flagRequest());
+    await engine.close();
+    const entries = sent[0]?.request.telemetry?.entries ?? [];
+    expect(entries[0]).toMatchObject({ requestId: "ArtifactDownload", execution: expect.any(Number), parsing: expect.any(Number), timestamp: expect.any(Number) });
+  });
+});
+
+describe("refreshMode: on-request (edge runtimes)", () => {
+  it("sets no timer, and refreshes in the background of a decision once the interval has passed", async () => {
+    const server = await serve();
+    const timers = trackedTimers();
+    const handed: Promise<unknown>[] = [];
+    const { engine } = await startEngine(server, {
+      refreshMode: "on-request",
+      pollingInterval: 60,
+      platform: timers,
+      waitUntil: (task) => void handed.push(task),
+      sendNotificationFunc: undefined,
+    });
+    expect(timers.live()).toBe(0);
+    await sleep(120);
+    expect(server.requestsTo()).toHaveLength(1);
+
+    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    // The stale check starts a refresh but never makes the caller wait for it.
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
+    expect(handed).toHaveLength(1);
+    await Promise.all(handed);
+    expect(server.requestsTo()).toHaveLength(2);
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v2");
+    expect(server.requestsTo()).toHaveLength(2);
+    expect(timers.live()).toBe(0);
+  });
+
+  it("backs off between refresh attempts while the CDN fails", async () => {
+    const server = await serve();
+    const { engine, events } = await startEngine(
+      server,
+      { refreshMode: "on-request", pollingInterval: 30, platform: { random: () => 1 } },
+      { refreshBackoff: { initialMs: 200, maxMs: 300 } },
+    );
+    server.failAlways("/rules.json", { type: "status", status: 500 });
+    await sleep(40);
+    await engine.getOffers(flagRequest());
+    await events.waitFor("artifactDownloadFailed");
+    // Inside the 200 ms backoff window: decisions do not hit the CDN again.
+    for (let i = 0; i < 10; i++) {
+      expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
+      await sleep(10);
+    }
+    expect(server.requestsTo()).toHaveLength(2);
+    await sleep(150);
+    await engine.getOffers(flagRequest());
+    await events.waitFor("artifactDownloadFailed", 2);
+    expect(server.requestsTo()).toHaveLength(3);
+  });
+});

@@ -1,0 +1,135 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { Agent } from "node:http";
+import type { Duplex } from "node:stream";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { fileSnapshotStore, nodeFetch, proxyFetch } from "@decisioning/engine/node";
+import { createDecisioningEngine, ErrorCode, type DecisioningConfig } from "../../src/index.js";
+import {
+  fastLoader,
+  flagArtifact,
+  flagRequest,
+  flagValue,
+  REAL_WORLD_ORG,
+  realWorldFile,
+  recordEvents,
+  startArtifactServer,
+  type ArtifactServer,
+} from "../kit/index.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "decisioning-snapshot-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function serve(body: unknown = flagArtifact("v1"), options: { keepAlive?: boolean } = {}): Promise<ArtifactServer> {
+  const server = await startArtifactServer({ routes: { "/rules.json": { body } }, ...options });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function startEngine(server: ArtifactServer, config: Partial<DecisioningConfig>) {
+  const events = recordEvents();
+  const engine = await createDecisioningEngine(
+    { client: "acme", artifactLocation: server.url(), pollingInterval: 50, artifactRequestTimeout: 1000, eventEmitter: events.emitter, ...config },
+    fastLoader(),
+  );
+  cleanups.push(() => engine.close());
+  return { engine, events };
+}
+
+/** An http.Agent that counts the connections it opens: proof that requests went through it. */
+class CountingAgent extends Agent {
+  connections = 0;
+  override createConnection(...args: Parameters<Agent["createConnection"]>): Duplex | null | undefined {
+    this.connections += 1;
+    return super.createConnection(...args);
+  }
+}
+
+describe("fileSnapshotStore", () => {
+  it("saves and loads a snapshot: header line, then the body bytes", async () => {
+    const path = join(await tempDir(), "nested", "dir", "rules.snapshot");
+    const store = fileSnapshotStore(path);
+    expect(await store.load("k")).toBeUndefined();
+    const body = new Uint8Array([0, 1, 2, 10, 13, 255]);
+    await store.save("k", { body, savedAt: 1700000000000, etag: '"e1"' });
+    expect(await store.load("k")).toEqual({ body, savedAt: 1700000000000, etag: '"e1"' });
+    expect(await store.load("another-location")).toBeUndefined();
+    const raw = await readFile(path);
+    expect(raw.subarray(0, raw.indexOf(10)).toString()).toBe('{"v":1,"key":"k","savedAt":1700000000000,"etag":"\\"e1\\""}');
+  });
+
+  it("replaces the file atomically: concurrent writers never leave a torn or temporary file", async () => {
+    const dir = await tempDir();
+    const path = join(dir, "rules.snapshot");
+    const store = fileSnapshotStore(path);
+    const bodies = Array.from({ length: 20 }, (_, i) => new TextEncoder().encode(JSON.stringify(flagArtifact("x".repeat(i * 500)))));
+    const readers = Array.from({ length: 40 }, async () => {
+      const found = await store.load("k");
+      if (found) expect(bodies.some((b) => Buffer.compare(Buffer.from(b), Buffer.from(found.body)) === 0)).toBe(true);
+    });
+    await Promise.all([...bodies.map((body, i) => store.save("k", { body, savedAt: i })), ...readers]);
+    expect(await readdir(dir)).toEqual(["rules.snapshot"]);
+  });
+
+  it("refuses a file that is not a snapshot", async () => {
+    const path = join(await tempDir(), "rules.snapshot");
+    await writeFile(path, "hello");
+    await expect(fileSnapshotStore(path).load("k")).rejects.toThrow(/not an artifact snapshot/);
+  });
+
+  it("lets a Node process that restarts while the CDN is down decide from the file", async () => {
+    const path = join(await tempDir(), "rules.snapshot");
+    const server = await serve();
+    const first = await startEngine(server, { snapshotStore: fileSnapshotStore(path) });
+    await first.engine.close();
+
+    server.failAlways("/rules.json", { type: "status", status: 500 });
+    const { engine, events } = await startEngine(server, { snapshotStore: fileSnapshotStore(path) });
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
+    expect(events.named("artifactSnapshotUsed")[0]).toMatchObject({ ageMs: expect.any(Number), savedAt: expect.any(Number) });
+  });
+});
+
+describe("node-fetch", () => {
+  it("proxyFetch sends artifact downloads through the given agent", async () => {
+    const server = await serve();
+    const agent = new CountingAgent({ keepAlive: false });
+    const { engine } = await startEngine(server, { fetchApi: proxyFetch(agent) });
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
+    await server.waitForRequests(2);
+    expect(agent.connections).toBeGreaterThanOrEqual(2);
+  });
+
+  it("close() with node-fetch and a non-keep-alive agent leaves no socket open", async () => {
+    const server = await serve();
+    const agent = new CountingAgent({ keepAlive: false });
+    const { engine } = await startEngine(server, { fetchApi: proxyFetch(agent) });
+    server.failAlways("/rules.json", { type: "hang" });
+    await server.waitForRequests(2);
+    expect(server.openConnections()).toBe(1);
+    await engine.close();
+    await server.waitForNoConnections();
+    await server.waitForNoActiveRequests();
+  });
+
+  it("nodeFetch reads rules.bin from a Node stream body and enforces maxArtifactBytes on it", async () => {
+    const server = await startArtifactServer({ routes: { "/rules.bin": { body: realWorldFile("rules.bin") } } });
+    cleanups.push(() => server.close());
+    const config = { artifactLocation: server.url("/rules.bin"), organizationId: REAL_WORLD_ORG, fetchApi: nodeFetch, pollingInterval: 0 };
+    const { engine } = await startEngine(server, config);
+    expect(engine.getRawArtifact()).toEqual(JSON.parse(new TextDecoder().decode(realWorldFile("rules.json"))));
+
+    server.setRoute("/rules.bin", { body: realWorldFile("rules.bin"), chunked: true });
+    const small = createDecisioningEngine({ client: "acme", ...config, maxArtifactBytes: 1000 }, fastLoader({ initialRetries: 0 }));
+    await expect(small).rejects.toMatchObject({ code: ErrorCode.ArtifactNotAvailable, cause: { code: ErrorCode.ArtifactTooLarge } });
+  });
+});

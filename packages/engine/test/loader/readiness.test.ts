@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, createDecisioningEngine, ErrorCode, type DecisioningConfig, type FetchApi } from "../../src/index.js";
+import type { LoaderTuning } from "../../src/loader/loader.js";
+import { fastLoader, flagArtifact, flagRequest, flagValue, recordEvents, sleep, startArtifactServer, trackedTimers, type ArtifactServer } from "../kit/index.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function serve(body: unknown = flagArtifact("v1")): Promise<ArtifactServer> {
+  const server = await startArtifactServer({ routes: { "/rules.json": { body } } });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function start(server: ArtifactServer, config: Partial<DecisioningConfig> = {}, tuning: Partial<LoaderTuning> = {}) {
+  const events = recordEvents();
+  const promise = createDecisioningEngine(
+    { client: "acme", artifactLocation: server.url(), pollingInterval: 0, artifactRequestTimeout: 300, eventEmitter: events.emitter, ...config },
+    fastLoader(tuning),
+  );
+  void promise.then(
+    (engine) => cleanups.push(() => engine.close()),
+    () => {},
+  );
+  return { promise, events };
+}
+
+describe("readiness", () => {
+  it("retries the first download with backoff and becomes ready when the CDN recovers", async () => {
+    const server = await serve();
+    server.fail("/rules.json", { type: "status", status: 500 }, { type: "drop" }, { type: "status", status: 503 });
+    const { promise, events } = start(server);
+    const engine = await promise;
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
+    expect(server.requestsTo().map((r) => r.answer)).toEqual([500, "dropped", 503, 200]);
+    expect(events.events.map((e) => e.name)).toEqual([
+      "artifactDownloadFailed",
+      "artifactDownloadFailed",
+      "artifactDownloadFailed",
+      "artifactDownloadSucceeded",
+      "geoLocationUpdated",
+    ]);
+  });
+
+  it("honours maximumWaitReady: rejects on time with TIMEOUT and the last failure, then stops retrying", async () => {
+    const server = await serve();
+    server.failAlways("/rules.json", { type: "status", status: 500 });
+    const timers = trackedTimers();
+    const started = Date.now();
+    const { promise, events } = start(server, { maximumWaitReady: 150, platform: timers });
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error).toMatchObject({ name: "ArtifactError", code: ErrorCode.Timeout, message: expect.stringMatching(/maximumWaitReady \(150 ms\).*HTTP 500/) });
+    expect((error as Error).cause).toMatchObject({ code: ErrorCode.ArtifactFetchFailed });
+    expect(events.named("artifactDownloadFailed").length).toBeGreaterThan(1);
+    const seen = server.requestsTo().length;
+    await sleep(120);
+    expect(server.requestsTo().length).toBe(seen);
+    expect(timers.live()).toBe(0);
+  });
+
+  it("honours maximumWaitReady against a CDN that never answers, and aborts the request", async () => {
+    const server = await serve();
+    server.failAlways("/rules.json", { type: "hang" });
+    const started = Date.now();
+    const { promise, events } = start(server, { maximumWaitReady: 150, artifactRequestTimeout: 10000 });
+    await expect(promise).rejects.toMatchObject({ code: ErrorCode.Timeout });
+    expect(Date.now() - started).toBeLessThan(1000);
+    await server.waitForNoActiveRequests();
+    // Our own abort at the deadline is not a download failure.
+    expect(events.named("artifactDownloadFailed")).toHaveLength(0);
+  });
+
+  it("gives up after the retry budget with ARTIFACT_NOT_AVAILABLE, the last failure as cause", async () => {
+    const server = await serve();
+    server.failAlways("/rules.json", { type: "status", status: 502 });
+    const { promise, events } = start(server, {}, { initialRetries: 3 });
+    await expect(promise).rejects.toMatchObject({
+      code: ErrorCode.ArtifactNotAvailable,
+      message: expect.stringMatching(/after 4 attempts: .*HTTP 502/),
+      cause: { code: ErrorCode.ArtifactFetchFailed },
+    });
+    expect(server.requestsTo()).toHaveLength(4);
+    expect(events.named("artifactDownloadFailed")).toHaveLength(4);
+  });
+
+  it("explains an unsupported artifact version at start with a typed cause", async () => {
+    const server = await serve(flagArtifact("v2", { version: "2.1.0" }));
+    const { promise } = start(server, {}, { initialRetries: 1 });
+    await expect(promise).rejects.toMatchObject({
+      code: ErrorCode.ArtifactNotAvailable,
+      cause: { code: ErrorCode.ArtifactVersionUnsupported, message: expect.stringMatching(/2\.1\.0.*not supported/) },
+    });
+  });
+
+  it("rejects an invalid artifactPayload at once, without fetching", async () => {
+    const server = await serve();
+    const { promise } = start(server, { artifactPayload: { version: "1.0.0" } });
+    await expect(promise).rejects.toMatchObject({ code: ErrorCode.ArtifactInvalid, field: "rules" });
+    expect(server.requestsTo()).toHaveLength(0);
+  });
+
+  it("uses an injected fetch, plain or async", async () => {
+    const server = await serve();
+    const calls: string[] = [];
+    const plain: FetchApi = (url, init) => {
+      calls.push(`plain ${url}`);
+      return fetch(url, init as RequestInit) as unknown as ReturnType<FetchApi>;
+    };
+    const asynchronous: FetchApi = async (url, init) => {
+      calls.push(`async ${url}`);
+      return (await fetch(url, init as RequestInit)) as unknown as Awaited<ReturnType<FetchApi>>;
+    };
+    for (const fetchApi of [plain, asynchronous]) {
+      const engine = await start(server, { fetchApi }).promise;
+      expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
+    }
+    expect(calls).toEqual([`plain ${server.url()}`, `async ${server.url()}`]);
+  });
+
+  it("refuses malformed loader options with a ConfigError naming the field", async () => {
+    const server = await serve();
+    const bad: Array<[Partial<DecisioningConfig>, string]> = [
+      [{ refreshMode: "sometimes" as never }, "refreshMode"],
+      [{ snapshotStore: {} as never }, "snapshotStore"],
+      [{ artifactSha256: "not-a-digest" }, "artifactSha256"],
+      [{ artifactRequestTimeout: -1 }, "artifactRequestTimeout"],
+      [{ maxArtifactBytes: Number.NaN }, "maxArtifactBytes"],
+      [{ verifyArtifact: "yes" as never }, "verifyArtifact"],
+    ];
+    for (const [config, field] of bad) {
+      const { promise } = start(server, config);
+      await expect(promise).rejects.toBeInstanceOf(ConfigError);
+      await expect(promise).rejects.toMatchObject({ field, code: ErrorCode.ConfigInvalid });
+    }
+    expect(server.requestsTo()).toHaveLength(0);
+  });
+});
