@@ -37,6 +37,7 @@ export function clientPlatformOf(overrides: Partial<ClientPlatform> = {}): Clien
     clearTimeout: overrides.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>)),
     random: overrides.random ?? Math.random,
     uuid: overrides.uuid ?? defaultUuid,
-    timeOffsetInMinutes: overrides.timeOffsetInMinutes ?? (() => -new Date().getTimezoneOffset()),
+    // `0 - offset` rather than `-offset`: UTC hosts must send 0, not -0.
+    timeOffsetInMinutes: overrides.timeOffsetInMinutes ?? (() => 0 - new Date().getTimezoneOffset()),
   };
 }

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import TargetClient, { AttributeNotFoundError, type AttributesProvider, type FetchApi } from "@decisioning/client";
+import { FakeTarget } from "./kit/delivery-server.js";
+import { demoArtifact, localOnlyFetch, localServer, readyClient } from "./kit/clients.js";
+
+let target: FakeTarget;
+beforeEach(async () => {
+  target = await FakeTarget.start();
+});
+afterEach(async () => {
+  await target.close();
+});
+
+const FLAGS = { cdnHostname: "cdn.cloud.corp.net", searchProviderId: 143, hasLegacyAccess: false };
+
+describe("getAttributes", () => {
+  it("reproduces the spec example on-device, with zero requests between the call and the answer", async () => {
+    let fetches = 0;
+    const fetchApi: FetchApi = (input, init) => {
+      fetches += 1;
+      return localOnlyFetch(input, init);
+    };
+    // The spec's client: {client: "acmeclient", organizationId: "1234567890@AdobeOrg", events: {clientReady}}.
+    const client = await new Promise<TargetClient>((resolve) => {
+      const created: TargetClient = TargetClient.create({
+        client: "acmeclient",
+        organizationId: "1234567890@AdobeOrg",
+        decisioningMethod: "on-device",
+        artifactPayload: demoArtifact(),
+        ...localServer(target),
+        fetchApi,
+        events: { clientReady: () => resolve(created) },
+      });
+    });
+
+    const fetchesBefore = fetches;
+    const requestsBefore = target.requests.length;
+    const attributes = await client.getAttributes(["demo-engineering-flags"]);
+    const fetchesBetween = fetches - fetchesBefore;
+    const requestsBetween = target.requests.length - requestsBefore;
+
+    expect(fetchesBetween).toBe(0);
+    expect(requestsBetween).toBe(0);
+    expect(attributes.getValue("demo-engineering-flags", "searchProviderId")).toBe(143);
+    expect(attributes.asObject("demo-engineering-flags")).toEqual(FLAGS);
+    expect(attributes.getResponse().meta.decisioningMethod).toBe("on-device");
+
+    // The display notification follows in the background.
+    const notifications = await target.waitForDeliveryRequests(requestsBefore + 1);
+    expect(notifications.at(-1)?.body.notifications[0]).toMatchObject({ type: "display", mbox: { name: "demo-engineering-flags" } });
+    await client.close();
+  });
+
+  it("adds the mboxes to execute after the caller's own, and reads prefetched ones too", async () => {
+    const { client } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
+    const attributes = await client.getAttributes(["demo-engineering-flags", "demo-hero-banner"], {
+      request: { id: { tntId: "visitor-3" }, prefetch: { mboxes: [{ name: "demo-hero-banner", index: 4 }] }, execute: { mboxes: [{ name: "demo-checkout-experiment", index: 2 }] } },
+    });
+    expect(attributes.getResponse().request.execute?.mboxes).toEqual([
+      { name: "demo-checkout-experiment", index: 2 },
+      { name: "demo-engineering-flags", index: 3 },
+    ]);
+    expect(Object.keys(attributes.toJSON()).sort()).toEqual(["demo-checkout-experiment", "demo-engineering-flags", "demo-hero-banner"]);
+    expect(typeof attributes.getString("demo-hero-banner", "headline")).toBe("string");
+    await client.close();
+  });
+
+  it("gives typed values with defaults that never throw", async () => {
+    const { client } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
+    const attributes: AttributesProvider = await client.getAttributes(["demo-engineering-flags"]);
+    expect(attributes.getNumber("demo-engineering-flags", "searchProviderId", 0)).toBe(143);
+    expect(attributes.getBoolean("demo-engineering-flags", "hasLegacyAccess", true)).toBe(false);
+    expect(attributes.getString("demo-engineering-flags", "cdnHostname", "")).toBe("cdn.cloud.corp.net");
+    expect(attributes.getString("demo-engineering-flags", "searchProviderId", "none")).toBe("none");
+    expect(attributes.getNumber("not-requested", "x", -1)).toBe(-1);
+    expect(attributes.getValue("demo-engineering-flags", "missing")).toBeInstanceOf(AttributeNotFoundError);
+    await client.close();
+  });
+
+  it("reads attributes from the edge for a server-side client", async () => {
+    target.mboxContent = { "demo-engineering-flags": FLAGS };
+    const { client } = await readyClient(localServer(target));
+    const attributes = await client.getAttributes(["demo-engineering-flags"]);
+    expect(attributes.asObject()).toEqual({ "demo-engineering-flags": FLAGS });
+    expect(target.deliveryRequests[0]?.body).toMatchObject({ context: { channel: "web" }, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1 }] } });
+  });
+
+  it("rejects a missing list of mbox names", async () => {
+    const { client } = await readyClient(localServer(target));
+    await expect(client.getAttributes(undefined as never)).rejects.toMatchObject({ code: "MBOX_NAMES_REQUIRED" });
+  });
+});
