@@ -2,7 +2,8 @@
 // bundler would, so that tests can load them into workerd and Chromium and the size budget can
 // be measured on what users actually ship. Reads the tsc output, so run after `tsc`.
 //
-//   node scripts/edge/build.mjs      -> packages/engine/dist/bundle/{engine,engine-lean}.js (+ .meta.json)
+//   node scripts/edge/build.mjs      -> packages/engine/dist/bundle/{engine,engine-lean}.js,
+//                                      packages/client/dist/bundle/{client,client-lean}.js (+ .meta.json)
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,11 +11,26 @@ import * as esbuild from "esbuild";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The bundles: entry (tsc output, relative to the repository) and output file. */
+/**
+ * The bundles: entry (tsc output, relative to the repository) and output file. A `lean` bundle
+ * resolves `@decisioning/engine` to the engine's lean entry, as a user's bundler alias would.
+ */
 export const BUNDLES = [
   { name: "engine", entry: "packages/engine/dist/index.js", outfile: "packages/engine/dist/bundle/engine.js" },
   { name: "engine-lean", entry: "packages/engine/dist/lean.js", outfile: "packages/engine/dist/bundle/engine-lean.js" },
+  { name: "client", entry: "packages/client/dist/index.js", outfile: "packages/client/dist/bundle/client.js" },
+  { name: "client-lean", entry: "packages/client/dist/index.js", outfile: "packages/client/dist/bundle/client-lean.js", lean: true },
 ];
+
+/** An esbuild plugin that points `@decisioning/engine` at its lean entry (no Public Suffix List). */
+export function leanEnginePlugin(cwd = root) {
+  return {
+    name: "lean-engine",
+    setup(build) {
+      build.onResolve({ filter: /^@decisioning\/engine$/ }, () => ({ path: join(cwd, "packages/engine/dist/lean.js") }));
+    },
+  };
+}
 
 /**
  * Options shared by every edge bundle. `neutral` means no Node fallbacks: a `node:` import or
@@ -42,7 +58,8 @@ export async function buildBundles({ bundles = BUNDLES, cwd = root } = {}) {
     if (!existsSync(entry)) throw new Error(`${bundle.entry} is missing: build the packages first (pnpm build)`);
     const outfile = join(cwd, bundle.outfile);
     mkdirSync(dirname(outfile), { recursive: true });
-    const result = await esbuild.build({ ...EDGE_BUILD_OPTIONS, entryPoints: [entry], outfile, absWorkingDir: cwd });
+    const plugins = bundle.lean ? [leanEnginePlugin(cwd)] : [];
+    const result = await esbuild.build({ ...EDGE_BUILD_OPTIONS, entryPoints: [entry], outfile, absWorkingDir: cwd, plugins });
     writeFileSync(outfile.replace(/\.js$/, ".meta.json"), JSON.stringify(result.metafile));
     built.push({ name: bundle.name, outfile, bytes: result.metafile.outputs[relative(cwd, outfile)]?.bytes ?? 0 });
   }
