@@ -1,0 +1,63 @@
+import type { Server } from "node:http";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoPath } from "../../../engine/test/edge/kit/cases.js";
+import { chromiumUnavailable, launchChromium, serveStatic } from "../../../engine/test/edge/kit/chromium.js";
+import { CLIENT_BUILT, clientNodeAnswers, type ClientAnswer, type ClientFlavour } from "./kit.js";
+
+const unavailable = chromiumUnavailable();
+if (unavailable) console.warn(`skipping the browser tests: ${unavailable}`);
+
+const { cases, answers } = await clientNodeAnswers();
+const runtime = (file: string) => ({ file: repoPath(`packages/client/test/edge/runtime/${file}`) });
+
+describe.skipIf(unavailable !== undefined)("TargetClient's on-device path, bundled, in headless Chromium", () => {
+  let server: Server;
+  let close: (() => Promise<void>) | undefined;
+  let page: Page;
+  const errors: string[] = [];
+  const inBrowser: Partial<Record<ClientFlavour, ClientAnswer[]>> = {};
+
+  beforeAll(async () => {
+    const served = await serveStatic({
+      "/": runtime("page.html"),
+      "/page.js": runtime("page.js"),
+      "/client-case.js": runtime("client-case.js"),
+      "/client.js": { file: repoPath(CLIENT_BUILT.bundleFull) },
+      "/client-lean.js": { file: repoPath(CLIENT_BUILT.bundleLean) },
+    });
+    server = served.server;
+    const browser = await launchChromium();
+    close = browser.close;
+    page = await browser.context.newPage();
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    await page.goto(`${served.origin}/`);
+    await page.waitForSelector("html[data-ready=yes]", { state: "attached", timeout: 10_000 });
+    for (const bundle of ["full", "lean"] as const) {
+      inBrowser[bundle] = await page.evaluate(
+        ([name, payload]) => (window as unknown as { edge: { decide: (b: string, p: unknown) => Promise<ClientAnswer[]> } }).edge.decide(name, payload),
+        [bundle, cases] as const,
+      );
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await close?.();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it("loads both client bundles as plain modules with no errors and no CSP violations", async () => {
+    const violations = await page.evaluate(() => (window as unknown as { edge: { violations: string[] } }).edge.violations);
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  describe.each(["full", "lean"] as const)("the %s client bundle", (flavour) => {
+    it.each(cases.cases.map((c, i) => [c.key, i] as const))("answers getOffers and getAttributes for %s exactly as Node does", (_key, i) => {
+      expect(inBrowser[flavour]?.[i]).toEqual(answers[flavour][i]);
+    });
+  });
+});

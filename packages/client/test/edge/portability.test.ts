@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import * as esbuild from "esbuild";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error: a plain ES module without typings.
+import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
+import { repoPath } from "../../../engine/test/edge/kit/cases.js";
+import { scanGraph } from "../../../engine/test/edge/kit/portability.js";
+
+const clientDependencies = Object.keys(JSON.parse(readFileSync(repoPath("packages/client/package.json"), "utf8")).dependencies ?? {});
+const ENTRY = repoPath("packages/client/src/index.ts");
+// The engine is scanned by its own portability test; here it only has to be the one package reached.
+const PORTABLE_PACKAGES = ["@decisioning/engine"];
+
+describe("the client's portable entry point", () => {
+  it("reaches no Node built-in, process, Buffer, eval or new Function", () => {
+    const { files, problems } = scanGraph([ENTRY], { allowedPackages: PORTABLE_PACKAGES, root: repoPath("") });
+    expect(files.length).toBeGreaterThan(5);
+    expect(problems).toEqual([]);
+  });
+
+  it("loads only packages the client declares as runtime dependencies", () => {
+    const { packages } = scanGraph([ENTRY], { allowedPackages: PORTABLE_PACKAGES, root: repoPath("") });
+    expect(packages.filter((name) => !clientDependencies.includes(name))).toEqual([]);
+  });
+
+  it("bundles for a platform without Node, the engine included", async () => {
+    const result = await esbuild.build({ ...EDGE_BUILD_OPTIONS, entryPoints: [ENTRY], write: false, outdir: "out", absWorkingDir: repoPath("") });
+    expect(result.errors).toEqual([]);
+    const external = Object.keys(result.metafile!.inputs).filter((path) => path.includes("node_modules/") && !/node_modules\/@decisioning\//.test(path));
+    expect(external).toEqual([]);
+  });
+});
