@@ -26,5 +26,5 @@ export { allocationOf, deviceKeyOf, visitorIdOf } from "./allocation.js";
 export { ContextBuilder } from "./decide/context.js";
 export type { RequestContext, UrlContext } from "./decide/context.js";
 export { mboxContextOf } from "./context/mbox.js";
-export { checkRequest, normalizeRequest } from "./decide/request.js";
+export { checkRequest, cleanGeo, normalizeRequest } from "./decide/request.js";
 export { parseDomain } from "./context/domain.js";

@@ -30,4 +30,4 @@ export { allocationOf, deviceKeyOf, visitorIdOf } from "./allocation.js";
 export { ContextBuilder } from "./decide/context.js";
 export type { RequestContext, UrlContext } from "./decide/context.js";
 export { mboxContextOf } from "./context/mbox.js";
-export { checkRequest, normalizeRequest } from "./decide/request.js";
+export { checkRequest, cleanGeo, normalizeRequest } from "./decide/request.js";
