@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The README's demo: a TargetClient deciding on-device from fixtures/artifacts/demo-flags.json,
+// using the BUILT client (packages/client/dist). Run `pnpm demo` (it builds first).
+//
+// Nothing leaves this machine: Target's Delivery API is replaced by a stub `fetchApi` that
+// counts what would have been sent (the location-hint ping and the display notifications).
+// Drop the stub to talk to the real edge.
+import { readFileSync } from "node:fs";
+
+const { default: TargetClient } = await import(new URL("../packages/client/dist/index.js", import.meta.url).href).catch((error) => {
+  console.error("The client is not built: run `pnpm demo` (or `pnpm build`) first.");
+  throw error;
+});
+
+const artifact = JSON.parse(readFileSync(new URL("../fixtures/artifacts/demo-flags.json", import.meta.url), "utf8"));
+const MBOXES = ["demo-engineering-flags", "demo-checkout-experiment", "demo-hero-banner"];
+const VISITORS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"];
+
+// Stands in for https://acmeclient.tt.omtrdc.net/rest/v1/delivery.
+const sent = [];
+async function stubFetch(url, init) {
+  const body = JSON.parse(init?.body ?? "{}");
+  sent.push({ url, notifications: body.notifications?.length ?? 0, telemetry: body.telemetry?.entries?.length ?? 0 });
+  return new Response(JSON.stringify({ status: 200, requestId: body.requestId, client: "acmeclient", id: body.id ?? {} }), {
+    headers: { "content-type": "application/json" },
+  });
+}
+
+const client = await new Promise((resolve) => {
+  const created = TargetClient.create({
+    client: "acmeclient",
+    organizationId: "1234567890@AdobeOrg",
+    decisioningMethod: "on-device",
+    artifactPayload: artifact,
+    fetchApi: stubFetch,
+    events: { clientReady: () => resolve(created) },
+  });
+});
+
+console.log(`TargetClient ready, deciding on-device from fixtures/artifacts/demo-flags.json (artifact ${artifact.version}).\n`);
+
+const rows = [];
+const sentBeforeDecisions = sent.length;
+for (const visitor of VISITORS) {
+  const started = performance.now();
+  const attributes = await client.getAttributes(MBOXES, { request: { id: { tntId: `visitor-${visitor}` } } });
+  const ms = performance.now() - started;
+  rows.push({
+    visitor,
+    searchProviderId: attributes.getNumber("demo-engineering-flags", "searchProviderId", -1),
+    cdnHostname: attributes.getString("demo-engineering-flags", "cdnHostname", "?"),
+    checkoutFlow: attributes.getString("demo-checkout-experiment", "checkoutFlow", "?"),
+    buttonColor: attributes.getString("demo-checkout-experiment", "buttonColor", "?"),
+    headline: attributes.getString("demo-hero-banner", "headline", "?"),
+    ms: ms.toFixed(2),
+  });
+}
+const sentDuringDecisions = sent.length - sentBeforeDecisions;
+
+const columns = Object.keys(rows[0]);
+const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column]).length)));
+const line = (cells) => cells.map((cell, i) => String(cell).padEnd(widths[i])).join("  ");
+console.log(line(columns));
+console.log(line(widths.map((w) => "-".repeat(w))));
+for (const row of rows) console.log(line(columns.map((column) => row[column])));
+
+console.log(`\nThe whole flags object for alice:`);
+const alice = await client.getAttributes(["demo-engineering-flags"], { request: { id: { tntId: "visitor-alice" } } });
+console.log(JSON.stringify(alice.asObject("demo-engineering-flags")));
+
+await client.close();
+const notifications = sent.reduce((sum, call) => sum + call.notifications, 0);
+console.log(`\nRequests to the Delivery API between the calls and their answers: ${sentDuringDecisions}`);
+console.log(`Sent afterwards in the background (to the stub): ${sent.length} calls carrying ${notifications} display notifications.`);
