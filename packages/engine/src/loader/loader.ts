@@ -257,6 +257,15 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     }
   }
 
+  // Every path into the refresh loop goes through here, so an unexpected throw (a broken
+  // injected timer, say) is reported instead of becoming an unhandled rejection or a hang.
+  function runCycle(): Promise<void> {
+    return cycle().catch((error: unknown) => {
+      logger.error(`artifact loader failed: ${messageOf(error)}`);
+      rejectReady(error);
+    });
+  }
+
   // Runs one attempt, then decides what comes next: readiness, the next poll, or a retry.
   async function cycle(): Promise<void> {
     const ok = await refreshOnce();
@@ -273,7 +282,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
             rejectReady(notAvailable());
             return;
           }
-          setTimer(() => void cycle(), initialBackoff.next(), true);
+          setTimer(() => void runCycle(), initialBackoff.next(), true);
           return;
         }
       }
@@ -287,7 +296,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     // Polling disabled: stop once one download (or 304) has succeeded.
     if (interval === 0 && synced) return;
     if (mode === "on-request") nextDueAt = platform.monotonic() + delay;
-    else setTimer(() => void cycle(), delay, false);
+    else setTimer(() => void runCycle(), delay, false);
   }
 
   function notAvailable(): ArtifactError {
@@ -377,7 +386,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     }
     if (store) snapshotLoad = loadSnapshot(store);
     if (maximumWaitReady > 0) deadlineTimer = platform.setTimeout(onDeadline, maximumWaitReady);
-    void cycle();
+    void runCycle();
   }
 
   function stopPolling(): void {
@@ -408,7 +417,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       if (mode !== "on-request" || halted || !readySettled || inflight) return;
       if (platform.monotonic() < nextDueAt) return;
       nextDueAt = Number.POSITIVE_INFINITY;
-      const task = cycle();
+      const task = runCycle();
       track(task);
       config.waitUntil?.(task);
     },
