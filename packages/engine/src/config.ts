@@ -32,13 +32,13 @@ export interface DecisioningConfig {
   fetchApi?: FetchApi;
   /** Receives display notifications and telemetry after each decision. */
   sendNotificationFunc?: (payload: NotificationPayload) => unknown;
-  /** `(eventName, payload)`: artifactDownloadSucceeded, artifactDownloadFailed, geoLocationUpdated, sendNotificationError. */
+  /** `(eventName, payload)`: artifactDownloadSucceeded, artifactDownloadFailed, geoLocationUpdated, artifactSnapshotUsed, sendNotificationError. */
   eventEmitter?: EventEmitter;
   /** Four-method logger; silent by default. */
   logger?: Logger;
   /** Attach telemetry to notifications (default true). */
   telemetryEnabled?: boolean;
-  /** Ms to wait for the first artifact before `createDecisioningEngine` rejects; default: no limit. */
+  /** Ms to wait for the first artifact before `createDecisioningEngine` uses the snapshot or rejects; default: until the retries are spent. */
   maximumWaitReady?: number;
   /** Domain parser: the Public Suffix List (default), a basic dot-split, or your own function. */
   parseDomainImpl?: ParseDomain | "psl" | "basic";
