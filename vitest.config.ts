@@ -10,6 +10,10 @@ export default defineConfig({
       { find: /^@decisioning\/engine$/, replacement: pkg("engine") },
       { find: /^@decisioning\/engine\/node$/, replacement: fileURLToPath(new URL("./packages/engine/src/node/index.ts", import.meta.url)) },
       { find: /^@decisioning\/client$/, replacement: pkg("client") },
+      { find: /^@decisioning\/cli$/, replacement: pkg("cli") },
+      { find: /^@decisioning\/testing$/, replacement: pkg("testing") },
+      { find: /^@decisioning\/testing\/servers$/, replacement: fileURLToPath(new URL("./packages/testing/src/servers/index.ts", import.meta.url)) },
+      { find: /^@decisioning\/openfeature$/, replacement: pkg("openfeature") },
     ],
   },
   test: {
