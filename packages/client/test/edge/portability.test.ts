@@ -29,4 +29,10 @@ describe("the client's portable entry point", () => {
     const external = Object.keys(result.metafile!.inputs).filter((path) => path.includes("node_modules/") && !/node_modules\/@decisioning\//.test(path));
     expect(external).toEqual([]);
   });
+
+  it("leaves the Cloudflare Worker example free of Node too", () => {
+    const example = repoPath("examples/cloudflare-worker/src/worker.ts");
+    const { problems } = scanGraph([example], { allowedPackages: ["@decisioning/client", "@decisioning/engine"], root: repoPath("") });
+    expect(problems).toEqual([]);
+  });
 });
