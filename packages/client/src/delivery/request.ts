@@ -154,7 +154,8 @@ function createVisitorId(id: VisitorId | undefined, options: RequestBuildOptions
 }
 
 function createContext(context: Context | undefined, timeOffsetInMinutes: () => number): Context {
-  const result = pick<Context>({ timeOffsetInMinutes: timeOffsetInMinutes(), ...(isObject(context) ? context : {}) }, CONTEXT_KEYS);
+  // As in the reference, the host's time offset only fills in for a request without a context.
+  const result = isObject(context) ? pick<Context>(context, CONTEXT_KEYS) : { timeOffsetInMinutes: timeOffsetInMinutes() };
   // The reference forces `web` even for a valid `mobile` channel (an enum-keys slip); a valid one is kept here.
   if (result.channel !== ChannelType.Web && result.channel !== ChannelType.Mobile) result.channel = ChannelType.Web;
   return result;

@@ -49,7 +49,12 @@ describe("createDeliveryRequest", () => {
 
   it("replaces an unknown channel with web and drops context keys outside the schema", () => {
     const request = createDeliveryRequest({ context: { channel: "tv", extra: 1 } as never }, options());
-    expect(request.context).toEqual({ channel: "web", timeOffsetInMinutes: 60 });
+    expect(request.context).toEqual({ channel: "web" });
+  });
+
+  it("fills the host's time offset only for a request without a context, as the reference does", () => {
+    expect(createDeliveryRequest({}, options()).context?.timeOffsetInMinutes).toBe(60);
+    expect(createDeliveryRequest({ context: { channel: "web" } }, options()).context).toEqual({ channel: "web" });
   });
 
   it("puts the visitor's customer ids first, with their authentication states, then the request's", () => {

@@ -48,7 +48,7 @@ export function edgeAnswer(request: RecordedRequest, content: MboxContent, extra
   const response: Record<string, unknown> = {
     status: 200,
     requestId: body.requestId,
-    client: request.query.client,
+    client: "acmeclient",
     id: { tntId: "server-tnt-id", ...body.id },
     ...extra,
   };
