@@ -50,6 +50,27 @@ describe("the portable entry points", () => {
   });
 });
 
+describe("the Node-only entry, @decisioning/engine/node", () => {
+  const bundleImport = (specifier: string, platform: "neutral" | "node" = "neutral") =>
+    esbuild.build({
+      ...EDGE_BUILD_OPTIONS,
+      // As a Node bundler resolves: the `node` condition on, Node built-ins left external.
+      ...(platform === "node" ? { platform, conditions: [] } : {}),
+      stdin: { contents: `export * from ${JSON.stringify(specifier)};`, resolveDir: repoPath("packages/client"), loader: "js" },
+      write: false,
+      metafile: false,
+    });
+
+  it("does not resolve for workers and browsers, so a bundle cannot pull in node:fs by mistake", async () => {
+    await expect(bundleImport("@decisioning/engine/node")).rejects.toThrow(/not exported|Could not resolve/);
+  });
+
+  it("resolves for Node, and the portable entries resolve for the edge conditions", async () => {
+    await expect(bundleImport("@decisioning/engine/node", "node")).resolves.toBeDefined();
+    for (const entry of ["@decisioning/engine", "@decisioning/engine/lean"]) await expect(bundleImport(entry)).resolves.toBeDefined();
+  });
+});
+
 describe("the portability scan", () => {
   it("flags every Node-only construct it is meant to catch", () => {
     const source = [
