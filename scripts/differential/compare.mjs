@@ -1,0 +1,388 @@
+// Differential test: the same seeded requests through our engine and through Adobe's reference
+// engine (@adobe/target-decisioning-engine 1.9.3, used here as an oracle only), comparing the
+// responses and the notification payloads as JSON.
+//
+//   cd /work/main && npx -y pnpm@10.34.8 build
+//   node scripts/differential/compare.mjs [--seeds N] [--from S] [--show K] [--seed S] [--verbose]
+//
+// Determinism: the global Date is frozen at each case's instant (the reference reads
+// `Date.now()`/`new Date()`; ours gets `platform.now`), and fresh ids are made constant on both
+// sides (the reference draws them from `crypto.randomFillSync`, patched here to fill zeros; ours
+// gets `platform.uuid` returning the same v4 id), so responses can be compared verbatim.
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, join } from "node:path";
+import { createGenerator, loadArtifacts } from "./generate.mjs";
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The v4 id that 16 zero bytes give: what both engines mint while ids are frozen. */
+export const FROZEN_UUID = "00000000000040008000000000000000";
+const CLIENT = "diffclient";
+const ORGANIZATION_ID = "0123456789ABCDEF01234567@AdobeOrg";
+/** When engines are created (trace `artifactLastRetrieved`). */
+const CREATED_AT = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
+
+// ---------------------------------------------------------------------------------------
+// Frozen clock and ids.
+
+/** Replace the global Date with one frozen at `set(t)`; `restore()` puts the real one back. */
+export function installClock() {
+  const RealDate = globalThis.Date;
+  let frozen = null;
+  class FrozenDate extends RealDate {
+    constructor(...args) {
+      if (args.length === 0 && frozen !== null) super(frozen);
+      else super(...args);
+    }
+    static now() {
+      return frozen !== null ? frozen : RealDate.now();
+    }
+  }
+  globalThis.Date = FrozenDate;
+  return {
+    set(t) {
+      frozen = t;
+    },
+    now: () => (frozen !== null ? frozen : RealDate.now()),
+    restore() {
+      globalThis.Date = RealDate;
+    },
+  };
+}
+
+/** Make the reference's ids constant: its uuid() reads 16-byte slices of `crypto.randomFillSync`. */
+export function freezeReferenceIds() {
+  const nodeCrypto = require("node:crypto");
+  const original = nodeCrypto.randomFillSync;
+  nodeCrypto.randomFillSync = (buffer) => {
+    buffer.fill(0);
+    return buffer;
+  };
+  return () => {
+    nodeCrypto.randomFillSync = original;
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// A fake geo service, the same for both engines. A plain function (the reference ignores
+// `async function` fetch implementations, decisioning.md section 7).
+
+const GEO_BY_IP = {
+  "8.8.8.8": { "x-geo-country-code": "US", "x-geo-region-code": "CA", "x-geo-city": "SAN FRANCISCO", "x-geo-latitude": 37.75, "x-geo-longitude": -122.4 },
+  "2001:db8::1": { "x-geo-country-code": "CA", "x-geo-region-code": "BC", "x-geo-city": "VANCOUVER", "x-geo-latitude": "49.28", "x-geo-longitude": "-123.12" },
+  "192.168.1.1": { "x-geo-country-code": "JP" },
+  " 1.2.3.4 ": { "x-geo-city": "SAN JOSE", "x-geo-latitude": "37.3abc", "x-geo-longitude": null },
+};
+const GEO_OF_CALLER = { "x-geo-country-code": "ZA", "x-geo-region-code": "WC", "x-geo-city": "CAPE TOWN", "x-geo-latitude": -33.92, "x-geo-longitude": 18.42 };
+
+function fakeFetch(url, init = {}) {
+  if (!/\/v1\/geo$/.test(String(url))) return Promise.resolve(new Response("not found", { status: 404 }));
+  const headers = init.headers ?? {};
+  const ip = headers["x-forwarded-for"];
+  const body = ip === undefined ? GEO_OF_CALLER : (GEO_BY_IP[ip] ?? {});
+  return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Comparison helpers.
+
+const isObj = (v) => v !== null && typeof v === "object";
+
+/** The first place two JSON values differ: `{path, a, b}` (key order counts), or undefined. */
+export function firstDifference(a, b, path = "$") {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return { path, a, b };
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      if (i >= a.length || i >= b.length) return { path: `${path}[${i}]`, a: a[i], b: b[i], note: `length ${a.length} vs ${b.length}` };
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    for (const k of ka) if (!Object.hasOwn(b, k)) return { path: `${path}.${k}`, a: a[k], b: "<absent>" };
+    for (const k of kb) if (!Object.hasOwn(a, k)) return { path: `${path}.${k}`, a: "<absent>", b: b[k] };
+    for (const k of ka) {
+      const d = firstDifference(a[k], b[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    if (ka.join("\u0000") !== kb.join("\u0000")) return { path, a: ka, b: kb, note: "key order" };
+    return undefined;
+  }
+  return Object.is(a, b) ? undefined : { path, a, b };
+}
+
+const json = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+
+function normalizeNotifications(payloads, ours) {
+  return payloads.map((payload) => {
+    const p = json(payload);
+    if (ours && p?.request) delete p.request.telemetry;
+    for (const n of p?.request?.notifications ?? []) {
+      if (typeof n.id === "string") n.id = "<id>";
+      if (typeof n.impressionId === "string") n.impressionId = "<id>";
+    }
+    return p;
+  });
+}
+
+const hasExecuteViews = (options) => Array.isArray(options?.request?.execute?.views) && options.request.execute.views.length > 0;
+
+/** What an identical case exercised, to tell a meaningful run from a vacuous one. */
+function coverageOf(response, notifications, testCase) {
+  const keys = [];
+  const text = JSON.stringify(response);
+  const items = [];
+  for (const mode of ["execute", "prefetch"]) {
+    const m = response[mode];
+    if (!m) continue;
+    for (const item of [...(m.mboxes ?? []), ...(m.views ?? []), ...(m.pageLoad ? [m.pageLoad] : [])]) items.push([mode, item]);
+  }
+  for (const [mode, item] of items) if (item.options?.length) keys.push(`${mode} option`);
+  if (items.some(([, item]) => item.options?.some((o) => o.type === "html" || o.type === "actions"))) keys.push("html/actions option");
+  if (response.prefetch?.views?.length) keys.push("prefetch view");
+  if (response.execute?.views?.length) keys.push("execute view");
+  if (response.status === 206) keys.push("status 206");
+  if (text.includes('"trace"')) keys.push("trace");
+  if (notifications.some((n) => n.request?.notifications?.length)) keys.push("display notification");
+  if (notifications.length === 0) keys.push("no notification call");
+  const geo = testCase.options.request.context?.geo;
+  if (geo && Object.keys(geo).length === 1 && geo.ipAddress) keys.push("ip-only geo");
+  if (/geo\.(city|country|state)/.test(text)) keys.push("geo response token");
+  return [...new Set(keys)];
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// ---------------------------------------------------------------------------------------
+// The runner.
+
+/**
+ * Run seeds `from .. from+seeds-1` through `engineModule` (exports createDecisioningEngine)
+ * and the reference. Resolves with a summary; never throws for a difference.
+ */
+export async function runDifferential({ engineModule, seeds = 1000, from = 1, only, artifacts = loadArtifacts(), onCase } = {}) {
+  const Reference = require("@adobe/target-decisioning-engine");
+  const tools = require("@adobe/target-tools");
+  const generator = createGenerator(artifacts);
+  const byName = new Map(generator.artifacts.map((a) => [a.name, a.artifact]));
+
+  const clock = installClock();
+  const restoreIds = freezeReferenceIds();
+  const engines = new Map();
+  const sink = { ref: [], ours: [], refEvents: [], ourEvents: [] };
+
+  async function enginesFor(name, flavour) {
+    const key = `${name}|${flavour}`;
+    let pair = engines.get(key);
+    if (pair) return pair;
+    const artifact = byName.get(name);
+    const telemetryEnabled = flavour !== "psl-no-telemetry";
+    const basic = flavour === "basic";
+    clock.set(CREATED_AT);
+    const ref = await Reference(
+      {
+        client: CLIENT,
+        organizationId: ORGANIZATION_ID,
+        artifactPayload: structuredClone(artifact),
+        pollingInterval: 0,
+        ...(basic ? {} : { parseDomainImpl: tools.parseDomainPsl }),
+        fetchApi: fakeFetch,
+        telemetryEnabled,
+        eventEmitter: (name, payload) => sink.refEvents.push({ name, payload }),
+        sendNotificationFunc: (payload) => {
+          sink.ref.push(payload);
+          return Promise.resolve();
+        },
+      },
+      tools.TelemetryProvider(telemetryEnabled, "on-device"),
+    );
+    const ours = await engineModule.createDecisioningEngine({
+      client: CLIENT,
+      organizationId: ORGANIZATION_ID,
+      artifactPayload: structuredClone(artifact),
+      pollingInterval: 0,
+      ...(basic ? { parseDomainImpl: "basic" } : {}),
+      fetchApi: fakeFetch,
+      telemetryEnabled,
+      eventEmitter: (name, payload) => sink.ourEvents.push({ name, payload }),
+      sendNotificationFunc: (payload) => {
+        sink.ours.push(payload);
+        return Promise.resolve();
+      },
+      platform: { now: () => clock.now(), uuid: () => FROZEN_UUID },
+    });
+    clock.set(null);
+    pair = { ref, ours };
+    engines.set(key, pair);
+    return pair;
+  }
+
+  const summary = { compared: 0, identical: 0, different: [], referenceThrows: [], executeViewsThrows: 0, oursThrows: [], referenceMutates: [], coverage: {} };
+  const cover = (key) => {
+    summary.coverage[key] = (summary.coverage[key] ?? 0) + 1;
+  };
+  const seedList = only ?? Array.from({ length: seeds }, (_, i) => from + i);
+  try {
+    for (const seed of seedList) {
+      const testCase = generator.generate(seed);
+      const { ref, ours } = await enginesFor(testCase.artifactName, testCase.flavour);
+      sink.ref = [];
+      sink.ours = [];
+      sink.refEvents = [];
+      sink.ourEvents = [];
+      clock.set(testCase.now);
+      let refResult;
+      let refError;
+      let ourResult;
+      let ourError;
+      const refInput = structuredClone(testCase.options);
+      try {
+        refResult = json(await ref.getOffers(refInput));
+      } catch (error) {
+        refError = error;
+      }
+      try {
+        ourResult = json(await ours.getOffers(structuredClone(testCase.options)));
+      } catch (error) {
+        ourError = error;
+      }
+      await tick();
+      await tick();
+      clock.set(null);
+      const record = { seed, artifact: testCase.artifactName, flavour: testCase.flavour, case: testCase };
+      if (refError) {
+        if (hasExecuteViews(testCase.options) && /not iterable|Cannot read|undefined/.test(String(refError))) {
+          summary.executeViewsThrows += 1;
+          if (ourError) summary.oursThrows.push({ ...record, error: String(ourError) });
+        } else {
+          summary.referenceThrows.push({ ...record, error: String(refError?.stack ?? refError), ours: ourError ? String(ourError) : "answered" });
+        }
+        onCase?.(record, "reference-throws");
+        continue;
+      }
+      if (JSON.stringify(refInput) !== JSON.stringify(testCase.options)) {
+        // The reference expands dotted parameter keys in place, into the caller's own
+        // parameter objects (`{"a": {...}, "a.b": "x"}`), and its traces then show the
+        // mutated request. We never write into the caller's request (mbox.ts), so such
+        // cases are reported apart, not compared.
+        summary.referenceMutates.push({ ...record, ours: ourError ? String(ourError) : "answered" });
+        onCase?.(record, "reference-mutates");
+        continue;
+      }
+      summary.compared += 1;
+      if (ourError) {
+        summary.different.push({ ...record, path: "<throws>", a: "response", b: String(ourError?.stack ?? ourError) });
+        onCase?.(record, "different");
+        continue;
+      }
+      let diff = firstDifference(refResult, ourResult);
+      if (diff) diff.where = "response";
+      if (!diff) {
+        diff = firstDifference(normalizeNotifications(sink.ref, false), normalizeNotifications(sink.ours, true), "$notifications");
+        if (diff) diff.where = "notifications";
+      }
+      if (!diff) {
+        diff = firstDifference(json(sink.refEvents), json(sink.ourEvents), "$events");
+        if (diff) diff.where = "events";
+      }
+      if (!diff) {
+        const request = testCase.options.request;
+        diff = firstDifference(json(ref.hasRemoteDependency(structuredClone(request))), json(ours.hasRemoteDependency(structuredClone(request))), "$hasRemoteDependency");
+        if (diff) diff.where = "hasRemoteDependency";
+      }
+      if (diff) {
+        summary.different.push({ ...record, ...diff });
+        onCase?.(record, "different");
+      } else {
+        summary.identical += 1;
+        coverageOf(refResult, sink.ref, testCase).forEach(cover);
+        onCase?.(record, "identical");
+      }
+    }
+  } finally {
+    for (const { ref, ours } of engines.values()) {
+      ref.stopPolling();
+      await ours.close?.();
+    }
+    clock.restore();
+    restoreIds();
+  }
+  return summary;
+}
+
+const short = (v) => {
+  const s = JSON.stringify(v);
+  return s === undefined ? "undefined" : s.length > 300 ? `${s.slice(0, 300)}…` : s;
+};
+
+/** Human-readable summary lines. */
+export function formatSummary(summary, show = 5) {
+  const lines = [];
+  lines.push(
+    `compared ${summary.compared}, identical ${summary.identical}, different ${summary.different.length}, ` +
+      `reference throws ${summary.referenceThrows.length} (+${summary.executeViewsThrows} execute.views, known defect), ` +
+      `reference mutates the request ${summary.referenceMutates.length}`,
+  );
+  const byPath = new Map();
+  for (const d of summary.different) {
+    const key = `${d.where ?? ""} ${d.path.replace(/\[\d+\]/g, "[]")}`;
+    byPath.set(key, (byPath.get(key) ?? 0) + 1);
+  }
+  if (byPath.size) {
+    lines.push("differences by path:");
+    for (const [k, n] of [...byPath].sort((a, b) => b[1] - a[1])) lines.push(`  ${n}\t${k}`);
+  }
+  for (const d of summary.different.slice(0, show)) {
+    lines.push(`- seed ${d.seed} (${d.artifact}, ${d.flavour}) ${d.where ?? ""} ${d.path}${d.note ? ` [${d.note}]` : ""}`);
+    lines.push(`    reference: ${short(d.a)}`);
+    lines.push(`    ours:      ${short(d.b)}`);
+  }
+  const throwsByMessage = new Map();
+  for (const t of summary.referenceThrows) {
+    const key = t.error.split("\n")[0];
+    const list = throwsByMessage.get(key) ?? [];
+    list.push(t);
+    throwsByMessage.set(key, list);
+  }
+  if (throwsByMessage.size) lines.push("reference throws:");
+  for (const [message, list] of throwsByMessage) {
+    lines.push(`  ${list.length}\t${message} (seeds ${list.slice(0, 5).map((t) => t.seed).join(", ")}; ours: ${[...new Set(list.map((t) => t.ours))].join(" / ")})`);
+  }
+  const coverage = Object.entries(summary.coverage ?? {}).sort((a, b) => b[1] - a[1]);
+  if (coverage.length) lines.push(`coverage (identical cases): ${coverage.map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  if (summary.oursThrows.length) lines.push(`ours threw on ${summary.oursThrows.length} execute.views cases: seeds ${summary.oursThrows.slice(0, 5).map((t) => t.seed).join(", ")}`);
+  return lines.join("\n");
+}
+
+function argsOf(argv) {
+  const out = { seeds: 2000, from: 1, show: 8, verbose: false, only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--seeds") out.seeds = Number(argv[++i]);
+    else if (a === "--from") out.from = Number(argv[++i]);
+    else if (a === "--show") out.show = Number(argv[++i]);
+    else if (a === "--seed") out.only = [...(out.only ?? []), Number(argv[++i])];
+    else if (a === "--verbose") out.verbose = true;
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = argsOf(process.argv.slice(2));
+  const engineModule = await import(pathToFileURL(join(here, "../../packages/engine/dist/index.js")).href);
+  const started = performance.now();
+  const summary = await runDifferential({ engineModule, seeds: args.seeds, from: args.from, only: args.only });
+  console.log(formatSummary(summary, args.show));
+  if (args.verbose) {
+    for (const d of summary.different.slice(0, args.show)) console.log(JSON.stringify(d.case, null, 1));
+    for (const t of summary.referenceThrows.slice(0, args.show)) console.log(t.seed, t.error, JSON.stringify(t.case));
+  }
+  console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  process.exitCode = summary.different.length === 0 ? 0 : 1;
+}
