@@ -61,7 +61,7 @@ class RequestState {
     readonly sessionId: string | undefined,
   ) {
     this.timestamp = env.now();
-    // Visitors known only by an authenticated customer id get a throwaway id, as in Target.
+    // Visitors known only by an authenticated customer id, or by a non-string id, get a throwaway id, as in Target.
     this.visitorId = visitorIdOf(request.id) ?? env.uuid();
     this.propertyToken = request.property?.token;
     const tokens: Record<string, unknown> = { "activity.decisioningMethod": "on-device" };
