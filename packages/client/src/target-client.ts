@@ -52,7 +52,7 @@ import {
 import { clientPlatformOf, type ClientPlatform } from "./platform.js";
 import { ClientTelemetry } from "./telemetry.js";
 import { DecisioningMethod, type DeliveryRequest, type DeliveryResponse } from "./types.js";
-import { AuthState, ServerVisitor, visitorCookieName, type VisitorLike } from "./visitor.js";
+import { AuthState, ServerVisitor, visitorCookieName, type CustomerIds, type VisitorLike, type VisitorState, type VisitorValues } from "./visitor.js";
 import { SDK_VERSION } from "./version.js";
 
 const CREATE_TOKEN: unique symbol = Symbol("TargetClient.create");
@@ -63,14 +63,31 @@ const PING_SESSION_ID = "ping123";
 /**
  * Rides through the engine as a decision's `visitor`, so that its notifications go out with the
  * same visitor, session and edge cluster as the decision (the reference sends them under a
- * fresh session id).
+ * fresh session id). It answers as the visitor too, since `sendNotificationError` events show
+ * it to users as the notification's `visitor`.
  */
-class DecisionContext {
+class DecisionContext implements VisitorLike {
   constructor(
     readonly visitor: VisitorLike,
     readonly sessionId: string,
     readonly targetLocationHint: string | undefined,
   ) {}
+
+  getVisitorValues(): VisitorValues {
+    return this.visitor.getVisitorValues();
+  }
+
+  getSupplementalDataID(consumerId: string): string {
+    return this.visitor.getSupplementalDataID(consumerId);
+  }
+
+  setCustomerIDs(customerIds: CustomerIds): void {
+    this.visitor.setCustomerIDs(customerIds);
+  }
+
+  getState(): VisitorState {
+    return this.visitor.getState();
+  }
 }
 
 interface ResolvedConfig {

@@ -145,6 +145,8 @@ describe("getOffers, on-device", () => {
     expect(failure?.error).toBeInstanceOf(DeliveryApiError);
     expect(failure?.error).toMatchObject({ status: 500 });
     expect(failure?.notification).toMatchObject({ request: { notifications: [expect.objectContaining({ type: "display" })] } });
+    const visitor = (failure?.notification as { visitor?: { getState(): unknown } }).visitor;
+    expect(visitor?.getState()).toHaveProperty(["1234567890@AdobeOrg", "sdid"]);
     await client.close();
   });
 
