@@ -6,8 +6,8 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
-import { ourDecider, ourEngine, referenceEngine } from "./engines.mjs";
-import { readJson, scenarios } from "./scenarios.mjs";
+import { ourClient, ourDecider, ourEngine, referenceClient, referenceEngine } from "./engines.mjs";
+import { attributesScenario, readJson, scenarios } from "./scenarios.mjs";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -45,6 +45,19 @@ for (const scenario of scenarios()) {
   console.error(`${scenario.id}: ours ${fmt(o.hz)} ops/s, reference ${fmt(r.hz)} ops/s, ratio ${fmt(o.hz / r.hz, 1)}x`);
 }
 
+{
+  // Scenario 4: getAttributes through each SDK's TargetClient, on-device.
+  const scenario = attributesScenario();
+  const artifact = readJson(scenario.artifactPath);
+  const ours = await ourClient(artifact, scenario.client);
+  const reference = await referenceClient(artifact, scenario.client);
+  const o = await measure("ours getAttributes", () => ours.getAttributes(scenario.mboxes, scenario.options()));
+  const r = await measure("reference getAttributes", () => reference.getAttributes(scenario.mboxes, scenario.options()));
+  await Promise.all([ours.close(), reference.close()]);
+  rows.push({ scenario, o, s: undefined, r });
+  console.error(`${scenario.id}: ours ${fmt(o.hz)} ops/s, reference ${fmt(r.hz)} ops/s, ratio ${fmt(o.hz / r.hz, 1)}x`);
+}
+
 function probe(script, ...argv) {
   const out = execFileSync(process.execPath, ["--expose-gc", `${here}${script}`, ...argv], { encoding: "utf8", maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split("\n").pop());
@@ -59,7 +72,7 @@ lines.push("");
 lines.push("| scenario | ours ops/s | reference ops/s | ratio | ours p50 / p99 | reference p50 / p99 | ours sync ops/s |");
 lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const { scenario, o, s, r } of rows) {
-  lines.push(`| ${scenario.id}: ${scenario.title} | ${fmt(o.hz)} | ${fmt(r.hz)} | **${fmt(o.hz / r.hz, 1)}x** | ${us(o.p50)} / ${us(o.p99)} | ${us(r.p50)} / ${us(r.p99)} | ${fmt(s.hz)} |`);
+  lines.push(`| ${scenario.id}: ${scenario.title} | ${fmt(o.hz)} | ${fmt(r.hz)} | **${fmt(o.hz / r.hz, 1)}x** | ${us(o.p50)} / ${us(o.p99)} | ${us(r.p50)} / ${us(r.p99)} | ${s ? fmt(s.hz) : "n/a"} |`);
 }
 lines.push("");
 lines.push("| artifact load | engine | JSON bytes | load time | retained heap | heap / JSON |");

@@ -35,3 +35,46 @@ export async function referenceEngine(artifact, client) {
   );
   return { decide: (request) => engine.getOffers({ request }), close: async () => engine.stopPolling() };
 }
+
+/** A Delivery API stand-in: answers every POST at once, so nothing leaves the machine. */
+function stubFetch() {
+  return Promise.resolve(
+    new Response(JSON.stringify({ status: 200, requestId: "stub", client: "bench", id: {}, edgeHost: "mboxedge28.tt.omtrdc.net" }), {
+      headers: { "content-type": "application/json" },
+    }),
+  );
+}
+
+async function whenReady(create) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("client not ready within 10 s")), 10000);
+    const client = create(() => {
+      clearTimeout(timer);
+      setImmediate(() => resolve(client));
+    });
+  });
+}
+
+const clientOptions = (artifact, client, clientReady) => ({
+  client,
+  organizationId: "bench@AdobeOrg",
+  decisioningMethod: "on-device",
+  artifactPayload: artifact,
+  pollingInterval: 0,
+  fetchApi: stubFetch,
+  events: { clientReady },
+});
+
+/** Our TargetClient's on-device getAttributes. */
+export async function ourClient(artifact, client) {
+  const { default: TargetClient } = await import("../../packages/client/dist/index.js");
+  const target = await whenReady((ready) => TargetClient.create(clientOptions(artifact, client, ready)));
+  return { getAttributes: (mboxes, options) => target.getAttributes(mboxes, options), close: async () => target.close?.() };
+}
+
+/** Adobe's TargetClient (@adobe/target-nodejs-sdk 2.4.3), on-device. */
+export async function referenceClient(artifact, client) {
+  const TargetClient = require("@adobe/target-nodejs-sdk");
+  const target = await whenReady((ready) => TargetClient.create(clientOptions(artifact, client, ready)));
+  return { getAttributes: (mboxes, options) => target.getAttributes(mboxes, options), close: async () => target.decisioningEngine?.stopPolling?.() };
+}

@@ -72,3 +72,22 @@ export function scenarios() {
 }
 
 export { readJson };
+
+/** Scenario 4: `getAttributes` for one mbox through the TargetClient, on-device. */
+export function attributesScenario() {
+  const large = sharedPath("real-world/artifact-large.json");
+  if (!large) throw new Error("the benchmark needs ../shared/conformance");
+  return {
+    id: "4-get-attributes",
+    title: "getAttributes through the TargetClient, on-device, one mbox (artifact-large.json)",
+    artifactPath: large,
+    client: readJson(large).meta.clientCode,
+    mboxes: ["demo-engineering-flags"],
+    options: () => ({
+      request: {
+        id: { tntId: freshVisitor() },
+        context: { channel: "web", address: { url: "https://www.adobe.com/" }, userAgent: CHROME_MAC },
+      },
+    }),
+  };
+}
