@@ -1,8 +1,8 @@
 import type { Server } from "node:http";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoPath } from "../../../engine/test/edge/kit/cases.js";
-import { chromiumUnavailable, launchChromium, serveStatic } from "../../../engine/test/edge/kit/chromium.js";
+import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
+import { chromiumUnavailable, launchChromium, serveStatic } from "../../../../scripts/edge/kit/chromium.mjs";
 import { CLIENT_BUILT, clientNodeAnswers, type ClientAnswer, type ClientFlavour } from "./kit.js";
 
 const unavailable = chromiumUnavailable();

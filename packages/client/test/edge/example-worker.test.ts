@@ -7,8 +7,8 @@ import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain ES module without typings.
 import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
-import { repoPath } from "../../../engine/test/edge/kit/cases.js";
-import { startWorker } from "../../../engine/test/edge/kit/workerd.js";
+import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
+import { startWorker, type TestKv } from "../../../../scripts/edge/kit/workerd.mjs";
 import { CLIENT_BUILT } from "./kit.js";
 
 // The example of examples/cloudflare-worker, bundled as wrangler would bundle it (esbuild, the
@@ -37,7 +37,7 @@ async function bundleExample(lean: boolean, edit: (code: string) => string = (co
     absWorkingDir: scratch,
     ...(lean ? { alias: { "@decisioning/engine": "./node_modules/@decisioning/engine/dist/lean.js" } } : {}),
   });
-  return edit(result.outputFiles[0]!.text);
+  return edit(result.outputFiles![0]!.text);
 }
 
 /** What the example's outbound fetches met: the Delivery API (pings, notifications) and the CDN. */
@@ -119,7 +119,7 @@ describe.each([
   beforeAll(async () => {
     code = await bundleExample(lean);
     worker = startWorker([{ path: "worker.js", contents: code }], { kvNamespaces: ["TARGET_KV"], bindings: ENV, outboundService: fakeInternet(outbound, true) });
-    const kv = await worker.getKVNamespace("TARGET_KV");
+    const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
     await kv.put("rules.json", JSON.stringify(artifact));
   }, 30_000);
 
@@ -169,7 +169,7 @@ describe("the Cloudflare Worker example without its waitUntil hand-off", () => {
     });
     const worker = startWorker([{ path: "worker.js", contents: code }], { kvNamespaces: ["TARGET_KV"], bindings: ENV, outboundService: fakeInternet(outbound, true) });
     try {
-      const kv = await worker.getKVNamespace("TARGET_KV");
+      const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
       await kv.put("rules.json", JSON.stringify(artifact));
       for (const url of PAGES) await (await worker.dispatchFetch(url, { headers: { "user-agent": CHROME } })).text();
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -194,7 +194,7 @@ describe("the Cloudflare Worker example without an artifact in KV", () => {
       const response = await worker.dispatchFetch(PAGES[1]!, { headers: { "user-agent": CHROME } });
       expect(response.status).toBe(200);
       expect(outbound.cdn).toBe(1);
-      const kv = await worker.getKVNamespace("TARGET_KV");
+      const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
       // Written in the background and handed to waitUntil: it lands after the response.
       snapshot = await eventually(() => kv.get(SNAPSHOT_KEY), (value) => value !== null);
       expect(snapshot).not.toBeNull();
@@ -212,7 +212,7 @@ describe("the Cloudflare Worker example without an artifact in KV", () => {
       outboundService: fakeInternet(down, false),
     });
     try {
-      const kv = await worker.getKVNamespace("TARGET_KV");
+      const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
       await kv.put(SNAPSHOT_KEY, snapshot!);
       const response = await worker.dispatchFetch(PAGES[0]!, { headers: { "user-agent": CHROME } });
       expect(response.status).toBe(200);

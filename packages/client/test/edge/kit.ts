@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { loadEdgeCases, repoPath, withoutGeoLookups, type EdgeCases } from "../../../engine/test/edge/kit/cases.js";
-import { assertBuilt } from "../../../engine/test/edge/kit/node-answers.js";
+import { assertBuilt, loadEdgeCases, repoPath, withoutGeoLookups, type EdgeCases } from "../../../../scripts/edge/kit/cases.mjs";
 // @ts-expect-error: plain JS shared with workerd and Chromium, without typings.
 import { decideWithClient } from "./runtime/client-case.js";
 // @ts-expect-error: plain JS shared with workerd and Chromium, without typings.
@@ -31,9 +29,7 @@ export const CLIENT_BUILT = {
  * aliased to the lean entry), so Node answers for it by running that bundle.
  */
 export async function clientNodeAnswers(): Promise<{ cases: EdgeCases; answers: Record<ClientFlavour, ClientAnswer[]> }> {
-  assertBuilt();
-  const missing = Object.values(CLIENT_BUILT).filter((path) => !existsSync(repoPath(path)));
-  if (missing.length > 0) throw new Error(`missing ${missing.join(", ")}: run \`pnpm build\` first`);
+  assertBuilt(["packages/engine/dist/index.js", ...Object.values(CLIENT_BUILT)]);
   const all = loadEdgeCases();
   // Geo-lookup cases are found with the engine, as for the engine's own runtime tests.
   const engine = (await import(pathToFileURL(repoPath("packages/engine/dist/index.js")).href)) as unknown;

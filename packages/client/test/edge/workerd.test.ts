@@ -1,7 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoPath } from "../../../engine/test/edge/kit/cases.js";
-import { moduleFromFile, startWorker } from "../../../engine/test/edge/kit/workerd.js";
+import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
+import { moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.mjs";
 import { CLIENT_BUILT, clientNodeAnswers, type ClientAnswer, type ClientFlavour } from "./kit.js";
 
 const { cases, answers } = await clientNodeAnswers();

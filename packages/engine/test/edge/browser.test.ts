@@ -1,8 +1,8 @@
 import type { Server } from "node:http";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoPath, type EdgeAnswer } from "./kit/cases.js";
-import { chromiumUnavailable, launchChromium, serveStatic } from "./kit/chromium.js";
+import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import { chromiumUnavailable, launchChromium, serveStatic } from "../../../../scripts/edge/kit/chromium.mjs";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 
 const unavailable = chromiumUnavailable();

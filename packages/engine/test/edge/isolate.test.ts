@@ -1,7 +1,7 @@
 import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
-import { repoPath, type EdgeAnswer } from "./kit/cases.js";
-import { createEdgeIsolate, runInIsolate } from "./kit/isolate.js";
+import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import { createEdgeIsolate, runInIsolate } from "../../../../scripts/edge/kit/isolate.mjs";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 
 // Vercel-style edge functions run in V8 contexts with web-standard globals and no code

@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 // @ts-expect-error: plain JS shared with workerd and Chromium, without typings.
 import { decideCases } from "../runtime/decide-case.js";
-import { loadEdgeCases, repoPath, withoutGeoLookups, type EdgeAnswer, type EdgeCases } from "./cases.js";
+import { assertBuilt as assertFiles, loadEdgeCases, repoPath, withoutGeoLookups, type EdgeAnswer, type EdgeCases } from "../../../../../scripts/edge/kit/cases.mjs";
 
 /** Which build of the engine: the default entry (Public Suffix List) or the lean one. */
 export type Flavour = "full" | "lean";
@@ -15,10 +14,9 @@ export const BUILT = {
   bundleLean: "packages/engine/dist/bundle/engine-lean.js",
 } as const;
 
-/** Fail loudly, never skip: a missing build is a broken pipeline, not a missing runtime. */
+/** Throw unless the engine's build and its edge bundles are there. */
 export function assertBuilt(): void {
-  const missing = Object.values(BUILT).filter((path) => !existsSync(repoPath(path)));
-  if (missing.length > 0) throw new Error(`missing ${missing.join(", ")}: run \`pnpm build\` first (it also builds the edge bundles)`);
+  assertFiles(Object.values(BUILT));
 }
 
 /** The cases every runtime must answer, and Node's answers to them from the built package. */

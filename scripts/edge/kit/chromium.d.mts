@@ -1,0 +1,13 @@
+import type { Server } from "node:http";
+import type { BrowserContext } from "playwright-core";
+
+/** Debian's Chromium. */
+export declare const CHROMIUM: string;
+/** Why the browser tests cannot run here (throws in CI), or undefined when they can. */
+export declare function chromiumUnavailable(): string | undefined;
+/** A headless Chromium with a fresh profile; `close` also deletes the profile. */
+export declare function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }>;
+/** A file the static server sends: a path on disk or text in hand. */
+export type Served = { file: string } | { text: string };
+/** Serve `files` on 127.0.0.1 at an ephemeral port, under a CSP that forbids eval. */
+export declare function serveStatic(files: Record<string, Served>): Promise<{ origin: string; server: Server }>;
