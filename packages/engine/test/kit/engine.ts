@@ -1,5 +1,5 @@
 import { createArtifactLoader, type LoaderTuning } from "../../src/loader/loader.js";
-import type { LoaderFactory } from "../../src/index.js";
+import type { FetchApi, LoaderFactory } from "../../src/index.js";
 
 /** Loader tuning for tests: no polling floor and backoff in tens of ms. */
 export const FAST_TUNING: LoaderTuning = {
@@ -15,4 +15,19 @@ export const FAST_TUNING: LoaderTuning = {
  */
 export function fastLoader(tuning: Partial<LoaderTuning> = {}): LoaderFactory {
   return (deps) => createArtifactLoader({ ...deps, tuning: { ...FAST_TUNING, ...tuning, ...deps.tuning } });
+}
+
+/**
+ * The global fetch, counting calls: counts requests the engine issued, which a server-side count
+ * cannot do exactly (a request sent just before a stop may reach the server after it).
+ */
+export function countingFetch(): { fetchApi: FetchApi; count(): number } {
+  let calls = 0;
+  return {
+    fetchApi: (url, init) => {
+      calls += 1;
+      return fetch(url, init as RequestInit) as unknown as ReturnType<FetchApi>;
+    },
+    count: () => calls,
+  };
 }

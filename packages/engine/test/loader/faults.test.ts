@@ -37,7 +37,8 @@ async function startEngine(server: ArtifactServer, config: Partial<DecisioningCo
       client: "acme",
       artifactLocation: server.url(),
       pollingInterval: 60,
-      artifactRequestTimeout: 200,
+      // Generous, so a loaded CI machine never turns a fault under test into a timeout.
+      artifactRequestTimeout: 2000,
       eventEmitter: events.emitter,
       logger: logs.logger,
       ...config,
@@ -51,11 +52,22 @@ async function startEngine(server: ArtifactServer, config: Partial<DecisioningCo
 const decide = async (engine: DecisioningEngine) => flagValue(await engine.getOffers(flagRequest()));
 
 describe("the loader under CDN and network faults (real HTTP server)", () => {
-  const cases: Array<{ what: string; fault: Fault; code: string; message?: RegExp }> = [
+  const cases: Array<{ what: string; fault: Fault; code: string; message?: RegExp; config?: Partial<DecisioningConfig> }> = [
     { what: "HTTP 500", fault: { type: "status", status: 500 }, code: ErrorCode.ArtifactFetchFailed, message: /HTTP 500/ },
     { what: "HTTP 404", fault: { type: "status", status: 404 }, code: ErrorCode.ArtifactFetchFailed, message: /HTTP 404/ },
-    { what: "a response slower than the request timeout", fault: { type: "ok", delayMs: 500 }, code: ErrorCode.Timeout, message: /timed out after 200 ms/ },
-    { what: "a body that stalls past the request timeout", fault: { type: "slow-body", stallMs: 500 }, code: ErrorCode.Timeout },
+    {
+      what: "a response slower than the request timeout",
+      fault: { type: "ok", delayMs: 600 },
+      code: ErrorCode.Timeout,
+      message: /timed out after 200 ms/,
+      config: { artifactRequestTimeout: 200 },
+    },
+    {
+      what: "a body that stalls past the request timeout",
+      fault: { type: "slow-body", stallMs: 600 },
+      code: ErrorCode.Timeout,
+      config: { artifactRequestTimeout: 200 },
+    },
     { what: "a dropped connection", fault: { type: "drop" }, code: ErrorCode.ArtifactFetchFailed },
     { what: "a truncated body", fault: { type: "truncate" }, code: ErrorCode.ArtifactFetchFailed, message: /not received in full/ },
     { what: "invalid JSON", fault: { type: "invalid-json" }, code: ErrorCode.ArtifactInvalid, message: /not valid JSON/ },
@@ -74,10 +86,10 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
     },
   ];
 
-  for (const { what, fault, code, message } of cases) {
+  for (const { what, fault, code, message, config } of cases) {
     it(`keeps deciding with the last good artifact through ${what}, then takes the recovered one`, async () => {
       const server = await serve();
-      const { engine, events } = await startEngine(server);
+      const { engine, events } = await startEngine(server, config);
       expect(await decide(engine)).toBe("v1");
 
       server.setRoute("/rules.json", { body: flagArtifact("v2") });
@@ -237,7 +249,7 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
   it("schedules the next poll only after the current download ends", async () => {
     const server = await serve();
     server.failAlways("/rules.json", { type: "ok", delayMs: 120 });
-    const { engine } = await startEngine(server, { pollingInterval: 10, artifactRequestTimeout: 1000 });
+    const { engine } = await startEngine(server, { pollingInterval: 10 });
     await server.waitForRequests(4);
     expect(server.maxConcurrent()).toBe(1);
     expect(await decide(engine)).toBe("v1");
@@ -258,8 +270,8 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
     server.setRoute("/rules.json", { body: flagArtifact("v2") });
     await events.waitFor("artifactDownloadSucceeded", 2);
     await until(() => timers.delays.length > base + 11, 5000, "timers after recovery");
-    // Request timeouts (200 ms) are interleaved with the schedule; keep the scheduling delays.
-    const schedule = timers.delays.slice(base).filter((ms) => ms !== 200);
+    // Request timeouts (2000 ms) are interleaved with the schedule; keep the scheduling delays.
+    const schedule = timers.delays.slice(base).filter((ms) => ms !== 2000);
     // random() = 1 takes the top of each jitter range: 5 * 3, then the 45 ms cap; then the 50 ms interval.
     expect(schedule.slice(0, 6)).toEqual([15, 45, 45, 45, 50, 50]);
     expect(await decide(engine)).toBe("v2");

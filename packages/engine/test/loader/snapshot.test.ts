@@ -36,7 +36,7 @@ async function startEngine(server: ArtifactServer, config: Partial<DecisioningCo
       client: "acme",
       artifactLocation: server.url(),
       pollingInterval: 60,
-      artifactRequestTimeout: 200,
+      artifactRequestTimeout: 2000,
       eventEmitter: events.emitter,
       logger: logs.logger,
       ...config,
