@@ -28,6 +28,8 @@ export interface RequestContext {
 export class ContextBuilder {
   private readonly urls: Lru<string, UrlContext>;
   private readonly users: Lru<string, Readonly<Record<string, unknown>>>;
+  private readonly hintedUsers: Lru<string, Readonly<Record<string, unknown>>>;
+  private time: { minute: number; current_time: string; current_day: number } = { minute: Number.NaN, current_time: "", current_day: 0 };
 
   constructor(
     private readonly parseDomain: ParseDomain,
@@ -35,6 +37,7 @@ export class ContextBuilder {
   ) {
     this.urls = new Lru(cacheSize);
     this.users = new Lru(cacheSize);
+    this.hintedUsers = new Lru(cacheSize);
   }
 
   /** The URL context of a URL; anything but a non-empty string counts as "". */
@@ -65,12 +68,14 @@ export class ContextBuilder {
   user(context: Context): Readonly<Record<string, unknown>> {
     const userAgent = typeof context.userAgent === "string" ? context.userAgent : "";
     const hints = context.clientHints;
-    // Distinct prefixes keep a crafted user agent from colliding with another visitor's hints.
+    // Requests with hints use their own cache, keyed unambiguously, so a crafted user agent
+    // cannot collide with another visitor's hints; the common case keys on the agent alone.
+    const cache = hints ? this.hintedUsers : this.users;
     const key = hints
-      ? `h${JSON.stringify([userAgent, hints.browserUAWithFullVersion, hints.browserUAWithMajorVersion, hints.platform])}`
-      : `u${userAgent}`;
+      ? JSON.stringify([userAgent, hints.browserUAWithFullVersion, hints.browserUAWithMajorVersion, hints.platform])
+      : userAgent;
     const cacheable = key.length <= MAX_CACHED_KEY;
-    const cached = cacheable ? this.users.get(key) : undefined;
+    const cached = cacheable ? cache.get(key) : undefined;
     if (cached) return cached;
     const found = browserOf(userAgent, hints ?? undefined);
     const user = Object.freeze({
@@ -79,7 +84,7 @@ export class ContextBuilder {
       locale: found.locale,
       browserVersion: found.browserVersion,
     });
-    if (cacheable) this.users.set(key, user);
+    if (cacheable) cache.set(key, user);
     return user;
   }
 
@@ -87,8 +92,18 @@ export class ContextBuilder {
   request(context: Context, nowMs: number): RequestContext {
     const geo = context.geo ?? {};
     const address = context.address;
+    // Formatting the time of day is only redone when the minute changes.
+    const minute = Math.floor(nowMs / 60_000);
+    let { time } = this;
+    if (time.minute !== minute) {
+      const parts = timeContextOf(nowMs);
+      time = { minute, current_time: parts.current_time, current_day: parts.current_day };
+      this.time = time;
+    }
     return {
-      ...timeContextOf(nowMs),
+      current_timestamp: Math.trunc(nowMs) + 0,
+      current_time: time.current_time,
+      current_day: time.current_day,
       user: this.user(context),
       page: this.url(address ? address.url : undefined),
       referring: this.url(address ? address.referringUrl : undefined),

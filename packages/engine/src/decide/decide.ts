@@ -89,6 +89,9 @@ class RequestState {
   }
 }
 
+/** The mbox context of an item without parameters: shared, and frozen so no rule can change it. */
+const NO_PARAMETERS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
 /** Per-item evaluation data: one object reused across that item's rules. */
 interface ItemData {
   item: Record<string, unknown>;
@@ -114,7 +117,7 @@ function itemData(state: RequestState, item: Record<string, unknown>): ItemData 
       page,
       referring,
       geo: context.geo,
-      mbox: mboxContextOf(item.parameters ?? {}),
+      mbox: item.parameters ? mboxContextOf(item.parameters) : NO_PARAMETERS,
       allocation: 0,
     },
   };
