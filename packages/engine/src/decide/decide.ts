@@ -4,16 +4,15 @@ import { mboxContextOf } from "../context/mbox.js";
 import type {
   DeliveryRequest,
   DeliveryResponse,
-  Metric,
   ModeRequest,
   ModeResponse,
   Notification,
-  Option,
   RequestDetails,
 } from "../types.js";
 import { copyJson, defineOwn, isRecord } from "../util/json.js";
 import type { ContextBuilder, RequestContext } from "./context.js";
 import { replaceMacros } from "./macros.js";
+import { planFor, type Cloner, type OptionPlan, type RulePlan } from "./plan.js";
 import { remoteDependencyOf } from "./remote.js";
 import { ModeTracer, traceProfile, type ArtifactTrace } from "./trace.js";
 
@@ -136,8 +135,9 @@ function evaluate(state: RequestState, rule: PreparedRule, item: ItemData, trace
   return satisfied;
 }
 
-function responseTokens(state: RequestState, rule: PreparedRule): Record<string, unknown> {
-  return copyJson({ ...rule.metaTokens, ...state.requestTokens });
+function responseTokens(state: RequestState, rule: PreparedRule, plan: RulePlan): Record<string, unknown> {
+  const tokens = { ...rule.metaTokens, ...state.requestTokens };
+  return plan.primitiveTokens ? tokens : copyJson(tokens);
 }
 
 function withMacros(option: Record<string, unknown>, rule: PreparedRule, item: Record<string, unknown>): void {
@@ -150,56 +150,47 @@ function withMacros(option: Record<string, unknown>, rule: PreparedRule, item: R
   }
 }
 
-function copyOption(option: Option, skipEventToken: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(option)) {
-    if (skipEventToken && key === "eventToken") continue;
-    const value = option[key];
-    if (value !== undefined) defineOwn(out, key, copyJson(value));
-  }
-  return out;
+function stamp(
+  state: RequestState,
+  rule: PreparedRule,
+  plan: RulePlan,
+  option: OptionPlan,
+  base: Readonly<Record<string, unknown>>,
+  item: Record<string, unknown>,
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...base };
+  if (option.hasContent) copy.content = option.cloneContent(option.content);
+  copy.responseTokens = responseTokens(state, rule, plan);
+  if (option.macros) withMacros(copy, rule, item);
+  return copy;
 }
 
-function executeOptions(state: RequestState, rule: PreparedRule, item: Record<string, unknown>): Record<string, unknown>[] {
-  const options = rule.rule.consequence.options ?? [];
+function executeOptions(state: RequestState, rule: PreparedRule, plan: RulePlan, item: Record<string, unknown>): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const option of options) {
-    if (option.type === undefined && option.content === undefined) continue;
-    const copy = copyOption(option, true);
-    copy.responseTokens = responseTokens(state, rule);
-    withMacros(copy, rule, item);
-    out.push(copy);
+  for (const option of plan.options) {
+    if (option.execute) out.push(stamp(state, rule, plan, option, option.execute, item));
   }
   return out;
 }
 
-function prefetchOptions(state: RequestState, rule: PreparedRule, item: Record<string, unknown>): Record<string, unknown>[] {
-  const { options = [], metrics = [] } = rule.rule.consequence;
-  return options.map((option, i) => {
-    const copy = copyOption(option, false);
-    if (option.eventToken === undefined) {
-      const metric: Metric | undefined = metrics[i];
-      if (isRecord(metric) && metric.type === "display" && metric.eventToken !== undefined) copy.eventToken = metric.eventToken;
-    }
-    copy.responseTokens = responseTokens(state, rule);
-    withMacros(copy, rule, item);
-    return copy;
-  });
+function prefetchOptions(state: RequestState, rule: PreparedRule, plan: RulePlan, item: Record<string, unknown>): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const option of plan.options) out.push(stamp(state, rule, plan, option, option.prefetch, item));
+  return out;
 }
 
-function queueNotification(state: RequestState, rule: PreparedRule, tracer: ModeTracer | undefined): void {
-  const { name, options = [] } = rule.rule.consequence;
-  const tokens: string[] = [];
-  for (const option of options) {
-    const token = option.eventToken;
+function queueNotification(state: RequestState, rule: PreparedRule, plan: RulePlan, tracer: ModeTracer | undefined): void {
+  const { name } = rule.rule.consequence;
+  let tokens: string[] | undefined;
+  for (const token of plan.eventTokens) {
+    if (token === undefined) continue;
     const key = `${String(name)}-${String(token)}`;
-    if (token !== undefined && !state.sentTokens.has(key)) {
-      tokens.push(token);
-      state.sentTokens.add(key);
-    }
+    if (state.sentTokens.has(key)) continue;
+    state.sentTokens.add(key);
+    (tokens ??= []).push(token as string);
   }
   let notification: Notification | undefined;
-  if (tokens.length > 0) {
+  if (tokens) {
     notification = {
       id: state.env.uuid(),
       impressionId: state.env.uuid(),
@@ -224,24 +215,28 @@ function shapeMatch(
   type: RequestType,
   tracer: ModeTracer | undefined,
 ): Record<string, unknown> {
-  const consequence = rule.rule.consequence;
-  if (mode === "execute") queueNotification(state, rule, tracer);
+  const plan = planFor(rule);
+  if (mode === "execute") queueNotification(state, rule, plan, tracer);
+  const options = mode === "execute" ? executeOptions(state, rule, plan, item) : prefetchOptions(state, rule, plan, item);
+  let metrics: unknown;
+  if (mode === "execute") metrics = plan.clickMetrics.length > 0 ? copyJson(plan.clickMetrics) : undefined;
+  else if (type === "view" && plan.metrics !== undefined) metrics = copyJson(plan.metrics);
+  // Keys in the consequence's order (as Target spreads it), then index and trace.
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(consequence)) {
-    if (key === "options" || key === "metrics") out[key] = undefined;
-    else defineOwn(out, key, copyJson(consequence[key]));
+  let extra = 0;
+  for (const key of plan.keyOrder) {
+    if (key === "options") out.options = options;
+    else if (key === "metrics") {
+      if (metrics !== undefined) out.metrics = metrics;
+    } else {
+      const [name, value, clone] = plan.extras[extra++] as readonly [string, unknown, Cloner];
+      if (value !== undefined) defineOwn(out, name, clone(value));
+    }
   }
-  out.index = item.index;
-  if (mode === "execute") {
-    out.options = executeOptions(state, rule, item);
-    const clicks = (consequence.metrics ?? []).filter((metric) => isRecord(metric) && metric.type === "click");
-    out.metrics = clicks.length > 0 ? copyJson(clicks) : undefined;
-  } else {
-    out.options = prefetchOptions(state, rule, item);
-    out.metrics = type === "view" ? copyJson(consequence.metrics ?? []) : undefined;
-  }
+  if (out.options === undefined) out.options = options;
+  if (metrics !== undefined && out.metrics === undefined) out.metrics = metrics;
+  if (item.index !== undefined) out.index = item.index;
   if (tracer) out.trace = snapshot(tracer.result());
-  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
   return out;
 }
 

@@ -1,0 +1,123 @@
+import type { PreparedRule } from "../artifact/prepare.js";
+import type { Metric, Option } from "../types.js";
+import { copyJson, isRecord } from "../util/json.js";
+
+/** Makes a fresh copy of one artifact value, chosen once for that value's shape. */
+export type Cloner = (value: unknown) => unknown;
+
+const same: Cloner = (value) => value;
+const spreadObject: Cloner = (value) => ({ ...(value as Record<string, unknown>) });
+const sliceArray: Cloner = (value) => (value as unknown[]).slice();
+const deep: Cloner = copyJson;
+
+const isPrimitive = (value: unknown): boolean => value === null || (typeof value !== "object" && typeof value !== "function");
+
+/**
+ * The cheapest correct copier for a value: primitives are shared, flat objects spread, flat
+ * arrays sliced, anything nested walked. Spread copies `__proto__` as an own key, so it is as
+ * safe as the walk for hostile keys.
+ */
+export function clonerFor(value: unknown): Cloner {
+  if (isPrimitive(value)) return same;
+  if (Array.isArray(value)) return value.every(isPrimitive) ? sliceArray : deep;
+  if (isRecord(value) && Object.values(value).every((v) => isPrimitive(v) && v !== undefined)) return spreadObject;
+  return deep;
+}
+
+/** One option of a rule, ready to be stamped out per response. */
+export interface OptionPlan {
+  /** The option without its event token; undefined when execute drops the option as blank. */
+  readonly execute: Readonly<Record<string, unknown>> | undefined;
+  /** The option with its event token (its own, or the display metric's at the same position). */
+  readonly prefetch: Readonly<Record<string, unknown>>;
+  readonly content: unknown;
+  readonly cloneContent: Cloner;
+  readonly hasContent: boolean;
+  /** Whether campaign macros may need replacing in this option's content. */
+  readonly macros: boolean;
+}
+
+/** Everything about a rule's consequence that does not depend on the request. */
+export interface RulePlan {
+  readonly options: readonly OptionPlan[];
+  /** Consequence keys other than options and metrics, in order, with their copiers. */
+  readonly extras: ReadonlyArray<readonly [string, unknown, Cloner]>;
+  /** Where `options` and `metrics` sit among the consequence's keys (-1 when absent). */
+  readonly keyOrder: readonly string[];
+  readonly clickMetrics: readonly Metric[];
+  readonly metrics: readonly Metric[] | undefined;
+  /** Event tokens of the options, in order, for display notifications. */
+  readonly eventTokens: readonly unknown[];
+  /** Whether every meta response token is a primitive (then a spread copies them safely). */
+  readonly primitiveTokens: boolean;
+}
+
+function hasMacro(option: Option): boolean {
+  const { content, type } = option;
+  if (type === "html") return typeof content === "string" && content.includes("${");
+  if (type === "actions") return Array.isArray(content);
+  return false;
+}
+
+function template(option: Option, skipEventToken: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(option)) {
+    if (skipEventToken && key === "eventToken") continue;
+    const value = option[key];
+    if (value === undefined) continue;
+    // Content is filled per response; other members are small and copied now, once.
+    const copy = key === "content" ? null : copyJson(value);
+    if (key === "__proto__") Object.defineProperty(out, key, { value: copy, writable: true, enumerable: true, configurable: true });
+    else out[key] = copy;
+  }
+  return out;
+}
+
+function planOf(rule: PreparedRule): RulePlan {
+  const consequence = rule.rule.consequence;
+  const options = consequence.options ?? [];
+  const metrics = consequence.metrics;
+  const optionPlans = options.map((option, i): OptionPlan => {
+    const blank = option.type === undefined && option.content === undefined;
+    const prefetch = template(option, false);
+    if (option.eventToken === undefined) {
+      const metric = metrics?.[i];
+      if (isRecord(metric) && metric.type === "display" && metric.eventToken !== undefined) prefetch.eventToken = metric.eventToken;
+    }
+    return {
+      execute: blank ? undefined : template(option, true),
+      prefetch,
+      content: option.content,
+      cloneContent: clonerFor(option.content),
+      hasContent: option.content !== undefined,
+      macros: hasMacro(option),
+    };
+  });
+  const extras: Array<readonly [string, unknown, Cloner]> = [];
+  for (const key of Object.keys(consequence)) {
+    if (key === "options" || key === "metrics") continue;
+    const value = consequence[key];
+    extras.push([key, value, clonerFor(value)]);
+  }
+  return {
+    options: optionPlans,
+    extras,
+    keyOrder: Object.keys(consequence),
+    clickMetrics: (metrics ?? []).filter((metric) => isRecord(metric) && metric.type === "click"),
+    metrics,
+    eventTokens: options.map((option) => option.eventToken),
+    primitiveTokens: Object.values(rule.metaTokens).every(isPrimitive),
+  };
+}
+
+const plans = new WeakMap<PreparedRule, RulePlan>();
+
+/** The rule's plan, computed on its first match and kept as long as the artifact is. */
+export function planFor(rule: PreparedRule): RulePlan {
+  let plan = plans.get(rule);
+  if (!plan) {
+    plan = planOf(rule);
+    plans.set(rule, plan);
+  }
+  return plan;
+}
