@@ -1,0 +1,24 @@
+/** Machine-readable codes of the test kit's errors. */
+export const TestingErrorCode = {
+  /** The builder was asked for something an artifact cannot express. */
+  Builder: "BUILDER_INVALID",
+  /** No visitor id within the search limit lands where asked. */
+  VisitorNotFound: "VISITOR_NOT_FOUND",
+  /** A helper was pointed at an activity or experience the artifact does not have. */
+  NotInArtifact: "NOT_IN_ARTIFACT",
+} as const;
+
+/** One of the {@link TestingErrorCode} values. */
+export type TestingErrorCode = (typeof TestingErrorCode)[keyof typeof TestingErrorCode];
+
+/** A mistake in how a test uses the kit; the message says how to fix it. */
+export class TestingError extends Error {
+  /** What went wrong, for programs. */
+  readonly code: TestingErrorCode;
+
+  constructor(code: TestingErrorCode, message: string) {
+    super(message);
+    this.name = "TestingError";
+    this.code = code;
+  }
+}
