@@ -1,0 +1,85 @@
+import { formatRange } from "../analysis/allocation.js";
+import type { ConditionExplanation, Explanation, ItemExplanation, RuleExplanation } from "../analysis/explain.js";
+import { brief } from "./text.js";
+
+const mark = (ok: boolean): string => (ok ? "✓" : "✗");
+
+const STATUS: Record<RuleExplanation["status"], string> = {
+  chosen: "CHOSEN",
+  "not-matched": "no match",
+  shadowed: "matched, not used",
+  "other-property": "skipped",
+};
+
+function conditionLines(node: ConditionExplanation, indent: string, out: string[]): void {
+  const prefix = node.evaluated ? mark(node.result) : "·";
+  const skipped = node.evaluated ? "" : "  (not evaluated)";
+  if (node.children && node.op) {
+    const label = node.op === "and" ? "all of" : node.op === "or" ? "any of" : "not";
+    out.push(`${indent}${prefix} ${label}:${skipped}`);
+    for (const child of node.children) conditionLines(child, `${indent}    `, out);
+    return;
+  }
+  const reads = (node.reads ?? []).map((read) => `${read.name} = ${brief(read.value, 48)}`).join(", ");
+  const error = node.error ? `  error: ${node.error}` : "";
+  out.push(`${indent}${prefix} ${node.text}${reads ? `    [${reads}]` : ""}${error}${skipped}`);
+}
+
+function ruleLines(rule: RuleExplanation, item: ItemExplanation, out: string[]): void {
+  const activity = `activity ${String(rule.activity.id)}${rule.activity.name ? ` "${String(rule.activity.name)}"` : ""}${rule.activity.type ? ` (${String(rule.activity.type)})` : ""}`;
+  const experience = `experience ${JSON.stringify(rule.experience.name ?? rule.experience.id ?? null)}`;
+  const offers = rule.offers.length > 0 ? ` [${rule.offers.join(", ")}]` : "";
+  // Only rules pooled from several views need their location named.
+  const where = rule.location && rule.location !== item.name && item.type !== "pageLoad" ? `${rule.location} ` : "";
+  out.push(`  ${where}#${rule.position} ${mark(rule.matched)} ${STATUS[rule.status]}: ${activity} › ${experience}${offers}`);
+  if (rule.note) out.push(`      ${rule.note}`);
+  if (rule.allocation) {
+    const { value, range, inRange } = rule.allocation;
+    out.push(`      allocation ${value.toFixed(2)} ${inRange ? "is in" : "is not in"} the experience's range ${formatRange(range)}`);
+  }
+  conditionLines(rule.condition, "      ", out);
+}
+
+function itemTitle(item: ItemExplanation): string {
+  if (item.type === "pageLoad") return `${item.mode} page load (global mbox "${item.name ?? ""}")`;
+  if (item.type === "view") return `${item.mode} view ${item.name === undefined ? "(all views)" : `"${item.name}"`}`;
+  return `${item.mode} mbox "${item.name ?? ""}"${item.index !== undefined ? ` (index ${String(item.index)})` : ""}`;
+}
+
+function outcomeLine(item: ItemExplanation): string {
+  const chosen = item.rules.filter((rule) => rule.status === "chosen");
+  if (chosen.length === 0) {
+    if (item.rules.length === 0) return "  → no rules: nothing to show";
+    return item.type === "mbox" ? "  → no rule matched: the mbox answers with no content" : "  → no rule matched";
+  }
+  const names = chosen.map((rule) => `#${rule.position} (activity ${String(rule.activity.id)} › ${JSON.stringify(rule.experience.name ?? rule.experience.id ?? null)})`);
+  return `  → answered by ${names.length === 1 ? "rule" : "rules"} ${names.join(", ")}`;
+}
+
+/** The explanation as text for a terminal. */
+export function formatExplanation(explanation: Explanation): string {
+  const out: string[] = [];
+  const { visitor, context } = explanation;
+  const source = visitor.source === "generated" ? "generated: the request had no visitor id" : visitor.source === "random" ? "random: only an authenticated customer id, allocation is drawn per request" : visitor.source;
+  out.push(`visitor ${visitor.id} (${source}), client ${explanation.client}, at ${explanation.at}`);
+  const page = context.page as Record<string, unknown>;
+  const user = context.user as Record<string, unknown>;
+  const facts = [
+    `page ${page.url ? JSON.stringify(page.url) : "(no URL)"}`,
+    `browser ${String(user.browserType)} ${String(user.browserVersion)} on ${String(user.platform)}`,
+    `day ${context.current_day}, time ${context.current_time} UTC`,
+  ];
+  const geo = Object.entries(context.geo).filter(([, value]) => value !== undefined);
+  if (geo.length > 0) facts.push(`geo ${geo.map(([key, value]) => `${key}=${String(value)}`).join(" ")}`);
+  out.push(`context: ${facts.join(" · ")}`);
+  for (const item of explanation.items) {
+    out.push("");
+    out.push(itemTitle(item));
+    if (!item.local) out.push("  (needs the Delivery API: the artifact lists it as remote or not at all; on-device the answer has status 206)");
+    if (Object.keys(item.mbox).length > 0) out.push(`  mbox parameters: ${brief(item.mbox, 100)}`);
+    for (const rule of item.rules) ruleLines(rule, item, out);
+    out.push(outcomeLine(item));
+  }
+  if (explanation.items.length === 0) out.push("", "the request asks for no mbox, view or page load");
+  return `${out.join("\n")}\n`;
+}
