@@ -32,6 +32,10 @@ export interface PreparedRule {
   readonly propertyTokens: readonly unknown[] | undefined;
   /** Response tokens taken from the rule's meta (only the enabled ones). */
   readonly metaTokens: Readonly<Record<string, unknown>>;
+  /** Index of the rule's activity among the artifact's activities (for per-request caches). */
+  readonly activitySlot: number;
+  /** Whether the condition may read `allocation`; when not, no hash is computed for it. */
+  readonly usesAllocation: boolean;
 }
 
 /** An artifact indexed and compiled once at load, so a decision touches only requested names. */
@@ -50,6 +54,8 @@ export interface PreparedArtifact {
   readonly geoTargetingEnabled: boolean;
   /** Conditions that could not be compiled; those rules never match. */
   readonly problems: readonly string[];
+  /** How many distinct activities the rules belong to. */
+  readonly activityCount: number;
 }
 
 const NEVER = (): boolean => false;
@@ -59,20 +65,43 @@ const NEVER = (): boolean => false;
  * audience and allocation conditions across experiences and activities; sharing one closure
  * per distinct condition keeps the prepared artifact's heap close to its JSON size.
  */
-type ConditionCache = Map<string, { test: (data: unknown) => unknown; problems: string[] }>;
+type ConditionCache = Map<string, Compiled>;
 
-function compileCondition(condition: unknown, cache: ConditionCache): { test: (data: unknown) => unknown; problems: string[] } {
+interface Compiled {
+  test: (data: unknown) => unknown;
+  problems: string[];
+  usesAllocation: boolean;
+}
+
+/** Per-artifact state shared while preparing rules. */
+interface PrepareState {
+  tokens: ReadonlySet<string>;
+  problems: string[];
+  cache: ConditionCache;
+  activities: Map<unknown, number>;
+}
+
+// A `var` whose path is computed or empty (the whole data), or `missing` (which reads keys by
+// name), may read anything, allocation included.
+const DYNAMIC_READ = /"var":\s*(?:\[\s*)?(?:[[{\]]|""|null)|"missing/;
+
+function compileCondition(condition: unknown, cache: ConditionCache): Compiled {
   const key = JSON.stringify(condition) ?? "undefined";
   let compiled = cache.get(key);
   if (!compiled) {
     const problems = logicProblems(condition);
-    compiled = { test: problems.length > 0 ? NEVER : compileLogic(condition), problems };
+    compiled = {
+      test: problems.length > 0 ? NEVER : compileLogic(condition),
+      problems,
+      usesAllocation: key.includes("allocation") || DYNAMIC_READ.test(key),
+    };
     cache.set(key, compiled);
   }
   return compiled;
 }
 
-function prepareRule(rule: Rule, field: string, tokens: ReadonlySet<string>, problems: string[], cache: ConditionCache): PreparedRule {
+function prepareRule(rule: Rule, field: string, state: PrepareState): PreparedRule {
+  const { tokens, problems, cache, activities } = state;
   const compiled = compileCondition(rule.condition, cache);
   if (compiled.problems.length > 0) problems.push(`${field}.condition: ${compiled.problems.join("; ")}`);
   const { test } = compiled;
@@ -82,23 +111,23 @@ function prepareRule(rule: Rule, field: string, tokens: ReadonlySet<string>, pro
     if (tokens.has(key) && value !== undefined) metaTokens[key] = value;
   }
   const propertyTokens = Array.isArray(rule.propertyTokens) && rule.propertyTokens.length > 0 ? rule.propertyTokens : undefined;
-  return { rule, ruleKey: rule.ruleKey, activityId: rule.meta["activity.id"], test, propertyTokens, metaTokens };
+  const activityId = rule.meta["activity.id"];
+  let activitySlot = activities.get(activityId);
+  if (activitySlot === undefined) {
+    activitySlot = activities.size;
+    activities.set(activityId, activitySlot);
+  }
+  return { rule, ruleKey: rule.ruleKey, activityId, test, propertyTokens, metaTokens, activitySlot, usesAllocation: compiled.usesAllocation };
 }
 
-function prepareRuleMap(
-  map: Record<string, Rule[]> | undefined,
-  kind: string,
-  tokens: ReadonlySet<string>,
-  problems: string[],
-  cache: ConditionCache,
-): Map<string, PreparedRule[]> {
+function prepareRuleMap(map: Record<string, Rule[]> | undefined, kind: string, state: PrepareState): Map<string, PreparedRule[]> {
   const result = new Map<string, PreparedRule[]>();
   if (!map) return result;
   for (const name of Object.keys(map)) {
     const rules = map[name] ?? [];
     result.set(
       name,
-      rules.map((rule, i) => prepareRule(rule, `rules.${kind}[${JSON.stringify(name)}][${i}]`, tokens, problems, cache)),
+      rules.map((rule, i) => prepareRule(rule, `rules.${kind}[${JSON.stringify(name)}][${i}]`, state)),
     );
   }
   return result;
@@ -113,9 +142,9 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
   const artifact = validateArtifact(value);
   const responseTokens = new Set(artifact.responseTokens ?? []);
   const problems: string[] = [];
-  const cache: ConditionCache = new Map();
-  const mboxes = prepareRuleMap(artifact.rules.mboxes, "mboxes", responseTokens, problems, cache);
-  const views = prepareRuleMap(artifact.rules.views, "views", responseTokens, problems, cache);
+  const state: PrepareState = { tokens: responseTokens, problems, cache: new Map(), activities: new Map() };
+  const mboxes = prepareRuleMap(artifact.rules.mboxes, "mboxes", state);
+  const views = prepareRuleMap(artifact.rules.views, "views", state);
   return {
     artifact,
     globalMbox: artifact.globalMbox || DEFAULT_GLOBAL_MBOX,
@@ -129,5 +158,6 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
     responseTokens,
     geoTargetingEnabled: Boolean(artifact.geoTargetingEnabled),
     problems,
+    activityCount: state.activities.size,
   };
 }

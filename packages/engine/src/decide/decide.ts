@@ -46,11 +46,12 @@ const GEO_TOKENS = [
 class RequestState {
   readonly visitorId: string;
   readonly propertyToken: unknown;
-  readonly requestTokens: Record<string, unknown>;
   readonly sentTokens = new Set<string>();
   readonly notifications: Notification[] = [];
   readonly timestamp: number;
-  private readonly allocations = new Map<unknown, number>();
+  /** Geo response tokens of this request, or undefined when none apply. */
+  readonly geoTokens: Record<string, unknown> | undefined;
+  private allocations: Float64Array | undefined;
 
   constructor(
     readonly prepared: PreparedArtifact,
@@ -63,29 +64,57 @@ class RequestState {
     // Visitors known only by an authenticated customer id, or by a non-string id, get a throwaway id, as in Target.
     this.visitorId = visitorIdOf(request.id) ?? env.uuid();
     this.propertyToken = request.property?.token;
-    const tokens: Record<string, unknown> = { "activity.decisioningMethod": "on-device" };
+    let geoTokens: Record<string, unknown> | undefined;
     for (const [token, key] of GEO_TOKENS) {
       const value = context.geo[key];
-      if (prepared.responseTokens.has(token) && value !== undefined) tokens[token] = value;
+      if (prepared.responseTokens.has(token) && value !== undefined) (geoTokens ??= {})[token] = value;
     }
-    this.requestTokens = tokens;
+    this.geoTokens = geoTokens;
   }
 
-  allocation(activityId: unknown): number {
-    let value = this.allocations.get(activityId);
-    if (value === undefined) {
-      value = allocationOf(this.env.client, activityId as string | number, this.visitorId);
-      this.allocations.set(activityId, value);
+  /** The visitor's allocation for the rule's activity, hashed once per activity per request. */
+  allocation(rule: PreparedRule): number {
+    const slots = (this.allocations ??= new Float64Array(this.prepared.activityCount).fill(Number.NaN));
+    let value = slots[rule.activitySlot] ?? Number.NaN;
+    if (Number.isNaN(value)) {
+      // Target joins the key parts as an array does, so a missing activity id becomes "".
+      const activityId = rule.activityId === undefined || rule.activityId === null ? "" : (rule.activityId as string | number);
+      value = allocationOf(this.env.client, activityId, this.visitorId);
+      slots[rule.activitySlot] = value;
     }
     return value;
   }
 
-  /** Whether a rule belongs to the request's property (or to every property). */
-  servesProperty(rule: PreparedRule): boolean {
-    const tokens = rule.propertyTokens;
-    if (this.propertyToken === undefined) return tokens === undefined;
-    return tokens === undefined || tokens.includes(this.propertyToken);
+}
+
+interface ServingRules {
+  /** Whether any rule is limited to properties; if none is, every rule serves every request. */
+  readonly scoped: boolean;
+  readonly byToken: Map<unknown, readonly PreparedRule[]>;
+}
+
+const NO_RULES: readonly PreparedRule[] = [];
+const servingCache = new WeakMap<readonly PreparedRule[], ServingRules>();
+
+/**
+ * The rules of a list that serve a request's property token (Target's workspaces): rules
+ * without tokens serve everyone. Filtered lists are built once per token and list.
+ */
+function servingRules(rules: readonly PreparedRule[], token: unknown): readonly PreparedRule[] {
+  let serving = servingCache.get(rules);
+  if (!serving) {
+    serving = { scoped: rules.some((rule) => rule.propertyTokens !== undefined), byToken: new Map() };
+    servingCache.set(rules, serving);
   }
+  if (!serving.scoped) return rules;
+  let list = serving.byToken.get(token);
+  if (!list) {
+    list = rules.filter((rule) => rule.propertyTokens === undefined || (token !== undefined && rule.propertyTokens.includes(token)));
+    // Unknown tokens share the tokenless list, so hostile tokens cannot grow the cache.
+    const known = token === undefined || rules.some((rule) => rule.propertyTokens?.includes(token));
+    if (known) serving.byToken.set(token, list);
+  }
+  return list;
 }
 
 /** The mbox context of an item without parameters: shared, and frozen so no rule can change it. */
@@ -124,7 +153,7 @@ function itemData(state: RequestState, item: Record<string, unknown>): ItemData 
 
 function evaluate(state: RequestState, rule: PreparedRule, item: ItemData, tracer: ModeTracer | undefined): boolean {
   const data = tracer ? { ...item.data } : item.data;
-  data.allocation = state.allocation(rule.activityId);
+  if (rule.usesAllocation || tracer) data.allocation = state.allocation(rule);
   let satisfied: boolean;
   try {
     satisfied = Boolean(rule.test(data));
@@ -135,8 +164,9 @@ function evaluate(state: RequestState, rule: PreparedRule, item: ItemData, trace
   return satisfied;
 }
 
-function responseTokens(state: RequestState, rule: PreparedRule, plan: RulePlan): Record<string, unknown> {
-  const tokens = { ...rule.metaTokens, ...state.requestTokens };
+function responseTokens(state: RequestState, plan: RulePlan): Record<string, unknown> {
+  const { geoTokens } = state;
+  const tokens = geoTokens ? { ...plan.tokens, ...geoTokens } : { ...plan.tokens };
   return plan.primitiveTokens ? tokens : copyJson(tokens);
 }
 
@@ -160,7 +190,7 @@ function stamp(
 ): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...base };
   if (option.hasContent) copy.content = option.cloneContent(option.content);
-  copy.responseTokens = responseTokens(state, rule, plan);
+  copy.responseTokens = responseTokens(state, plan);
   if (option.macros) withMacros(copy, rule, item);
   return copy;
 }
@@ -276,20 +306,19 @@ class ModeDecider {
     const { prepared } = state;
     const isGlobal = request.name === prepared.globalMbox;
     this.traceRequest("mbox", request);
-    const rules = prepared.mboxes.get(String(request.name)) ?? [];
+    const rules = servingRules(prepared.mboxes.get(String(request.name)) ?? NO_RULES, state.propertyToken);
     const results: Array<Record<string, unknown>> = [];
-    const matchedKeys = new Set<unknown>();
+    const matchedKeys = isGlobal ? new Set<unknown>() : undefined;
     let data: ItemData | undefined;
     for (const rule of rules) {
-      if (!state.servesProperty(rule)) continue;
-      if (isGlobal && matchedKeys.has(rule.ruleKey)) continue;
+      if (matchedKeys?.has(rule.ruleKey)) continue;
       data ??= itemData(state, request);
       if (!evaluate(state, rule, data, tracer)) continue;
       const shaped = shapeMatch(state, rule, request, mode, "mbox", tracer);
       if (forPageLoad && tracer) shaped.trace = this.live(tracer.result());
       results.push(shaped);
+      if (!matchedKeys) break;
       matchedKeys.add(rule.ruleKey);
-      if (!isGlobal) break;
     }
     if (!isGlobal && results.length === 0) {
       const blank: Record<string, unknown> = { name: request.name, index: request.index };
@@ -306,13 +335,12 @@ class ModeDecider {
     const { prepared } = state;
     this.traceRequest("view", request);
     const named = Object.prototype.hasOwnProperty.call(request, "name") && request.name !== undefined;
-    const rules = named ? (prepared.views.get(String(request.name)) ?? []) : prepared.allViews;
+    const rules = servingRules(named ? (prepared.views.get(String(request.name)) ?? NO_RULES) : prepared.allViews, state.propertyToken);
     // A null-prototype record orders names exactly as Target's plain object does.
     const byName: Record<string, Record<string, unknown>> = Object.create(null) as Record<string, Record<string, unknown>>;
     const matchedKeys = new Set<unknown>();
     let data: ItemData | undefined;
     for (const rule of rules) {
-      if (!state.servesProperty(rule)) continue;
       if (matchedKeys.has(rule.ruleKey)) continue;
       data ??= itemData(state, request);
       if (!evaluate(state, rule, data, tracer)) continue;

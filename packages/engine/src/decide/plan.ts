@@ -50,6 +50,8 @@ export interface RulePlan {
   readonly eventTokens: readonly unknown[];
   /** Whether every meta response token is a primitive (then a spread copies them safely). */
   readonly primitiveTokens: boolean;
+  /** The rule's response tokens before the request's geo tokens: meta tokens, then the method. */
+  readonly tokens: Readonly<Record<string, unknown>>;
 }
 
 function hasMacro(option: Option): boolean {
@@ -107,6 +109,7 @@ function planOf(rule: PreparedRule): RulePlan {
     metrics,
     eventTokens: options.map((option) => option.eventToken),
     primitiveTokens: Object.values(rule.metaTokens).every(isPrimitive),
+    tokens: { ...rule.metaTokens, "activity.decisioningMethod": "on-device" },
   };
 }
 

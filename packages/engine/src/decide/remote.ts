@@ -16,8 +16,12 @@ function requestedNames(request: DeliveryRequest, key: "mboxes" | "views"): Set<
   return names;
 }
 
-const isPlainObject = (value: unknown): boolean =>
-  typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+/** A plain object of any realm: its prototype is some realm's `Object.prototype`. */
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto !== null && Object.getPrototypeOf(proto) === null;
+}
 
 /**
  * Which requested mboxes and views the artifact cannot decide (listed remote, or not listed
