@@ -1,3 +1,5 @@
+import { randomId } from "@decisioning/engine";
+
 /**
  * What the client needs from its host, injected so that tests drive time and ids and so that
  * the same code runs in Node and in edge workers. Defaults use web-standard globals only.
@@ -17,16 +19,6 @@ export interface ClientPlatform {
   timeOffsetInMinutes: () => number;
 }
 
-function defaultUuid(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  let out = "";
-  for (const byte of bytes) out += (byte + 0x100).toString(16).slice(1);
-  return out;
-}
-
 /** The host's platform, with any given pieces overriding the web-standard defaults. */
 export function clientPlatformOf(overrides: Partial<ClientPlatform> = {}): ClientPlatform {
   const perf = globalThis.performance;
@@ -36,7 +28,7 @@ export function clientPlatformOf(overrides: Partial<ClientPlatform> = {}): Clien
     setTimeout: overrides.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)),
     clearTimeout: overrides.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>)),
     random: overrides.random ?? Math.random,
-    uuid: overrides.uuid ?? defaultUuid,
+    uuid: overrides.uuid ?? randomId,
     // `0 - offset` rather than `-offset`: UTC hosts must send 0, not -0.
     timeOffsetInMinutes: overrides.timeOffsetInMinutes ?? (() => 0 - new Date().getTimezoneOffset()),
   };

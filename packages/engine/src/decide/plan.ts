@@ -57,7 +57,9 @@ export interface RulePlan {
 function hasMacro(option: Option): boolean {
   const { content, type } = option;
   if (type === "html") return typeof content === "string" && content.includes("${");
-  if (type === "actions") return Array.isArray(content);
+  if (type === "actions") {
+    return Array.isArray(content) && content.some((action) => isRecord(action) && typeof action.content === "string" && action.content.includes("${"));
+  }
   return false;
 }
 

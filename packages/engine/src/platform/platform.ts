@@ -25,10 +25,11 @@ let pool = new Uint8Array(0);
 let poolOffset = POOL_SIZE;
 
 /**
- * A random version-4 id as 32 hex digits. Random bytes are drawn from the platform's CSPRNG
+ * A random version-4 id as 32 hex digits, the form Target uses for request, notification and
+ * generated visitor ids. Random bytes are drawn from the platform's CSPRNG
  * a pool at a time: one `getRandomValues` call per id cost a quarter of a decision.
  */
-function defaultUuid(): string {
+export function randomId(): string {
   if (poolOffset + 16 > pool.length) {
     pool = new Uint8Array(POOL_SIZE);
     globalThis.crypto.getRandomValues(pool);
@@ -58,6 +59,6 @@ export function platformOf(overrides: Partial<Platform> = {}): Platform {
     setTimeout: overrides.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)),
     clearTimeout: overrides.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>)),
     random: overrides.random ?? Math.random,
-    uuid: overrides.uuid ?? defaultUuid,
+    uuid: overrides.uuid ?? randomId,
   };
 }
