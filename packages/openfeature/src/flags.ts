@@ -1,0 +1,192 @@
+/**
+ * How OpenFeature's vocabulary maps onto Target's: flag keys onto mboxes and attributes, the
+ * evaluation context onto a Delivery API request, and an artifact onto the facts a resolution
+ * reports (experience names, activity ids, whether traffic was split).
+ */
+import type { Artifact, Decider, DeliveryRequest, Rule } from "@decisioning/engine";
+import type { EvaluationContext, EvaluationContextValue } from "@openfeature/server-sdk";
+
+/** A flag key read as `mbox/attribute` (or a bare `mbox` for all its attributes). */
+export interface FlagKey {
+  mbox: string;
+  /** Undefined for a bare mbox name: the flag's value is the mbox's whole attribute object. */
+  attribute: string | undefined;
+}
+
+/** Split `mbox/attribute` at the first `/`: mbox names never contain one, attribute keys may. */
+export function parseFlagKey(flagKey: string): FlagKey {
+  const slash = flagKey.indexOf("/");
+  if (slash < 0) return { mbox: flagKey, attribute: undefined };
+  return { mbox: flagKey.slice(0, slash), attribute: flagKey.slice(slash + 1) };
+}
+
+/** Context keys with a meaning of their own; every other primitive becomes an mbox parameter. */
+export const RESERVED_CONTEXT_KEYS = [
+  "targetingKey",
+  "marketingCloudVisitorId",
+  "thirdPartyId",
+  "url",
+  "referringUrl",
+  "userAgent",
+  "clientHints",
+  "geo",
+  "channel",
+  "propertyToken",
+  "mboxParameters",
+] as const;
+
+const RESERVED = new Set<string>(RESERVED_CONTEXT_KEYS);
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+/** A context value as an mbox parameter (Target parameters are strings), or undefined for structures. */
+function parameterOf(value: EvaluationContextValue): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return undefined;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/**
+ * The Delivery API request for evaluating an mbox: `targetingKey` is the visitor's tntId, `url`,
+ * `referringUrl`, `userAgent`, `clientHints`, `geo` and `channel` fill the context, and every
+ * other string, number, boolean or date (plus the entries of `mboxParameters`) becomes an mbox
+ * parameter.
+ */
+export function requestOf(context: EvaluationContext, mbox: string, propertyToken: string | undefined): DeliveryRequest {
+  const id: Record<string, string> = {};
+  const tntId = text(context.targetingKey);
+  const mcid = text(context.marketingCloudVisitorId);
+  const thirdPartyId = text(context.thirdPartyId);
+  if (tntId) id.tntId = tntId;
+  if (mcid) id.marketingCloudVisitorId = mcid;
+  if (thirdPartyId) id.thirdPartyId = thirdPartyId;
+
+  const requestContext: NonNullable<DeliveryRequest["context"]> = { channel: text(context.channel) ?? "web" };
+  const url = text(context.url);
+  const referringUrl = text(context.referringUrl);
+  if (url !== undefined || referringUrl !== undefined) requestContext.address = { ...(url !== undefined ? { url } : {}), ...(referringUrl !== undefined ? { referringUrl } : {}) };
+  const userAgent = text(context.userAgent);
+  if (userAgent !== undefined) requestContext.userAgent = userAgent;
+  if (isRecord(context.clientHints)) requestContext.clientHints = context.clientHints as NonNullable<DeliveryRequest["context"]>["clientHints"];
+  if (isRecord(context.geo)) requestContext.geo = context.geo as NonNullable<DeliveryRequest["context"]>["geo"];
+
+  // A null-prototype record: context keys come from callers and must not reach Object.prototype.
+  const parameters = Object.create(null) as Record<string, string>;
+  for (const [key, value] of Object.entries(context)) {
+    if (RESERVED.has(key) || value === undefined || value === null) continue;
+    const parameter = parameterOf(value);
+    if (parameter !== undefined) parameters[key] = parameter;
+  }
+  if (isRecord(context.mboxParameters)) {
+    for (const [key, value] of Object.entries(context.mboxParameters)) {
+      const parameter = value === undefined || value === null ? undefined : parameterOf(value as EvaluationContextValue);
+      if (parameter !== undefined) parameters[key] = parameter;
+    }
+  }
+  const item = { name: mbox, index: 1, ...(Object.keys(parameters).length > 0 ? { parameters: { ...parameters } } : {}) };
+  const token = text(context.propertyToken) ?? propertyToken;
+  return {
+    ...(Object.keys(id).length > 0 ? { id } : {}),
+    context: requestContext,
+    ...(token !== undefined ? { property: { token } } : {}),
+    execute: { mboxes: [item] },
+  };
+}
+
+/** What a resolution reports about the rule a value came from. */
+export interface RuleFacts {
+  activityId: string | number | undefined;
+  activityName: string | undefined;
+  activityType: string | undefined;
+  experienceId: string | number | undefined;
+  experienceName: string | undefined;
+  /** True when the rule splits traffic by allocation (an A/B test): the value is a pseudorandom assignment. */
+  split: boolean;
+  rule: Rule;
+}
+
+/** What the provider knows about an mbox. */
+export interface MboxFacts {
+  /** True when the artifact cannot decide it on-device (the Delivery API would be needed). */
+  remote: boolean;
+  /** Attribute keys set by some json offer of its rules. */
+  attributes: Set<string>;
+  /** The rules as text, to tell whether an artifact update changed them. */
+  fingerprint: string;
+}
+
+/** An artifact, indexed for resolving flags. */
+export interface ArtifactIndex {
+  mboxes: Map<string, MboxFacts>;
+  /** Rule facts by event token: notifications name the rules a decision came from. */
+  tokens: Map<string, RuleFacts>;
+}
+
+function readsAllocation(expr: unknown): boolean {
+  if (Array.isArray(expr)) return expr.some(readsAllocation);
+  if (!isRecord(expr)) return false;
+  for (const [op, operand] of Object.entries(expr)) {
+    if (op === "var" && (Array.isArray(operand) ? operand[0] : operand) === "allocation") return true;
+    if (readsAllocation(operand)) return true;
+  }
+  return false;
+}
+
+const idOf = (value: unknown): string | number | undefined => (typeof value === "string" || typeof value === "number" ? value : undefined);
+
+/** The facts of a rule, from its meta. */
+export function factsOf(rule: Rule): RuleFacts {
+  const meta = rule.meta;
+  return {
+    activityId: idOf(meta["activity.id"] ?? rule.activityId),
+    activityName: text(meta["activity.name"]),
+    activityType: text(meta["activity.type"]),
+    experienceId: idOf(meta["experience.id"]),
+    experienceName: text(meta["experience.name"]),
+    split: readsAllocation(rule.condition),
+    rule,
+  };
+}
+
+/** Index an artifact: every mbox's attributes and remoteness, every event token's rule. */
+export function indexOf(artifact: Artifact, decider: Decider): ArtifactIndex {
+  const mboxes = new Map<string, MboxFacts>();
+  const tokens = new Map<string, RuleFacts>();
+  const rulesByMbox = artifact.rules.mboxes ?? {};
+  const names = new Set([...Object.keys(rulesByMbox), ...(artifact.localMboxes ?? []), ...(artifact.remoteMboxes ?? [])]);
+  for (const name of names) {
+    const rules = rulesByMbox[name] ?? [];
+    const attributes = new Set<string>();
+    for (const rule of rules) {
+      const facts = factsOf(rule);
+      const metrics = rule.consequence.metrics ?? [];
+      (rule.consequence.options ?? []).forEach((option, i) => {
+        if (option.type === "json" && isRecord(option.content)) for (const key of Object.keys(option.content)) attributes.add(key);
+        const metric = metrics[i];
+        const token = option.eventToken ?? (metric?.type === "display" ? metric.eventToken : undefined);
+        if (typeof token === "string") tokens.set(token, facts);
+      });
+    }
+    const remote = decider.hasRemoteDependency({ execute: { mboxes: [{ name, index: 1 }] } }).remoteNeeded;
+    mboxes.set(name, { remote, attributes, fingerprint: JSON.stringify(rules) });
+  }
+  return { mboxes, tokens };
+}
+
+/** Flag keys whose answers may differ between two indexes: every key of an mbox whose rules or remoteness changed. */
+export function changedFlags(before: ArtifactIndex | undefined, after: ArtifactIndex): string[] {
+  const changed: string[] = [];
+  const names = new Set([...(before?.mboxes.keys() ?? []), ...after.mboxes.keys()]);
+  for (const name of names) {
+    const old = before?.mboxes.get(name);
+    const now = after.mboxes.get(name);
+    if (old && now && old.fingerprint === now.fingerprint && old.remote === now.remote) continue;
+    changed.push(name);
+    const attributes = new Set([...(old?.attributes ?? []), ...(now?.attributes ?? [])]);
+    for (const attribute of [...attributes].sort()) changed.push(`${name}/${attribute}`);
+  }
+  return changed;
+}
