@@ -1,4 +1,5 @@
-import type { Artifact, DeliveryRequest, DeliveryResponse, GetOffersOptions, NotificationPayload, RemoteDependency } from "../types.js";
+import type { Artifact, DeliveryRequest, DeliveryResponse, FetchApi, Geo, GetOffersOptions, RemoteDependency } from "../types.js";
+import type { PreparedArtifact } from "../artifact/prepare.js";
 import type { DecisioningConfig } from "../config.js";
 import { ContextBuilder } from "../decide/context.js";
 import { DEFAULT_REQUEST_LIMITS, cleanGeo, needsGeoLookup, checkRequest } from "../decide/request.js";
@@ -12,6 +13,7 @@ import { TelemetryStore } from "../platform/telemetry.js";
 import { copyJson } from "../util/json.js";
 import { parseDomainOf } from "./domain-choice.js";
 import { GEO_LOOKUP_URL, lookupGeo } from "./geo-lookup.js";
+import { NotificationDispatcher } from "./notify.js";
 import { runDecision, type RunDeps } from "./run.js";
 
 /** The engine contract shared with Adobe's decisioning engine. */
@@ -54,55 +56,51 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
     limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     artifactTrace: () => loader.trace(),
   };
-  const pending = new Set<Promise<unknown>>();
+  const sender = config.sendNotificationFunc;
+  const notifier = typeof sender === "function" ? new NotificationDispatcher(sender, platform, logger, emit, config.waitUntil) : undefined;
 
   await waitReady(loader);
 
-  function send(payload: NotificationPayload): void {
-    const sender = config.sendNotificationFunc;
-    if (typeof sender !== "function") return;
-    const task = new Promise<void>((resolve) => {
-      // Deferred so the caller has its response before any notification I/O starts.
-      platform.setTimeout(() => {
-        Promise.resolve()
-          .then(() => sender(payload))
-          .catch((error: unknown) => {
-            logger.error("sending notifications failed", error);
-            emit("sendNotificationError", { notification: payload, error });
-          })
-          .finally(resolve);
-      }, 0);
-    });
-    pending.add(task);
-    void task.finally(() => pending.delete(task));
-    config.waitUntil?.(task);
+  function current() {
+    loader.beforeDecision();
+    const prepared = loader.current();
+    if (!prepared) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
+    return prepared;
   }
 
-  async function geoFor(options: GetOffersOptions, geoEnabled: boolean) {
+  function finish(prepared: PreparedArtifact, options: GetOffersOptions, geo: Geo | undefined): DeliveryResponse {
+    const result = runDecision(prepared, options, deps, geo, true);
+    if (result.notification && notifier) notifier.enqueue(result.notification);
+    return result.response;
+  }
+
+  async function withGeoLookup(prepared: PreparedArtifact, options: GetOffersOptions, fetchApi: FetchApi): Promise<DeliveryResponse> {
     const geo = options.request.context?.geo ?? undefined;
     const cleaned = cleanGeo(geo);
-    if (!geoEnabled || !needsGeoLookup(geo) || !platform.fetch) return cleaned;
+    let resolved = cleaned;
     try {
-      const found = await lookupGeo(platform.fetch, config.geoLookupUrl ?? GEO_LOOKUP_URL, geo?.ipAddress);
-      const merged = { ...cleaned, ...found };
-      emit("geoLocationUpdated", { geoContext: merged });
-      return merged;
+      const found = await lookupGeo(fetchApi, config.geoLookupUrl ?? GEO_LOOKUP_URL, geo?.ipAddress);
+      resolved = { ...cleaned, ...found };
+      emit("geoLocationUpdated", { geoContext: resolved });
     } catch (error) {
       logger.warn("geo lookup failed; deciding without geo", error);
-      return cleaned;
     }
+    // Decided against the artifact current when the request came in: one whole artifact.
+    return finish(prepared, options, resolved);
   }
 
   return {
-    async getOffers(options) {
-      loader.beforeDecision();
-      const prepared = loader.current();
-      if (!prepared) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
-      checkRequest(options, deps.limits);
-      const geo = await geoFor(options, prepared.geoTargetingEnabled);
-      const result = runDecision(prepared, options, deps, geo);
-      if (result.notification) send(result.notification);
-      return result.response;
+    getOffers(options) {
+      // Synchronous up to the answer unless an IP-only geo context needs a lookup.
+      try {
+        const prepared = current();
+        checkRequest(options, deps.limits);
+        const geo = options.request.context?.geo ?? undefined;
+        if (prepared.geoTargetingEnabled && platform.fetch && needsGeoLookup(geo)) return withGeoLookup(prepared, options, platform.fetch);
+        return Promise.resolve(finish(prepared, options, undefined));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     getRawArtifact: () => {
       const prepared = loader.current();
@@ -118,7 +116,7 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
     async close() {
       loader.stopPolling();
       await loader.close();
-      await Promise.allSettled([...pending]);
+      await notifier?.idle();
     },
   };
 }

@@ -42,9 +42,9 @@ function features(request: DeliveryRequest): Record<string, unknown> {
  * Check, normalize and decide one request synchronously. `geo` is the request's geo context
  * after any lookup (the caller does the I/O); without it the request's own geo is used.
  */
-export function runDecision(prepared: PreparedArtifact, options: GetOffersOptions, deps: RunDeps, geo?: Geo): DecideResult {
+export function runDecision(prepared: PreparedArtifact, options: GetOffersOptions, deps: RunDeps, geo?: Geo, checked = false): DecideResult {
   const started = deps.platform.monotonic();
-  checkRequest(options, deps.limits);
+  if (!checked) checkRequest(options, deps.limits);
   const request = normalizeRequest(
     options.request,
     options.targetLocationHint,
