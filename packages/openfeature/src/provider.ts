@@ -5,6 +5,7 @@
  * its value came from (variant, reason, activity and experience ids).
  */
 import {
+  ConfigError,
   createDecider,
   createDecisioningEngine,
   RequestError,
@@ -81,7 +82,7 @@ export class DecisioningProvider implements Provider {
 
   constructor(private readonly options: DecisioningProviderOptions) {
     if (typeof options !== "object" || options === null || typeof options.client !== "string" || options.client === "") {
-      throw new TypeError("DecisioningProvider needs { client } (the Target client code) and an artifactLocation or artifactPayload");
+      throw new ConfigError("client", "DecisioningProvider needs { client } (the Target client code) and an artifactLocation or artifactPayload");
     }
   }
 

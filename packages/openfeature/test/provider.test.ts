@@ -139,6 +139,6 @@ describe("DecisioningProvider with the OpenFeature SDK", () => {
   });
 
   it("refuses options without a client code", () => {
-    expect(() => new DecisioningProvider({} as never)).toThrow(/needs \{ client \}/);
+    expect(() => new DecisioningProvider({} as never)).toThrow(expect.objectContaining({ name: "ConfigError", code: "CONFIG_INVALID", message: expect.stringMatching(/needs \{ client \}/) }));
   });
 });

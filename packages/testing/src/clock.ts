@@ -1,3 +1,5 @@
+import { TestingError, TestingErrorCode } from "./errors.js";
+
 /** A clock tests control, to pass as `platform` to `createDecider` or `createDecisioningEngine`. */
 export interface FrozenClock {
   /** Ms since epoch, as the engine's platform expects. */
@@ -10,7 +12,7 @@ export interface FrozenClock {
 
 function msOf(at: Date | string | number): number {
   const ms = typeof at === "number" ? at : new Date(at).getTime();
-  if (!Number.isFinite(ms)) throw new RangeError(`not a time: ${String(at)}`);
+  if (!Number.isFinite(ms)) throw new TestingError(TestingErrorCode.InvalidArgument, `not a time: ${String(at)} (give an ISO string, a Date or ms since epoch)`);
   return ms;
 }
 

@@ -4,6 +4,8 @@ export const TestingErrorCode = {
   Builder: "BUILDER_INVALID",
   /** No visitor id within the search limit lands where asked. */
   VisitorNotFound: "VISITOR_NOT_FOUND",
+  /** A helper was given a value it cannot use (a time that is not one, an allocation out of range). */
+  InvalidArgument: "INVALID_ARGUMENT",
   /** A helper was pointed at an activity or experience the artifact does not have. */
   NotInArtifact: "NOT_IN_ARTIFACT",
 } as const;

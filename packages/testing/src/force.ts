@@ -58,7 +58,7 @@ function mapRules(artifact: Artifact, map: (rule: Rule) => Rule | undefined): Ar
  * selected activities: their split conditions read the constant instead of the visitor's bucket.
  */
 export function forceAllocation(artifact: Artifact, allocation: number, selector: ActivitySelector = {}): Artifact {
-  if (!(allocation >= 0 && allocation < 100)) throw new TestingError(TestingErrorCode.Builder, `an allocation is in [0, 100), got ${allocation}`);
+  if (!(allocation >= 0 && allocation < 100)) throw new TestingError(TestingErrorCode.InvalidArgument, `an allocation is in [0, 100), got ${allocation}`);
   let found = selector.activity === undefined;
   const result = mapRules(artifact, (rule) => {
     if (!selects(rule, selector)) return rule;
