@@ -4,7 +4,7 @@
  * directory makes one of them build while the others wait.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -23,18 +23,18 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-const stampOf = (pkg: string): string => `${root}packages/${pkg}/dist/.build-stamp`;
+// tsc rewrites every output on each build, so an entry file's mtime is the build's time.
+const entryOf = (pkg: string): string => `${root}packages/${pkg}/dist/${pkg === "cli" ? "bin" : "index"}.js`;
 
 function fresh(pkg: string): boolean {
-  const stamp = stampOf(pkg);
-  if (!existsSync(stamp)) return false;
+  const entry = entryOf(pkg);
+  if (!existsSync(entry)) return false;
   const sources = Math.max(newestMtime(`${root}packages/${pkg}/src`), statSync(`${root}packages/${pkg}/tsconfig.build.json`).mtimeMs);
-  return statSync(stamp).mtimeMs >= sources;
+  return statSync(entry).mtimeMs >= sources;
 }
 
 function build(pkg: string): void {
   execFileSync(process.execPath, [tsc, "-p", `${root}packages/${pkg}/tsconfig.build.json`], { stdio: "pipe" });
-  writeFileSync(stampOf(pkg), `${new Date().toISOString()}\n`);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
