@@ -77,6 +77,15 @@ function template(option: Option, skipEventToken: boolean): Record<string, unkno
   return out;
 }
 
+/**
+ * End a template with a `responseTokens` placeholder: adding a key to a spread copy per
+ * response costs V8 a slow map transition (~0.5 µs each), assigning an existing one does not.
+ */
+function withTokenSlot(template: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.prototype.hasOwnProperty.call(template, "responseTokens")) template.responseTokens = null;
+  return template;
+}
+
 function planOf(rule: PreparedRule): RulePlan {
   const consequence = rule.rule.consequence;
   const options = consequence.options ?? [];
@@ -89,8 +98,8 @@ function planOf(rule: PreparedRule): RulePlan {
       if (isRecord(metric) && metric.type === "display" && metric.eventToken !== undefined) prefetch.eventToken = metric.eventToken;
     }
     return {
-      execute: blank ? undefined : template(option, true),
-      prefetch,
+      execute: blank ? undefined : withTokenSlot(template(option, true)),
+      prefetch: withTokenSlot(prefetch),
       content: option.content,
       cloneContent: clonerFor(option.content),
       hasContent: option.content !== undefined,

@@ -1,6 +1,6 @@
 import { ErrorCode, RequestError } from "../errors.js";
-import type { CustomerId, DeliveryRequest, Geo, GetOffersOptions, VisitorId } from "../types.js";
-import { isRecord } from "../util/json.js";
+import type { Context, CustomerId, DeliveryRequest, Geo, GetOffersOptions, VisitorId } from "../types.js";
+import { copyWith, defineOwn, isRecord } from "../util/json.js";
 import { isValidIpAddress, UNKNOWN_IP_ADDRESS } from "../context/ip.js";
 
 /** Bounds on request size; documented defaults keep one request from monopolising a worker. */
@@ -11,6 +11,8 @@ export interface RequestLimits {
   maxParameters: number;
   /** Longest URL, user agent, parameter value or name, in UTF-16 code units. */
   maxStringLength: number;
+  /** Deepest nesting of objects and arrays below `request` (`request.id.tntId` is at depth 2). */
+  maxDepth: number;
 }
 
 /** Default request limits. */
@@ -18,6 +20,7 @@ export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
   maxItems: 1000,
   maxParameters: 1000,
   maxStringLength: 65536,
+  maxDepth: 64,
 };
 
 function fail(field: string, problem: string): RequestError {
@@ -34,9 +37,42 @@ function checkString(value: unknown, field: string, limits: RequestLimits): void
   }
 }
 
+/**
+ * The path to the first value nested deeper than `budget` levels below `value`, or undefined.
+ * Parts of the engine walk values recursively and responses echo parts of the request, so a
+ * body nested 100,000 levels deep would otherwise overflow the stack mid-decision. Recursion
+ * here stops at `budget`, and a cyclic object counts as too deep.
+ */
+function deepPath(value: unknown, budget: number): string[] | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (budget === 0) return [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const path = deepPath(value[i], budget - 1);
+      if (path) return [`[${i}]`, ...path];
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const path = deepPath((value as Record<string, unknown>)[key], budget - 1);
+    if (path) return [`.${key.slice(0, 64)}`, ...path];
+  }
+  return undefined;
+}
+
+function checkDepth(request: unknown, limits: RequestLimits): void {
+  const path = deepPath(request, limits.maxDepth);
+  if (!path) return;
+  // The full path may be thousands of levels long; the first few name the field well enough.
+  const field = `request${path.slice(0, 4).join("")}`;
+  throw tooLarge(field, `nests objects or arrays more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`);
+}
+
 function checkDetails(item: unknown, field: string, limits: RequestLimits): void {
   if (!isRecord(item)) throw fail(field, "must be an object");
-  const { parameters, address } = item;
+  const { parameters, address, name } = item;
+  // Names are looked up as strings; an object's conversion can throw (an own `toString` that is not a function).
+  if (typeof name === "object" && name !== null) throw fail(`${field}.name`, "must be a string");
   if (parameters !== undefined && parameters !== null) {
     if (!isRecord(parameters)) throw fail(`${field}.parameters`, "must be an object of name/value pairs");
     const names = Object.keys(parameters);
@@ -78,6 +114,7 @@ export function checkRequest(options: unknown, limits: RequestLimits = DEFAULT_R
   if (!isRecord(options)) throw fail("options", "must be an object with a `request`");
   const { request } = options;
   if (!isRecord(request)) throw fail("request", "must be an object");
+  checkDepth(request, limits);
   if (request.id !== undefined && request.id !== null && !isRecord(request.id)) throw fail("request.id", "must be an object");
   if (request.property !== undefined && request.property !== null && !isRecord(request.property)) {
     throw fail("request.property", "must be an object");
@@ -112,19 +149,22 @@ function authenticatedCustomerId(id: VisitorId): string | undefined {
  * location hint suffix when one is known), as Target's edge would assign.
  */
 export function visitorIdsOf(id: VisitorId | undefined, targetLocationHint: unknown, uuid: () => string): VisitorId {
-  const result: VisitorId = { ...id };
-  if (!result.tntId && !result.marketingCloudVisitorId && !authenticatedCustomerId(result) && !result.thirdPartyId) {
-    const hint = typeof targetLocationHint === "string" && targetLocationHint.trim() !== "" ? `.${targetLocationHint}_0` : "";
-    result.tntId = `${uuid()}${hint}`;
-  }
-  return result;
+  const known = id ?? {};
+  if (known.tntId || known.marketingCloudVisitorId || authenticatedCustomerId(known) || known.thirdPartyId) return { ...known };
+  const hint = typeof targetLocationHint === "string" && targetLocationHint.trim() !== "" ? `.${targetLocationHint}_0` : "";
+  return copyWith<VisitorId>(known, { tntId: `${uuid()}${hint}` });
 }
 
 /** The geo context with unusable IP addresses dropped. */
 export function cleanGeo(geo: Geo | undefined): Geo {
-  const result: Geo = { ...geo };
-  if (result.ipAddress === UNKNOWN_IP_ADDRESS || !isValidIpAddress(result.ipAddress)) delete result.ipAddress;
-  return result;
+  if (!geo) return {};
+  const ip = geo.ipAddress;
+  if (ip === undefined || (ip !== UNKNOWN_IP_ADDRESS && isValidIpAddress(ip))) return { ...geo };
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(geo)) {
+    if (key !== "ipAddress") defineOwn(result, key, (geo as Record<string, unknown>)[key]);
+  }
+  return result as Geo;
 }
 
 /** True when the geo context holds an IP address and nothing else worth deciding with. */
@@ -148,10 +188,9 @@ export function normalizeRequest(
   uuid: () => string,
   geo: Geo,
 ): DeliveryRequest {
-  return {
-    ...request,
-    context: { ...request.context, geo },
+  return copyWith<DeliveryRequest>(request, {
+    context: copyWith<Context>(request.context ?? undefined, { geo }),
     id: visitorIdsOf(request.id ?? undefined, targetLocationHint, uuid),
     requestId: request.requestId || uuid(),
-  };
+  });
 }

@@ -43,3 +43,21 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function ownValue(target: unknown, key: string): unknown {
   return isRecord(target) && Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
 }
+
+/**
+ * A shallow copy of `source` with `overrides` set, keys in the order a spread literal
+ * `{...source, ...overrides}` gives. Built key by key when a key is new: adding a key to a
+ * spread copy costs V8 a slow map transition (~0.5 µs), far more than the loop.
+ */
+export function copyWith<T extends object>(source: object | undefined, overrides: Partial<T>): T {
+  const keys = Object.keys(overrides);
+  if (source && keys.every((key) => Object.prototype.hasOwnProperty.call(source, key))) {
+    const copy = { ...source } as Record<string, unknown>;
+    for (const key of keys) copy[key] = (overrides as Record<string, unknown>)[key];
+    return copy as T;
+  }
+  const copy: Record<string, unknown> = {};
+  if (source) for (const key of Object.keys(source)) defineOwn(copy, key, (source as Record<string, unknown>)[key]);
+  for (const key of keys) defineOwn(copy, key, (overrides as Record<string, unknown>)[key]);
+  return copy as T;
+}
