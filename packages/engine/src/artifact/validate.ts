@@ -13,6 +13,50 @@ function invalid(field: string, problem: string): ArtifactError {
   return new ArtifactError(ErrorCode.ArtifactInvalid, `Invalid artifact: ${field} ${problem}`, { field });
 }
 
+/**
+ * Deepest nesting of objects and arrays accepted in an artifact. Target's artifacts nest under
+ * 20 levels; conditions may nest up to the logic compiler's own limit (200) below their rule.
+ * Deeper documents would overflow the stack of the recursive steps that copy offers into
+ * responses, so they are refused at load, with the place named.
+ */
+export const MAX_ARTIFACT_DEPTH = 512;
+
+interface Visit {
+  value: unknown;
+  depth: number;
+  key: string | number;
+  parent: Visit | undefined;
+}
+
+function pathOf(visit: Visit): string {
+  const keys: Array<string | number> = [];
+  for (let step: Visit | undefined = visit; step?.parent; step = step.parent) keys.unshift(step.key);
+  // Past a few levels the path says nothing more about where the problem is.
+  return keys.slice(0, 8).reduce<string>((path, key) => {
+    if (typeof key === "number") return `${path}[${key}]`;
+    if (path === "") return key;
+    return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : at(path, key);
+  }, "");
+}
+
+/** The JSON path of the first value nested deeper than {@link MAX_ARTIFACT_DEPTH}, found without recursion. */
+function tooDeepAt(root: Record<string, unknown>): string | undefined {
+  const stack: Visit[] = [{ value: root, depth: 0, key: "", parent: undefined }];
+  // A cycle (only an artifact built in code can have one) runs into the depth limit too.
+  while (stack.length > 0) {
+    const visit = stack.pop() as Visit;
+    const { value, depth } = visit;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= MAX_ARTIFACT_DEPTH) return pathOf(visit);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, key: i, parent: visit });
+    } else {
+      for (const key of Object.keys(value)) stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, key, parent: visit });
+    }
+  }
+  return undefined;
+}
+
 /** The major version of a semver string, or NaN. */
 export function majorVersionOf(version: string): number {
   return Number.parseInt(version.split(".")[0] ?? "", 10);
@@ -27,21 +71,31 @@ function checkStringList(artifact: Record<string, unknown>, key: string): void {
   });
 }
 
+// Names, tokens and activity ids become strings while deciding (keys, hashes, notifications);
+// converting an object can throw, so only scalars are accepted there.
+function checkScalar(value: unknown, field: string): void {
+  if (typeof value === "object" && value !== null) throw invalid(field, "must be a string or a number");
+}
+
 function checkRule(rule: unknown, field: string): asserts rule is Rule {
   if (!isObject(rule)) throw invalid(field, "must be an object");
   if (!isObject(rule.meta)) throw invalid(`${field}.meta`, "must be an object");
+  checkScalar(rule.meta["activity.id"], `${field}.meta["activity.id"]`);
   if (!isObject(rule.consequence)) throw invalid(`${field}.consequence`, "must be an object");
-  const { options, metrics } = rule.consequence;
+  const { options, metrics, name } = rule.consequence;
+  checkScalar(name, `${field}.consequence.name`);
   if (options !== undefined && !Array.isArray(options)) throw invalid(`${field}.consequence.options`, "must be an array");
   if (Array.isArray(options)) {
     options.forEach((option, i) => {
       if (!isObject(option)) throw invalid(`${field}.consequence.options[${i}]`, "must be an object");
+      checkScalar(option.eventToken, `${field}.consequence.options[${i}].eventToken`);
     });
   }
   if (metrics !== undefined && !Array.isArray(metrics)) throw invalid(`${field}.consequence.metrics`, "must be an array");
   if (Array.isArray(metrics)) {
     metrics.forEach((metric, i) => {
       if (!isObject(metric)) throw invalid(`${field}.consequence.metrics[${i}]`, "must be an object");
+      checkScalar(metric.eventToken, `${field}.consequence.metrics[${i}].eventToken`);
     });
   }
   const tokens = rule.propertyTokens;
@@ -81,6 +135,8 @@ export function validateArtifact(value: unknown): Artifact {
     );
   }
   if (value.rules === undefined) throw invalid("rules", "is missing");
+  const deep = tooDeepAt(value);
+  if (deep !== undefined) throw invalid(deep, `nests objects or arrays more than ${MAX_ARTIFACT_DEPTH} levels deep`);
   if (!isObject(value.rules)) throw invalid("rules", "must be an object with `mboxes` and `views`");
   checkRuleMap(value.rules, "mboxes");
   checkRuleMap(value.rules, "views");

@@ -31,7 +31,13 @@ export function replaceMacros(content: unknown, meta: unknown, item: Record<stri
     const key = macroKey(name);
     for (const source of [meta, item, item.parameters]) {
       const value = own(source, key);
-      if (value !== undefined) return String(value);
+      if (value === undefined) continue;
+      // An object from the request whose conversion throws (own `toString` not a function) leaves the macro as written.
+      try {
+        return String(value);
+      } catch {
+        return whole;
+      }
     }
     return whole;
   });
