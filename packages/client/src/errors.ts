@@ -19,6 +19,7 @@ export const ClientErrorCode = {
   DeliveryTimeout: "DELIVERY_TIMEOUT",
   DeliveryNetworkError: "DELIVERY_NETWORK_ERROR",
   DeliveryInvalidResponse: "DELIVERY_INVALID_RESPONSE",
+  NotificationDropped: "NOTIFICATION_DROPPED",
 } as const;
 
 /** One of the {@link ClientErrorCode} values. */
@@ -82,5 +83,20 @@ export class AttributeNotFoundError extends TargetClientError {
     this.name = "AttributeNotFoundError";
     this.mboxName = mboxName;
     this.key = key;
+  }
+}
+
+/**
+ * The error of a `sendNotificationError` event for a notification payload dropped before any
+ * Delivery API failure could be blamed (a full queue, say); `cause` is the last failure, if any.
+ */
+export class NotificationDroppedError extends TargetClientError {
+  /** Why it was dropped: `queue-full`, `retries-exhausted`, `expired`, `rejected` or `closed`. */
+  readonly reason: string;
+
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(ClientErrorCode.NotificationDropped, `Notification dropped (${reason}) before it could be sent`, options);
+    this.name = "NotificationDroppedError";
+    this.reason = reason;
   }
 }

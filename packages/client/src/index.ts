@@ -23,6 +23,8 @@ export {
 export type { TargetCookie, InternalCookie } from "./cookies.js";
 export { DEFAULT_DELIVERY_RETRIES, DELIVERY_PATH, targetHost } from "./delivery/http.js";
 export type { FetchApi, FetchInit, FetchResponseLike } from "./delivery/http.js";
+export { DEFAULT_NOTIFICATION_QUEUE_OPTIONS } from "./delivery/notification-queue.js";
+export type { NotificationDropReason, NotificationQueueOptions, NotificationQueueStats } from "./delivery/notification-queue.js";
 export { addMboxesToRequest, DEFAULT_GLOBAL_MBOX } from "./delivery/request.js";
 export type { ResponseMeta, TargetDeliveryResponse } from "./delivery/response.js";
 export {
@@ -30,6 +32,7 @@ export {
   ClientErrorCode,
   DeliveryApiError,
   EngineNotReadyError,
+  NotificationDroppedError,
   OptionsError,
   TargetClientError,
 } from "./errors.js";

@@ -6,6 +6,7 @@ import type { Artifact, DecisioningConfig } from "@decisioning/engine";
 import { ClientErrorCode, OptionsError } from "./errors.js";
 import type { TargetEvents } from "./events.js";
 import type { FetchApi } from "./delivery/http.js";
+import type { NotificationQueueOptions } from "./delivery/notification-queue.js";
 import type { Logger } from "./logger.js";
 import { Messages } from "./messages.js";
 import type { ClientPlatform } from "./platform.js";
@@ -67,6 +68,8 @@ export interface TargetClientOptions {
   platform?: Partial<ClientPlatform>;
   /** Addition: extra attempts for Delivery API calls that cannot have been processed (default 2). */
   deliveryRetries?: number;
+  /** Addition: bounds, batching and retries of the queue of on-device decisions' notifications. */
+  notificationQueue?: NotificationQueueOptions;
   /** Addition: further decisioning engine settings (snapshots, integrity, refresh mode, `waitUntil`, …). */
   engineOptions?: Omit<
     Partial<DecisioningConfig>,

@@ -31,9 +31,16 @@ import {
   type FetchApi,
   type FetchInit,
 } from "./delivery/http.js";
+import {
+  isRetriableDeliveryFailure,
+  mergeNotificationPayloads,
+  NotificationQueue,
+  type NotificationDrop,
+  type NotificationQueueStats,
+} from "./delivery/notification-queue.js";
 import { addMboxesToRequest, createDeliveryRequest, customerIdsOf, emptyRequest, propertyOf } from "./delivery/request.js";
 import { processResponse, type TargetDeliveryResponse } from "./delivery/response.js";
-import { ClientErrorCode, EngineNotReadyError, OptionsError } from "./errors.js";
+import { ClientErrorCode, EngineNotReadyError, NotificationDroppedError, OptionsError } from "./errors.js";
 import { eventEmitterOf, type Emit } from "./events.js";
 import { safeLogger, type SafeLogger } from "./logger.js";
 import { Messages } from "./messages.js";
@@ -114,6 +121,26 @@ function withoutUndefined<T extends Record<string, unknown>>(object: T): T {
   return object;
 }
 
+const visitorKeys = new WeakMap<object, number>();
+let nextVisitorKey = 0;
+
+/**
+ * Payloads with the same key would make the same Delivery API request but for their
+ * notifications and telemetry: same visitor object, session, cluster, ids, context and
+ * Experience Cloud data. Only those are merged.
+ */
+function mergeKeyOf(payload: NotificationPayload): string | undefined {
+  const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
+  if (!context) return undefined;
+  let visitor = visitorKeys.get(context.visitor);
+  if (visitor === undefined) {
+    visitor = ++nextVisitorKey;
+    visitorKeys.set(context.visitor, visitor);
+  }
+  const { id, context: requestContext, experienceCloud } = payload.request;
+  return `${visitor}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}\u0000${JSON.stringify([id, requestContext, experienceCloud])}`;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -154,6 +181,7 @@ export class TargetClient {
   private readonly platform: ClientPlatform;
   private readonly telemetry: ClientTelemetry;
   private readonly transport: DeliveryTransport;
+  private readonly notifications: NotificationQueue<NotificationPayload>;
   private engine: DecisioningEngine | undefined;
   /** Edge cluster learnt from Target (or configured); later calls go there. */
   private targetLocationHint: string | undefined;
@@ -182,6 +210,17 @@ export class TargetClient {
       retries: typeof options.deliveryRetries === "number" && options.deliveryRetries >= 0 ? options.deliveryRetries : DEFAULT_DELIVERY_RETRIES,
       platform: this.platform,
     };
+    this.notifications = new NotificationQueue<NotificationPayload>(
+      {
+        send: (payload) => this.sendDecisionNotifications(payload),
+        isRetriable: isRetriableDeliveryFailure,
+        keyOf: mergeKeyOf,
+        merge: mergeNotificationPayloads,
+        onDrop: (drop) => this.reportDrop(drop),
+        platform: this.platform,
+      },
+      options.notificationQueue,
+    );
     if (requiresDecisioningEngine(this.config.decisioningMethod)) {
       void this.startEngine(options, fetchApi);
     } else {
@@ -217,9 +256,13 @@ export class TargetClient {
       telemetryEnabled: options.telemetryEnabled !== false,
       fetchApi: (url: string, init?: Record<string, unknown>) => fetchApi(url, init as FetchInit),
       eventEmitter: (name: string, payload?: Record<string, unknown>) => this.emit(name, payload),
-      sendNotificationFunc: (payload: NotificationPayload) => this.sendDecisionNotifications(payload),
+      // Queued, not sent: the engine's hand-off never waits for the Delivery API.
+      sendNotificationFunc: (payload: NotificationPayload) => this.notifications.enqueue(payload),
       platform: { ...options.engineOptions?.platform, ...platform },
     });
+    const waitUntil = options.engineOptions?.waitUntil;
+    // The engine hands the host its notification hand-offs; the host must also wait for the sends.
+    if (typeof waitUntil === "function") config.waitUntil = (task) => waitUntil(task.finally(() => this.notifications.whenSettled()));
     try {
       const [engine] = await Promise.all([createDecisioningEngine(config), this.requestLocationHint()]);
       if (this.closed) {
@@ -278,6 +321,19 @@ export class TargetClient {
   async close(): Promise<void> {
     this.closed = true;
     await this.engine?.close();
+    await this.notifications.flush();
+  }
+
+  /** Addition: counters of the notification queue (payloads enqueued, sent, dropped by reason, …). */
+  getNotificationStats(): NotificationQueueStats {
+    return this.notifications.stats();
+  }
+
+  /** Every dropped payload is reported once, with the reason, as a `sendNotificationError` event. */
+  private reportDrop(drop: NotificationDrop<NotificationPayload>): void {
+    const error = drop.error instanceof Error ? drop.error : new NotificationDroppedError(drop.reason, { cause: drop.error });
+    this.logger.error(`notification dropped (${drop.reason}) after ${drop.attempts} attempt(s)`, error);
+    this.emit("sendNotificationError", { notification: drop.payload, error, reason: drop.reason, attempts: drop.attempts });
   }
 
   /** The engine's notifications, sent under the decision's visitor, session and cluster. */
