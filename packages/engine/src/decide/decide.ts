@@ -42,6 +42,34 @@ const GEO_TOKENS = [
   ["geo.longitude", "longitude"],
 ] as const;
 
+/**
+ * Allocations of the request being decided, one slot per activity of the artifact. Decisions
+ * run to completion synchronously, so one table per artifact serves every request: a request
+ * takes a new generation number and only trusts slots stamped with it. A table per request
+ * cost as much as the decision on artifacts with thousands of activities.
+ */
+interface AllocationCache {
+  generation: number;
+  readonly stamps: Int32Array;
+  readonly values: Float64Array;
+}
+
+const allocationCaches = new WeakMap<PreparedArtifact, AllocationCache>();
+
+function allocationCacheOf(prepared: PreparedArtifact): AllocationCache {
+  let cache = allocationCaches.get(prepared);
+  if (!cache) {
+    cache = { generation: 0, stamps: new Int32Array(prepared.activityCount), values: new Float64Array(prepared.activityCount) };
+    allocationCaches.set(prepared, cache);
+  }
+  // Int32 stamps wrap after 2^31 requests; start over rather than trust a recycled number.
+  if (cache.generation >= 0x7ffffff0) {
+    cache.stamps.fill(0);
+    cache.generation = 0;
+  }
+  return cache;
+}
+
 /** State shared by every item of one request. */
 class RequestState {
   readonly visitorId: string;
@@ -51,7 +79,8 @@ class RequestState {
   readonly timestamp: number;
   /** Geo response tokens of this request, or undefined when none apply. */
   readonly geoTokens: Record<string, unknown> | undefined;
-  private allocations: Float64Array | undefined;
+  private readonly allocations: AllocationCache;
+  private readonly generation: number;
 
   constructor(
     readonly prepared: PreparedArtifact,
@@ -70,18 +99,20 @@ class RequestState {
       if (prepared.responseTokens.has(token) && value !== undefined) (geoTokens ??= {})[token] = value;
     }
     this.geoTokens = geoTokens;
+    this.allocations = allocationCacheOf(prepared);
+    this.generation = ++this.allocations.generation;
   }
 
   /** The visitor's allocation for the rule's activity, hashed once per activity per request. */
   allocation(rule: PreparedRule): number {
-    const slots = (this.allocations ??= new Float64Array(this.prepared.activityCount).fill(Number.NaN));
-    let value = slots[rule.activitySlot] ?? Number.NaN;
-    if (Number.isNaN(value)) {
-      // Target joins the key parts as an array does, so a missing activity id becomes "".
-      const activityId = rule.activityId === undefined || rule.activityId === null ? "" : (rule.activityId as string | number);
-      value = allocationOf(this.env.client, activityId, this.visitorId);
-      slots[rule.activitySlot] = value;
-    }
+    const cache = this.allocations;
+    const slot = rule.activitySlot;
+    if (cache.stamps[slot] === this.generation) return cache.values[slot] ?? 0;
+    // Target joins the key parts as an array does, so a missing activity id becomes "".
+    const activityId = rule.activityId === undefined || rule.activityId === null ? "" : (rule.activityId as string | number);
+    const value = allocationOf(this.env.client, activityId, this.visitorId);
+    cache.values[slot] = value;
+    cache.stamps[slot] = this.generation;
     return value;
   }
 
