@@ -157,6 +157,22 @@ function coverageOf(response, notifications, testCase) {
   return [...new Set(keys)];
 }
 
+/** Overwrite every scalar and grow every array of a response, as a careless caller might. */
+function vandalize(value, seen = new Set()) {
+  if (value === null || typeof value !== "object" || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const item of value) vandalize(item, seen);
+    value.push("vandalized");
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (value[key] !== null && typeof value[key] === "object") vandalize(value[key], seen);
+    else value[key] = "vandalized";
+  }
+  value.vandalized = true;
+}
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // ---------------------------------------------------------------------------------------
@@ -241,14 +257,24 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
       let refError;
       let ourResult;
       let ourError;
+      // Every 20th case is asked three times in a row before any timer runs: notification
+      // payloads must still be one call per decision, in order.
+      const repeat = seed % 20 === 0 ? 3 : 1;
       const refInput = structuredClone(testCase.options);
+      const refAgain = [];
       try {
         refResult = json(await ref.getOffers(refInput));
+        for (let i = 1; i < repeat; i++) refAgain.push(json(await ref.getOffers(structuredClone(testCase.options))));
       } catch (error) {
         refError = error;
       }
+      const ourInput = structuredClone(testCase.options);
+      const ourAgain = [];
+      let ourRaw;
       try {
-        ourResult = json(await ours.getOffers(structuredClone(testCase.options)));
+        ourRaw = await ours.getOffers(ourInput);
+        ourResult = json(ourRaw);
+        for (let i = 1; i < repeat; i++) ourAgain.push(json(await ours.getOffers(structuredClone(testCase.options))));
       } catch (error) {
         ourError = error;
       }
@@ -284,12 +310,33 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
       let diff = firstDifference(refResult, ourResult);
       if (diff) diff.where = "response";
       if (!diff) {
+        diff = firstDifference(refAgain, ourAgain, "$repeated");
+        if (diff) diff.where = "repeated responses";
+      }
+      if (!diff) {
         diff = firstDifference(normalizeNotifications(sink.ref, false), normalizeNotifications(sink.ours, true), "$notifications");
         if (diff) diff.where = "notifications";
       }
       if (!diff) {
         diff = firstDifference(json(sink.refEvents), json(sink.ourEvents), "$events");
         if (diff) diff.where = "events";
+      }
+      if (!diff && JSON.stringify(ourInput) !== JSON.stringify(testCase.options)) {
+        diff = { path: "$request", a: testCase.options, b: ourInput, where: "ours mutated the request" };
+      }
+      if (!diff && seed % 10 === 0) {
+        // A caller that scribbles over its response must not change the next answer.
+        try {
+          vandalize(ourRaw);
+          clock.set(testCase.now);
+          const again = json(await ours.getOffers(structuredClone(testCase.options)));
+          await tick();
+          clock.set(null);
+          diff = firstDifference(ourResult, again, "$again");
+          if (diff) diff.where = "after mutating our previous response";
+        } catch (error) {
+          diff = { path: "$", a: "a mutable response", b: String(error), where: "mutating our response" };
+        }
       }
       if (!diff) {
         const request = testCase.options.request;
@@ -345,7 +392,8 @@ export function formatSummary(summary, show = 5) {
   }
   const throwsByMessage = new Map();
   for (const t of summary.referenceThrows) {
-    const key = t.error.split("\n")[0];
+    // Group by message shape: the values quoted in V8's wording vary from case to case.
+    const key = t.error.split("\n")[0].replace(/ on (string|number|boolean) '[^']*'/, " on $1 '…'").replace(/ of string '[^']*'/, " of string '…'").replace(/property '[^']*'/, "property '…'");
     const list = throwsByMessage.get(key) ?? [];
     list.push(t);
     throwsByMessage.set(key, list);

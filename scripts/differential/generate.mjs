@@ -812,6 +812,32 @@ export function createGenerator(artifacts) {
       else aim(r, h, state, request.prefetch ?? (request.prefetch = {}), target);
     }
     if (state.chaos && r.chance(0.1)) request[r.pick(["execute", "prefetch"])] = {};
+    if (state.chaos && r.chance(0.05)) {
+      // Inputs the reference itself fails on (its TypeErrors are reported apart by compare.mjs).
+      // Never `__proto__`/`constructor` parameter keys: those pollute the reference's process.
+      r.pick([
+        () => request.context && (request.context.clientHints = null),
+        () => request.context && (request.context.userAgent = r.pick([null, 42])),
+        () => (request.property = null),
+        () => (request.id = { customerIds: [null] }),
+        () => (request.id = { customerIds: "c1" }),
+        () => {
+          const m = (request.execute ?? request.prefetch ?? (request.prefetch = {}));
+          (m.mboxes ??= []).push({ name: r.pick(["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf"]), index: 9 });
+        },
+        () => {
+          const m = (request.prefetch ??= {});
+          (m.views ??= []).push({ name: r.pick(["constructor", "toString", "__proto__"]) });
+        },
+        () => request.context && (request.context.geo = null),
+        () => request.context && (request.context.geo = { latitude: "x", ipAddress: 42 }),
+      ])();
+    }
+    if (state.chaos && r.chance(0.03)) {
+      // Nothing to decide: a bare context, or nothing at all.
+      delete request.execute;
+      delete request.prefetch;
+    }
     const options = { request };
     if (r.chance(0.05)) options.visitor = { marketingCloudVisitorId: r.hex(38), state: { a: 1 } };
     if (r.chance(0.2)) options.sessionId = r.hex(16);
