@@ -4,6 +4,7 @@
  * `AttributesProvider`, plus typed accessors that take a default and never throw.
  */
 import { AttributeNotFoundError } from "./errors.js";
+import { textOf } from "./messages.js";
 import type { TargetDeliveryResponse } from "./delivery/response.js";
 import type { DeliveryResponse, JsonValue } from "./types.js";
 
@@ -110,7 +111,7 @@ export function createAttributesProvider(offers: TargetDeliveryResponse): Attrib
   const provider = {
     getValue(mboxName: string, key: string) {
       const { found, value } = lookup(mboxName, key);
-      return found ? (value as JsonValue) : new AttributeNotFoundError(String(mboxName), String(key));
+      return found ? (value as JsonValue) : new AttributeNotFoundError(textOf(mboxName), textOf(key));
     },
     asObject,
     toJSON: () => asObject() as Record<string, Attributes>,

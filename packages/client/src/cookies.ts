@@ -72,13 +72,21 @@ export function parseTargetCookie(cookieValue: string | undefined, nowMs: number
   return result;
 }
 
+// A lone surrogate half (invalid UTF-16, which a visitor id or session id from a request may
+// hold) makes encodeURIComponent throw; such halves become U+FFFD, as a UTF-8 decoder would.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function encodePart(value: string): string {
+  return encodeURIComponent(value.replace(LONE_SURROGATE, "\ufffd"));
+}
+
 /** Serialize entries into one `mbox` cookie whose `maxAge` is that of the longest-lived entry. */
 export function createTargetCookie(cookies: InternalCookie[], nowMs: number): TargetCookie {
   const maxExpires = Math.max(...cookies.map((cookie) => cookie.expires));
   const maxAgeMs = Math.abs(maxExpires * 1000 - nowMs);
   return {
     name: TARGET_COOKIE,
-    value: cookies.map((c) => [encodeURIComponent(c.name), encodeURIComponent(c.value), c.expires].join("#")).join("|"),
+    value: cookies.map((c) => [encodePart(c.name), encodePart(c.value), c.expires].join("#")).join("|"),
     maxAge: Math.ceil(maxAgeMs / 1000),
   };
 }
@@ -87,7 +95,8 @@ export function createTargetCookie(cookies: InternalCookie[], nowMs: number): Ta
 export function targetCookieFor(sessionId: string, tntId: string | undefined, nowMs: number): TargetCookie {
   const nowSeconds = Math.ceil(nowMs / 1000);
   const cookies: InternalCookie[] = [{ name: SESSION_ID_COOKIE, value: sessionId, expires: nowSeconds + SESSION_ID_MAX_AGE }];
-  if (tntId) cookies.push({ name: DEVICE_ID_COOKIE, value: tntId, expires: nowSeconds + DEVICE_ID_MAX_AGE });
+  // A tntId that is not a string (the request's, on-device) is no device id to remember.
+  if (typeof tntId === "string" && tntId) cookies.push({ name: DEVICE_ID_COOKIE, value: tntId, expires: nowSeconds + DEVICE_ID_MAX_AGE });
   return createTargetCookie(cookies, nowMs);
 }
 

@@ -19,6 +19,7 @@ export const ClientErrorCode = {
   DeliveryTimeout: "DELIVERY_TIMEOUT",
   DeliveryNetworkError: "DELIVERY_NETWORK_ERROR",
   DeliveryInvalidResponse: "DELIVERY_INVALID_RESPONSE",
+  DeliveryInvalidRequest: "DELIVERY_INVALID_REQUEST",
   NotificationDropped: "NOTIFICATION_DROPPED",
 } as const;
 

@@ -22,6 +22,18 @@ export const Messages = {
   REQUEST_TIMED_OUT: "Request timed out",
   MBOX_NAMES_REQUIRED: "mboxNames must be an array of mbox names",
   ATTRIBUTE_NOT_EXIST: (key: string, mboxName: string): string => `Attribute '${key}' does not exist for mbox '${mboxName}'`,
-  PROPERTY_TOKEN_MISMATCH: (requestToken: string, configToken: string | undefined): string =>
-    `The property token specified in the request "${requestToken}" does not match the one specified in the config "${String(configToken)}".`,
+  PROPERTY_TOKEN_MISMATCH: (requestToken: unknown, configToken: string | undefined): string =>
+    `The property token specified in the request "${textOf(requestToken)}" does not match the one specified in the config "${String(configToken)}".`,
 } as const;
+
+/**
+ * `String(value)` for values from a request, which may be objects whose conversion throws (an
+ * own `toString` that is not a function): those read `[object Object]` and the like instead.
+ */
+export function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

@@ -141,6 +141,19 @@ function mergeKeyOf(payload: NotificationPayload): string | undefined {
   return `${visitor}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}\u0000${JSON.stringify([id, requestContext, experienceCloud])}`;
 }
 
+function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+// A caller's request may be too deep (or cyclic) to serialize; debug logging must not throw for it.
+function jsonForLog(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch (error) {
+    return `[not serializable: ${messageOf(error)}]`;
+  }
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -371,18 +384,19 @@ export class TargetClient {
 
     const property = propertyOf(config.propertyToken, options.request, logger);
     const input: DeliveryRequest = property ? { ...options.request, property } : options.request;
-    const targetLocationHint = options.targetLocationHint || this.targetLocationHint;
+    // Options come from callers' requests: a value of the wrong type counts as absent.
+    const targetLocationHint = stringOr(options.targetLocationHint) || this.targetLocationHint;
     const cookies = parseTargetCookie(options.targetCookie, platform.now());
     const deviceId = cookies[DEVICE_ID_COOKIE]?.value || undefined;
     const cluster = clusterOfDeviceId(deviceId) || targetLocationHint || undefined;
     const host = targetHost(config.serverDomain, cluster, config.client, config.secure);
-    const sessionId = cookies[SESSION_ID_COOKIE]?.value || options.sessionId || platform.uuid();
+    const sessionId = cookies[SESSION_ID_COOKIE]?.value || stringOr(options.sessionId) || platform.uuid();
 
     let request = createDeliveryRequest(input, {
       logger,
       visitor,
       deviceId,
-      consumerId: options.consumerId,
+      consumerId: stringOr(options.consumerId),
       environmentId: config.environmentId,
       uuid: platform.uuid,
       timeOffsetInMinutes: platform.timeOffsetInMinutes,
@@ -397,7 +411,7 @@ export class TargetClient {
     if (!local && this.telemetry.enabled && this.telemetry.hasEntries()) {
       request = { ...request, telemetry: { entries: [...(request.telemetry?.entries ?? []), ...this.telemetry.drain()] } };
     }
-    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, host, JSON.stringify(request, null, 2));
+    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, host, jsonForLog(request));
 
     let response: DeliveryResponse;
     if (local && engine) {
@@ -421,7 +435,7 @@ export class TargetClient {
       response = result.response;
       this.telemetry.addDeliveryEntry(request, response, used, platform.monotonic() - started, result.timings);
     }
-    if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, JSON.stringify(response, null, 2));
+    if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
 
     const result: TargetDeliveryResponse = {
       visitorState: visitor.getState(),

@@ -173,13 +173,20 @@ async function attempt(transport: DeliveryTransport, url: string, init: FetchIni
 /**
  * POST a request to the Delivery API. Rejects with a {@link DeliveryApiError}: `DELIVERY_TIMEOUT`
  * ("Request timed out", as the reference) once `timeout` ms have passed, `DELIVERY_HTTP_ERROR`
- * for a non-2xx answer (4xx is never retried), `DELIVERY_NETWORK_ERROR` or
- * `DELIVERY_INVALID_RESPONSE`.
+ * for a non-2xx answer (4xx is never retried), `DELIVERY_NETWORK_ERROR`,
+ * `DELIVERY_INVALID_RESPONSE`, or `DELIVERY_INVALID_REQUEST` for a request that is not JSON.
  */
 export async function postDelivery(transport: DeliveryTransport, url: string, headers: Record<string, string>, request: DeliveryRequest): Promise<DeliveryResult> {
   const { platform } = transport;
   const controller = typeof AbortController === "function" ? new AbortController() : undefined;
-  const init: FetchInit = { method: "POST", headers, body: JSON.stringify(request) };
+  let body: string;
+  try {
+    body = JSON.stringify(request);
+  } catch (cause) {
+    // A request nested deeper than the stack (or cyclic) from the caller: refused, never sent.
+    throw new DeliveryApiError(ClientErrorCode.DeliveryInvalidRequest, `Delivery API request cannot be serialized as JSON: ${String(cause)}`, { url, cause });
+  }
+  const init: FetchInit = { method: "POST", headers, body };
   if (controller) init.signal = controller.signal;
   let timedOut = false;
   let timer: unknown;

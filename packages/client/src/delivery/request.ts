@@ -4,7 +4,7 @@
  * notifications. Only fields of the Delivery API schema are kept, as the reference's generated
  * client does.
  */
-import { Messages } from "../messages.js";
+import { Messages, textOf } from "../messages.js";
 import type { SafeLogger } from "../logger.js";
 import type {
   AnalyticsRequest,
@@ -110,7 +110,7 @@ function mergedCustomerIds(requestIds: CustomerId[] | undefined, visitor: Visito
       item.authenticatedState = AUTH_STATE_NAMES[value.authState as number] ?? AuthenticatedState.Unknown;
       converted.push(item as unknown as CustomerId);
     } else {
-      converted.push({ id: String(value), integrationCode, authenticatedState: AuthenticatedState.Unknown });
+      converted.push({ id: textOf(value), integrationCode, authenticatedState: AuthenticatedState.Unknown });
     }
   }
   if (converted.length === 0) return requestIds;
