@@ -74,6 +74,7 @@ function allocationCacheOf(prepared: PreparedArtifact): AllocationCache {
 class RequestState {
   readonly visitorId: string;
   readonly propertyToken: unknown;
+  /** `name-token` keys already notified (as Target keys them, collisions included). */
   readonly sentTokens = new Set<string>();
   readonly notifications: Notification[] = [];
   readonly timestamp: number;
@@ -422,8 +423,16 @@ class ModeDecider {
   /** Decide the mode, then freeze live traces into copies that share nothing. */
   run(modeRequest: ModeRequest): ModeResponse {
     const response: ModeResponse = {};
-    if (modeRequest.mboxes) response.mboxes = modeRequest.mboxes.flatMap((item) => this.mbox(item as Record<string, unknown>));
-    if (modeRequest.views) response.views = modeRequest.views.flatMap((item) => this.view(item as Record<string, unknown>));
+    if (modeRequest.mboxes) {
+      const mboxes: Array<Record<string, unknown>> = [];
+      for (const item of modeRequest.mboxes) for (const result of this.mbox(item as Record<string, unknown>)) mboxes.push(result);
+      response.mboxes = mboxes;
+    }
+    if (modeRequest.views) {
+      const views: Array<Record<string, unknown>> = [];
+      for (const item of modeRequest.views) for (const result of this.view(item as Record<string, unknown>)) views.push(result);
+      response.views = views;
+    }
     if (modeRequest.pageLoad) response.pageLoad = this.pageLoad(modeRequest.pageLoad);
     if (this.liveTraces.length > 0) this.freezeTraces(response);
     return response;
