@@ -64,6 +64,7 @@ function probe(script, ...argv) {
 }
 const loads = ["large", "synthetic"].flatMap((which) => ["ours", "reference"].map((engine) => ({ which, engine, ...probe("load.mjs", engine, which) })));
 const sizeScaling = probe("scaling.mjs");
+const visitors = [probe("visitors.mjs", "1000000", "ours"), probe("visitors.mjs", "20000", "reference")];
 
 const lines = [];
 lines.push(`Machine: ${os.cpus()[0]?.model ?? "unknown"} × ${os.cpus().length}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`);
@@ -84,6 +85,12 @@ lines.push("");
 lines.push(
   `Decision cost vs artifact size (ours, sync, one requested mbox): small artifact ${fmt(sizeScaling.smallHz)} ops/s, 10,000-activity artifact ${fmt(sizeScaling.largeHz)} ops/s: cost ratio ${fmt(sizeScaling.smallHz / sizeScaling.largeHz, 2)}x.`,
 );
+lines.push("");
+lines.push("| distinct visitors | engine | heap before | heap after | growth per visitor |");
+lines.push("| ---: | --- | ---: | ---: | ---: |");
+for (const v of visitors) {
+  lines.push(`| ${fmt(v.visitors)} | ${v.engine} | ${fmt(v.before / 2 ** 20, 1)} MiB | ${fmt(v.after / 2 ** 20, 1)} MiB | ${fmt(Math.max(0, v.bytesPerVisitor), 1)} bytes |`);
+}
 const table = lines.join("\n");
 console.log(table);
 if (markdown) {
