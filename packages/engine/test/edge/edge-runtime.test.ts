@@ -1,0 +1,58 @@
+import * as esbuild from "esbuild";
+import { EdgeRuntime } from "edge-runtime";
+import { describe, expect, it } from "vitest";
+import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
+
+// Vercel's own Edge Runtime (the `edge-runtime` package that `vercel dev` and Next.js use for
+// edge functions): its globals, its fetch and its restrictions. The built bundles must answer
+// exactly as Node does.
+const { cases, answers } = await nodeAnswers();
+
+async function runtimeScript(bundle: string): Promise<string> {
+  const result = await esbuild.build({
+    stdin: {
+      contents: [
+        `import * as engine from ${JSON.stringify(repoPath(bundle))};`,
+        `import { decideCases } from ${JSON.stringify(repoPath("packages/engine/test/edge/runtime/decide-case.js"))};`,
+        "globalThis.decideAll = (payload) => decideCases(engine, JSON.parse(payload)).then((answers) => JSON.stringify(answers));",
+      ].join("\n"),
+      resolveDir: repoPath(""),
+      loader: "js",
+    },
+    bundle: true,
+    format: "iife",
+    platform: "neutral",
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]!.text;
+}
+
+async function decideInEdgeRuntime(bundle: string): Promise<EdgeAnswer[]> {
+  const runtime = new EdgeRuntime({ initialCode: await runtimeScript(bundle) });
+  const decideAll = runtime.evaluate<(payload: string) => Promise<string>>("globalThis.decideAll");
+  return JSON.parse(await decideAll(JSON.stringify(cases))) as EdgeAnswer[];
+}
+
+const inRuntime: Record<Flavour, EdgeAnswer[]> = {
+  full: await decideInEdgeRuntime(BUILT.bundleFull),
+  lean: await decideInEdgeRuntime(BUILT.bundleLean),
+};
+
+describe("the bundled engine in Vercel's Edge Runtime (edge-runtime 4)", () => {
+  it("runs where Node's globals are absent", () => {
+    const runtime = new EdgeRuntime();
+    expect(runtime.evaluate("[typeof process, typeof require, typeof Buffer].join()")).toBe("undefined,undefined,undefined");
+  });
+
+  it("decides every conformance and fixture request that needs no geo lookup", () => {
+    expect(inRuntime.full.map((a) => a.key)).toEqual(cases.cases.map((c) => c.key));
+  });
+
+  describe.each(["full", "lean"] as const)("the %s bundle", (flavour) => {
+    it.each(cases.cases.map((c, i) => [c.key, i] as const))("answers %s exactly as Node does", (_key, i) => {
+      expect(inRuntime[flavour][i]).toEqual(answers[flavour][i]);
+    });
+  });
+});
