@@ -1,31 +1,6 @@
-export { createDecisioningEngine } from "./engine/with-psl.js";
-export type { DecisioningEngine, LoaderFactory } from "./engine/engine.js";
-export { createDecider } from "./engine/with-psl.js";
-export type { Decider, DeciderConfig } from "./engine/decider.js";
-export type { DecideResult } from "./engine/run.js";
-export type { DecisioningConfig, RefreshMode } from "./config.js";
-export { validateArtifact, SUPPORTED_MAJOR_VERSION } from "./artifact/validate.js";
-export { prepareArtifact, DEFAULT_GLOBAL_MBOX } from "./artifact/prepare.js";
-export type { PreparedArtifact, PreparedRule } from "./artifact/prepare.js";
-export { deobfuscate } from "./artifact/obfuscation.js";
-export { DEFAULT_REQUEST_LIMITS } from "./decide/request.js";
-export type { RequestLimits } from "./decide/request.js";
-export { artifactLocationOf, artifactFormatOf } from "./loader/location.js";
-export type { Snapshot, SnapshotStore } from "./loader/snapshot.js";
-// Snapshot stores that need no Node: a KV namespace (Workers KV and the like) or memory.
-export { kvSnapshotStore, memorySnapshotStore } from "./loader/snapshot.js";
-export type { KeyValueNamespace } from "./loader/snapshot.js";
-export { randomId } from "./platform/platform.js";
-export type { Platform } from "./platform/platform.js";
-export { ArtifactError, ConfigError, DecisioningError, ErrorCode, RequestError } from "./errors.js";
-export type * from "./types.js";
-// Building blocks for tools that explain and analyse decisions (the CLI's `explain`, the test kit):
-// they let a tool rebuild exactly the data a rule condition is evaluated against.
-export { compileLogic, logicProblems, unknownOperators, truthy } from "./logic/compile.js";
-export type { CompiledLogic } from "./logic/compile.js";
-export { allocationOf, deviceKeyOf, visitorIdOf } from "./allocation.js";
-export { ContextBuilder } from "./decide/context.js";
-export type { RequestContext, UrlContext } from "./decide/context.js";
-export { mboxContextOf } from "./context/mbox.js";
-export { checkRequest, cleanGeo, normalizeRequest } from "./decide/request.js";
+// The default entry, `@decisioning/engine`: the lean entry's API, with hosts split by the Public
+// Suffix List as Target does. Only the two factories differ (they default to the list), plus
+// `parseDomain` itself.
+export * from "./lean.js";
+export { createDecisioningEngine, createDecider } from "./engine/with-psl.js";
 export { parseDomain } from "./context/domain.js";

@@ -1,7 +1,6 @@
 // The lean entry, `@decisioning/engine/lean`: the default entry's API without the Public Suffix
 // List, for bundles with a size budget. Hosts are split by `parseDomainBasic` (Target's own
-// dot-count rule) unless `parseDomainImpl` is a function. Keep its exports in step with index.ts
-// (packages/engine/test/edge/portability.test.ts checks).
+// dot-count rule) unless `parseDomainImpl` is a function. The default entry re-exports all of this.
 export { createDecisioningEngine } from "./engine/engine.js";
 export type { DecisioningEngine, LoaderFactory } from "./engine/engine.js";
 export { createDecider } from "./engine/decider.js";
