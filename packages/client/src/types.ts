@@ -46,34 +46,9 @@ export const ExecutionMode = { Edge: "edge", Local: "local" } as const;
 /** `edge` or `local`. */
 export type ExecutionMode = (typeof ExecutionMode)[keyof typeof ExecutionMode];
 
-/** Page or referring address. */
-export interface Address {
-  url?: string;
-  referringUrl?: string;
-}
-
-/** Geo context. */
-export interface Geo {
-  ipAddress?: string;
-  latitude?: number;
-  longitude?: number;
-  countryCode?: string;
-  stateCode?: string;
-  city?: string;
-  zip?: string;
-}
-
-/** User-agent client hints (Sec-CH-UA family). */
-export interface ClientHints {
-  mobile?: boolean;
-  model?: string;
-  platform?: string;
-  platformVersion?: string;
-  browserUAWithMajorVersion?: string;
-  browserUAWithFullVersion?: string;
-  architecture?: string;
-  bitness?: string;
-}
+// Shared with the engine: the same Delivery API shapes, defined once.
+import type { Address, ClientHints, Geo } from "@decisioning/engine";
+export type { Address, ClientHints, Geo };
 
 /** Mobile device description. */
 export interface MobilePlatform {
