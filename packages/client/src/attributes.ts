@@ -49,7 +49,11 @@ const own = (object: object, key: string): boolean => Object.prototype.hasOwnPro
 /** Copy own enumerable keys, storing `__proto__` as data (keys come from offer content). */
 function assignOwn(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const key of Object.keys(source)) {
-    Object.defineProperty(target, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+    // Plain assignment where it means the same, a key the target neither has nor inherits
+    // (`__proto__`, `toString` of a frozen prototype, … go through defineProperty, which is
+    // several times slower).
+    if (key in target) Object.defineProperty(target, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+    else target[key] = source[key];
   }
 }
 

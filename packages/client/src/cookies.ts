@@ -76,19 +76,29 @@ export function parseTargetCookie(cookieValue: string | undefined, nowMs: number
 // hold) makes encodeURIComponent throw; such halves become U+FFFD, as a UTF-8 decoder would.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+// Well-formed strings (nearly all) skip the regular expression where the host can tell cheaply.
+const isWellFormed: ((value: string) => boolean) | undefined =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (value) => (value as string & { isWellFormed(): boolean }).isWellFormed()
+    : undefined;
+
 function encodePart(value: string): string {
-  return encodeURIComponent(value.replace(LONE_SURROGATE, "\ufffd"));
+  return encodeURIComponent(isWellFormed?.(value) ? value : value.replace(LONE_SURROGATE, "\ufffd"));
 }
 
 /** Serialize entries into one `mbox` cookie whose `maxAge` is that of the longest-lived entry. */
 export function createTargetCookie(cookies: InternalCookie[], nowMs: number): TargetCookie {
-  const maxExpires = Math.max(...cookies.map((cookie) => cookie.expires));
+  // Loops rather than spread, map and join: this runs for every decision.
+  let maxExpires = -Infinity;
+  let value = "";
+  for (let i = 0; i < cookies.length; i++) {
+    const c = cookies[i] as InternalCookie;
+    // As Math.max: NaN wins.
+    if (c.expires > maxExpires || Number.isNaN(c.expires)) maxExpires = c.expires;
+    value += `${i === 0 ? "" : "|"}${encodePart(c.name)}#${encodePart(c.value)}#${c.expires}`;
+  }
   const maxAgeMs = Math.abs(maxExpires * 1000 - nowMs);
-  return {
-    name: TARGET_COOKIE,
-    value: cookies.map((c) => [encodePart(c.name), encodePart(c.value), c.expires].join("#")).join("|"),
-    maxAge: Math.ceil(maxAgeMs / 1000),
-  };
+  return { name: TARGET_COOKIE, value, maxAge: Math.ceil(maxAgeMs / 1000) };
 }
 
 /** The `mbox` cookie to set after a request: the session, and the tntId when one is known. */

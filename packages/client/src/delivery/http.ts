@@ -51,10 +51,31 @@ export function targetHost(serverDomain: string | undefined, cluster: string | u
   return `${scheme}${client}.${HOST_SUFFIX}`;
 }
 
+/** Characters `URLSearchParams` leaves as they are. */
+const FORM_SAFE = /^[A-Za-z0-9*\-._]*$/;
+const encodedValues = new Map<string, string>();
+
+/**
+ * A query value encoded exactly as `URLSearchParams` encodes it. Safe values (session ids) are
+ * returned as given and the few others (client, version, org id) are remembered: building a
+ * `URLSearchParams` per call costs more than the whole URL.
+ */
+function formEncode(value: string): string {
+  if (FORM_SAFE.test(value)) return value;
+  let encoded = encodedValues.get(value);
+  if (encoded === undefined) {
+    encoded = new URLSearchParams({ v: value }).toString().slice(2);
+    if (encodedValues.size >= 256) encodedValues.clear();
+    encodedValues.set(value, encoded);
+  }
+  return encoded;
+}
+
 /** The Delivery API URL for a host: `?client=&sessionId=&version=` plus `imsOrgId`, which the reference sends. */
 export function deliveryUrl(host: string, query: { client: string; sessionId: string; version: string; imsOrgId: string }): string {
-  const params = new URLSearchParams({ client: query.client, sessionId: query.sessionId, version: query.version, imsOrgId: query.imsOrgId });
-  return `${host}${DELIVERY_PATH}?${params.toString()}`;
+  return `${host}${DELIVERY_PATH}?client=${formEncode(query.client)}&sessionId=${formEncode(query.sessionId)}&version=${formEncode(
+    query.version,
+  )}&imsOrgId=${formEncode(query.imsOrgId)}`;
 }
 
 /** Headers of a Delivery API call. */
@@ -113,6 +134,22 @@ function httpError(url: string, status: number, statusText: string | undefined, 
   return new DeliveryApiError(ClientErrorCode.DeliveryHttpError, message, { url, status, body });
 }
 
+/** Bytes of `text` in UTF-8, as `TextEncoder` would write it (a lone surrogate as U+FFFD), without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // A surrogate pair: two UTF-16 units, four bytes.
+      bytes += 2;
+      i += 1;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
 async function attempt(transport: DeliveryTransport, url: string, init: FetchInit): Promise<DeliveryResult> {
   const { monotonic } = transport.platform;
   const started = monotonic();
@@ -165,7 +202,7 @@ async function attempt(transport: DeliveryTransport, url: string, init: FetchIni
       timeToFirstByte: firstByte - started,
       download: downloaded - firstByte,
       parsing: monotonic() - parsingStarted,
-      responseSize: new TextEncoder().encode(text).byteLength,
+      responseSize: utf8Length(text),
     },
   };
 }
@@ -188,37 +225,39 @@ export async function postDelivery(transport: DeliveryTransport, url: string, he
   }
   const init: FetchInit = { method: "POST", headers, body };
   if (controller) init.signal = controller.signal;
-  let timedOut = false;
-  let timer: unknown;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = platform.setTimeout(() => {
-      timedOut = true;
+  const state = { timedOut: false };
+  // One promise settled by whichever comes first, the attempts or the timer, rather than a
+  // timeout promise raced against them: fewer promises and closures per call.
+  return new Promise<DeliveryResult>((resolve, reject) => {
+    const timer = platform.setTimeout(() => {
+      state.timedOut = true;
       controller?.abort();
       reject(new DeliveryApiError(ClientErrorCode.DeliveryTimeout, Messages.REQUEST_TIMED_OUT, { url }));
     }, transport.timeout);
+    attempts(transport, url, init, state).then(
+      (result) => {
+        platform.clearTimeout(timer);
+        resolve(result);
+      },
+      (error: unknown) => {
+        platform.clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  const sleep = (ms: number) => new Promise<void>((resolve) => platform.setTimeout(resolve, ms));
+}
 
-  async function attempts(): Promise<DeliveryResult> {
-    for (let tried = 0; ; tried++) {
-      try {
-        return await attempt(transport, url, init);
-      } catch (failure) {
-        if (!(failure instanceof Retriable)) throw failure;
-        if (timedOut || tried >= transport.retries) throw failure.error;
-        await sleep(RETRY_DELAY_MS * 2 ** tried);
-        // The overall timeout has already answered the caller; stop quietly.
-        if (timedOut) throw failure.error;
-      }
+/** Attempts until one succeeds, fails for good, the retries run out, or the overall timeout passed. */
+async function attempts(transport: DeliveryTransport, url: string, init: FetchInit, state: { timedOut: boolean }): Promise<DeliveryResult> {
+  for (let tried = 0; ; tried++) {
+    try {
+      return await attempt(transport, url, init);
+    } catch (failure) {
+      if (!(failure instanceof Retriable)) throw failure;
+      if (state.timedOut || tried >= transport.retries) throw failure.error;
+      await new Promise<void>((resolve) => transport.platform.setTimeout(resolve, RETRY_DELAY_MS * 2 ** tried));
+      // The overall timeout has already answered the caller; stop quietly.
+      if (state.timedOut) throw failure.error;
     }
-  }
-
-  const work = attempts();
-  // The losing side of the race must not surface as an unhandled rejection.
-  work.catch(() => {});
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    platform.clearTimeout(timer);
   }
 }
