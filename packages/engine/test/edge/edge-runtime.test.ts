@@ -1,7 +1,7 @@
-import * as esbuild from "esbuild";
 import { EdgeRuntime } from "edge-runtime";
 import { describe, expect, it } from "vitest";
-import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import type { EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import { decideAllScript } from "./kit/classic-script.js";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 
 // Vercel's own Edge Runtime (the `edge-runtime` package that `vercel dev` and Next.js use for
@@ -9,28 +9,8 @@ import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 // exactly as Node does.
 const { cases, answers } = await nodeAnswers();
 
-async function runtimeScript(bundle: string): Promise<string> {
-  const result = await esbuild.build({
-    stdin: {
-      contents: [
-        `import * as engine from ${JSON.stringify(repoPath(bundle))};`,
-        `import { decideCases } from ${JSON.stringify(repoPath("packages/engine/test/edge/runtime/decide-case.js"))};`,
-        "globalThis.decideAll = (payload) => decideCases(engine, JSON.parse(payload)).then((answers) => JSON.stringify(answers));",
-      ].join("\n"),
-      resolveDir: repoPath(""),
-      loader: "js",
-    },
-    bundle: true,
-    format: "iife",
-    platform: "neutral",
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]!.text;
-}
-
 async function decideInEdgeRuntime(bundle: string): Promise<EdgeAnswer[]> {
-  const runtime = new EdgeRuntime({ initialCode: await runtimeScript(bundle) });
+  const runtime = new EdgeRuntime({ initialCode: await decideAllScript(bundle) });
   const decideAll = runtime.evaluate<(payload: string) => Promise<string>>("globalThis.decideAll");
   return JSON.parse(await decideAll(JSON.stringify(cases))) as EdgeAnswer[];
 }

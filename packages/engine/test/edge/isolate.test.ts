@@ -1,6 +1,6 @@
-import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
-import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import type { EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import { decideAllScript } from "./kit/classic-script.js";
 import { createEdgeIsolate, runInIsolate } from "../../../../scripts/edge/kit/isolate.mjs";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 
@@ -9,31 +9,9 @@ import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 // with node:vm, so that a hidden use of a Node global or of eval fails the run.
 const { cases, answers } = await nodeAnswers();
 
-/** The bundle and the shared case runner as one classic script that sets `globalThis.decideAll`. */
-async function isolateScript(bundle: string): Promise<string> {
-  const result = await esbuild.build({
-    stdin: {
-      contents: [
-        `import * as engine from ${JSON.stringify(repoPath(bundle))};`,
-        `import { decideCases } from ${JSON.stringify(repoPath("packages/engine/test/edge/runtime/decide-case.js"))};`,
-        // JSON out, so the host compares plain values and not objects of another realm.
-        "globalThis.decideAll = (payload) => decideCases(engine, JSON.parse(payload)).then((answers) => JSON.stringify(answers));",
-      ].join("\n"),
-      resolveDir: repoPath(""),
-      loader: "js",
-    },
-    bundle: true,
-    format: "iife",
-    platform: "neutral",
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]!.text;
-}
-
 async function decideInIsolate(bundle: string): Promise<EdgeAnswer[]> {
   const isolate = createEdgeIsolate();
-  runInIsolate(isolate, await isolateScript(bundle), bundle);
+  runInIsolate(isolate, await decideAllScript(bundle), bundle);
   const decideAll = runInIsolate(isolate, "globalThis.decideAll", "get") as (payload: string) => Promise<string>;
   return JSON.parse(await decideAll(JSON.stringify(cases))) as EdgeAnswer[];
 }
