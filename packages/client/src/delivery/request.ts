@@ -48,12 +48,17 @@ export interface RequestBuildOptions {
 type Loose = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
-const hasDefinedValue = (value: Loose): boolean => Object.values(value).some((v) => v !== undefined);
+const isDefined = (value: unknown): boolean => value !== undefined;
+/** Whether an own enumerable key holds a defined value; stops at the first (no `Object.values` array). */
+function hasDefinedValue(value: Loose): boolean {
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key) && value[key] !== undefined) return true;
+  return false;
+}
 /** The reference's "non-empty object": an object, not an array, with at least one defined value. */
 export const isNonEmptyObject = (value: unknown): value is Loose => isObject(value) && hasDefinedValue(value);
 const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.length > 0;
 /** The reference's "non-empty array": an array with at least one defined element. */
-export const isNonEmptyArray = (value: unknown): value is unknown[] => Array.isArray(value) && value.some((v) => v !== undefined);
+export const isNonEmptyArray = (value: unknown): value is unknown[] => Array.isArray(value) && value.some(isDefined);
 const isNumber = (value: unknown): value is number => typeof value === "number" && !Number.isNaN(value);
 
 /** Copy the named keys that are present (not undefined) into a fresh object. */
