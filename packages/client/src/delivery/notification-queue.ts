@@ -2,8 +2,9 @@
  * The bounded queue between on-device decisions and the Delivery API. Decisions hand it their
  * notification payloads and return at once; a sender drains it with a bounded number of
  * requests in flight, merging payloads that would make the same Delivery API request, retrying
- * failures the edge cannot have processed with jittered exponential backoff, and dropping by a
- * fixed, counted policy. Every payload ends exactly once: sent, or dropped and reported.
+ * failures the edge cannot have processed with jittered exponential backoff, pausing while the
+ * edge looks down (probing it with one request at a time), and dropping by a fixed, counted
+ * policy. Every payload ends exactly once: sent, or dropped and reported.
  * Web-standard code only: timers, clock and randomness are injected.
  */
 import { ClientErrorCode, DeliveryApiError } from "../errors.js";
@@ -52,6 +53,13 @@ export const DEFAULT_NOTIFICATION_QUEUE_OPTIONS: Readonly<Required<NotificationQ
   backoffMaxMs: 30000,
   closeTimeoutMs: 5000,
 });
+
+/**
+ * Retriable failures in a row (no success between) after which the Delivery API is taken for
+ * down: sending pauses, then probes with one request at a time until one succeeds. Below it,
+ * scattered failures (a dropped connection now and then) never slow the others down.
+ */
+export const OUTAGE_THRESHOLD = 5;
 
 /** Counters since the queue was created, plus what it holds now. Counts are of payloads unless named otherwise. */
 export interface NotificationQueueStats {
@@ -207,6 +215,10 @@ export class NotificationQueue<T> {
   private flushing = false;
   /** Past `close()`'s deadline: no more attempts for what is held now. */
   private expiredFlush = false;
+  /** Retriable failures since the last success. */
+  private failureStreak = 0;
+  /** While the edge looks down, no request starts before this (monotonic ms), unless flushing. */
+  private pausedUntil = 0;
   private readonly counters = {
     enqueued: 0,
     sent: 0,
@@ -359,7 +371,11 @@ export class NotificationQueue<T> {
       entry.state = "ready";
       this.ready.push(entry);
     }
-    while (this.inFlightRequests < this.options.maxConcurrent) {
+    // Down (by the streak): nothing during the pause, then a single probe until one succeeds.
+    const down = !this.flushing && this.failureStreak >= OUTAGE_THRESHOLD;
+    const paused = down && now < this.pausedUntil;
+    const limit = !down ? this.options.maxConcurrent : paused ? 0 : 1;
+    while (this.inFlightRequests < limit) {
       const entry = this.nextReady();
       if (!entry) break;
       if (now - entry.enqueuedAt > this.options.maxAgeMs) {
@@ -372,13 +388,14 @@ export class NotificationQueue<T> {
       this.ready = this.ready.slice(this.readyHead);
       this.readyHead = 0;
     }
-    this.armTimer();
+    const next = this.backoff.peek();
+    let wakeAt = next ? next.dueAt : Number.POSITIVE_INFINITY;
+    if (paused && this.heldPayloads > this.inFlightPayloads) wakeAt = Math.min(wakeAt, this.pausedUntil);
+    this.armTimer(wakeAt);
   }
 
-  /** Wake up when the earliest backing-off entry is due (one timer for the whole queue). */
-  private armTimer(): void {
-    const next = this.backoff.peek();
-    const dueAt = next ? next.dueAt : Number.POSITIVE_INFINITY;
+  /** Wake up at `dueAt`: the earliest retry or the end of a pause (one timer for the whole queue). */
+  private armTimer(dueAt: number): void {
     if (dueAt === this.timerDueAt) return;
     this.deps.platform.clearTimeout(this.timer);
     this.timer = undefined;
@@ -418,11 +435,15 @@ export class NotificationQueue<T> {
     this.inFlightPayloads -= entry.payloads.length;
     if (ok) {
       this.counters.sent += entry.payloads.length;
+      this.failureStreak = 0;
+      this.pausedUntil = 0;
       this.settle(entry);
     } else {
       this.counters.failedAttempts += 1;
       entry.lastError = error;
-      if (!this.safeRetriable(error)) this.drop(entry, "rejected");
+      const retriable = this.safeRetriable(error);
+      if (retriable) this.noteOutage();
+      if (!retriable) this.drop(entry, "rejected");
       else if (this.expiredFlush) this.drop(entry, "closed");
       else if (entry.attempts >= this.options.maxAttempts) this.drop(entry, "retries-exhausted");
       else this.retryLater(entry);
@@ -440,12 +461,24 @@ export class NotificationQueue<T> {
     }
   }
 
-  private retryLater(entry: Entry<T>): void {
+  /** The `n`th backoff delay: exponential, capped, with equal jitter. */
+  private backoffDelay(n: number): number {
     const { backoffInitialMs, backoffMaxMs } = this.options;
-    const ceiling = Math.min(backoffMaxMs, backoffInitialMs * 2 ** (entry.attempts - 1));
+    const ceiling = Math.min(backoffMaxMs, backoffInitialMs * 2 ** (n - 1));
     // Equal jitter: at least half the delay (failures back off for sure), the rest random
     // (clients that failed together do not retry together).
-    const delay = this.flushing ? 0 : ceiling / 2 + (ceiling / 2) * this.deps.platform.random();
+    return ceiling / 2 + (ceiling / 2) * this.deps.platform.random();
+  }
+
+  private noteOutage(): void {
+    this.failureStreak += 1;
+    if (this.failureStreak < OUTAGE_THRESHOLD) return;
+    const until = this.deps.platform.monotonic() + this.backoffDelay(this.failureStreak - OUTAGE_THRESHOLD + 1);
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  private retryLater(entry: Entry<T>): void {
+    const delay = this.flushing ? 0 : this.backoffDelay(entry.attempts);
     entry.dueAt = this.deps.platform.monotonic() + delay;
     entry.state = "backoff";
     this.backoff.push(entry);

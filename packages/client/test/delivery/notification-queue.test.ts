@@ -7,6 +7,7 @@ import {
   mergeNotificationPayloads,
   NotificationQueue,
   notificationQueueOptionsOf,
+  OUTAGE_THRESHOLD,
   type NotificationDrop,
   type NotificationQueueOptions,
 } from "../../src/delivery/notification-queue.js";
@@ -181,6 +182,34 @@ describe("NotificationQueue", () => {
     expect(drops).toHaveLength(1);
     expect(drops[0]).toMatchObject({ payload: { n: 1 }, reason: "retries-exhausted", attempts: 4, error: new Error("retriable") });
     expect(queue.stats()).toMatchObject({ dropped: 1, droppedBy: { "retries-exhausted": 1 }, failedAttempts: 4 });
+  });
+
+  it("pauses every send once OUTAGE_THRESHOLD requests in a row fail, probes one request at a time, and resumes after a success", async () => {
+    let down = true;
+    const { queue, platform, calls, sent, peak } = harness({ maxConcurrent: 10, backoffInitialMs: 100, backoffMaxMs: 400, maxAttempts: 100 }, () => (down ? "retriable" : "ok"));
+    for (let n = 1; n <= 30; n++) queue.enqueue({ n });
+    await platform.advance(5);
+    expect(calls).toHaveLength(10);
+    await platform.advance(2000);
+    // After the first round failed: one probe at a time, at most one per backoff delay (>= 200 ms at the cap).
+    const probes = calls.length - 10;
+    expect(probes).toBeGreaterThan(2);
+    expect(probes).toBeLessThanOrEqual(2000 / 50);
+    expect(queue.stats()).toMatchObject({ inFlight: 0, sent: 0 });
+    down = false;
+    await platform.advance(1000);
+    expect(sent).toHaveLength(30);
+    expect(peak()).toBe(10);
+    expectBalanced(queue);
+  });
+
+  it("does not pause for scattered failures below the threshold", async () => {
+    let count = 0;
+    const { queue, platform, sent } = harness({ maxConcurrent: 5, backoffInitialMs: 1000 }, () => (++count % (OUTAGE_THRESHOLD - 1) === 0 ? "retriable" : "ok"));
+    for (let n = 1; n <= 40; n++) queue.enqueue({ n });
+    await platform.advance(200);
+    // Everything but the failed ones went out in 10 ms rounds; the failed ones wait for their own backoff.
+    expect(sent.length).toBeGreaterThanOrEqual(30);
   });
 
   it("drops a payload whose failure is not retriable at once", async () => {
