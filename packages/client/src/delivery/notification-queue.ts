@@ -114,6 +114,8 @@ interface Entry<T> {
   readonly payloads: T[];
   readonly enqueuedAt: number;
   attempts: number;
+  /** Started while the edge looked down: its failure lengthens the pause. */
+  probe: boolean;
   state: State;
   dueAt: number;
   lastError: unknown;
@@ -217,6 +219,8 @@ export class NotificationQueue<T> {
   private expiredFlush = false;
   /** Retriable failures since the last success. */
   private failureStreak = 0;
+  /** Pauses in a row since the edge was taken for down: how long the next one lasts. */
+  private outageLevel = 0;
   /** While the edge looks down, no request starts before this (monotonic ms), unless flushing. */
   private pausedUntil = 0;
   private readonly counters = {
@@ -249,6 +253,7 @@ export class NotificationQueue<T> {
         payloads: [payload],
         enqueuedAt: this.deps.platform.monotonic(),
         attempts: 0,
+        probe: false,
         state: "ready",
         dueAt: 0,
         lastError: undefined,
@@ -382,7 +387,7 @@ export class NotificationQueue<T> {
         this.drop(entry, "expired");
         continue;
       }
-      this.start(entry);
+      this.start(entry, down);
     }
     if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
       this.ready = this.ready.slice(this.readyHead);
@@ -409,9 +414,10 @@ export class NotificationQueue<T> {
     }, delay);
   }
 
-  private start(entry: Entry<T>): void {
+  private start(entry: Entry<T>, probe: boolean): void {
     if (entry.key !== undefined && this.open.get(entry.key) === entry) this.open.delete(entry.key);
     entry.state = "in-flight";
+    entry.probe = probe;
     entry.attempts += 1;
     this.inFlightRequests += 1;
     this.inFlightPayloads += entry.payloads.length;
@@ -436,13 +442,14 @@ export class NotificationQueue<T> {
     if (ok) {
       this.counters.sent += entry.payloads.length;
       this.failureStreak = 0;
+      this.outageLevel = 0;
       this.pausedUntil = 0;
       this.settle(entry);
     } else {
       this.counters.failedAttempts += 1;
       entry.lastError = error;
       const retriable = this.safeRetriable(error);
-      if (retriable) this.noteOutage();
+      if (retriable) this.noteFailure(entry.probe);
       if (!retriable) this.drop(entry, "rejected");
       else if (this.expiredFlush) this.drop(entry, "closed");
       else if (entry.attempts >= this.options.maxAttempts) this.drop(entry, "retries-exhausted");
@@ -470,11 +477,17 @@ export class NotificationQueue<T> {
     return ceiling / 2 + (ceiling / 2) * this.deps.platform.random();
   }
 
-  private noteOutage(): void {
+  /**
+   * Count a retriable failure. Reaching the threshold starts the first (short) pause; only a
+   * failed probe lengthens it: requests that were already in flight when the edge went down
+   * fail together, and that says nothing more about how long it stays down.
+   */
+  private noteFailure(probe: boolean): void {
     this.failureStreak += 1;
     if (this.failureStreak < OUTAGE_THRESHOLD) return;
-    const until = this.deps.platform.monotonic() + this.backoffDelay(this.failureStreak - OUTAGE_THRESHOLD + 1);
-    this.pausedUntil = Math.max(this.pausedUntil, until);
+    if (this.outageLevel > 0 && !probe) return;
+    this.outageLevel += 1;
+    this.pausedUntil = this.deps.platform.monotonic() + this.backoffDelay(this.outageLevel);
   }
 
   private retryLater(entry: Entry<T>): void {

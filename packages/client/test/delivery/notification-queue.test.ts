@@ -203,6 +203,17 @@ describe("NotificationQueue", () => {
     expectBalanced(queue);
   });
 
+  it("lengthens the pause only when a probe fails, so a short outage costs a short pause", async () => {
+    let down = true;
+    const { queue, platform, sent } = harness({ maxConcurrent: 50, backoffInitialMs: 100, backoffMaxMs: 30000, maxAttempts: 100 }, () => (down ? "retriable" : "ok"));
+    for (let n = 1; n <= 50; n++) queue.enqueue({ n });
+    // 50 requests fail together: that is one outage, not fifty (the first pause is 50 to 100 ms).
+    await platform.advance(15);
+    down = false;
+    await platform.advance(250);
+    expect(sent).toHaveLength(50);
+  });
+
   it("does not pause for scattered failures below the threshold", async () => {
     let count = 0;
     const { queue, platform, sent } = harness({ maxConcurrent: 5, backoffInitialMs: 1000 }, () => (++count % (OUTAGE_THRESHOLD - 1) === 0 ? "retriable" : "ok"));
