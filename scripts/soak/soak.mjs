@@ -18,6 +18,7 @@
  *   node scripts/soak/soak.mjs                    # full: 1,000,000 decisions and visitors
  *   node scripts/soak/soak.mjs --short            # CI: 20,000 decisions
  *   node scripts/soak/soak.mjs --decisions 200000 --swap-ms 2000 --seed 7 --json
+ *   node scripts/soak/soak.mjs --decisions 40000 --rate 400 --outage-every-ms 20000 --outage-ms 70000 --queue '{"maxAgeMs":30000}' 
  */
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -43,6 +44,7 @@ function parseArgs(argv) {
     deliveryFaultRate: 0.02,
     outageEveryMs: 15000,
     outageMs: 2000,
+    queue: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
@@ -63,9 +65,10 @@ function parseArgs(argv) {
     else if (name === "--delivery-fault-rate") args.deliveryFaultRate = value();
     else if (name === "--outage-every-ms") args.outageEveryMs = value();
     else if (name === "--outage-ms") args.outageMs = value();
+    else if (name === "--queue") args.queue = JSON.parse(argv[++i] ?? "{}");
     else if (name === "--help") {
       console.log(fileURLToPath(import.meta.url));
-      console.log("options: --short | --decisions N  --rate N (per second, 0: as fast as it goes)  --concurrency N  --swap-ms N  --poll-ms N  --seed N  --artifact-fault-rate R  --delivery-fault-rate R  --outage-every-ms N  --outage-ms N  --json");
+      console.log("options: --short | --decisions N  --rate N (per second, 0: as fast as it goes)  --concurrency N  --swap-ms N  --poll-ms N  --seed N  --artifact-fault-rate R  --delivery-fault-rate R  --outage-every-ms N  --outage-ms N  --queue JSON (notificationQueue options)  --json");
       process.exit(0);
     } else throw new Error(`unknown option ${name} (try --help)`);
   }
@@ -164,6 +167,7 @@ async function main() {
     pollingInterval: 300000,
     serverDomain: host,
     secure: false,
+    notificationQueue: args.queue,
     fetchApi: localFetch,
     // Only the engine's clock is warped: the client's own timers (Delivery API timeouts, retries) run in real time.
     engineOptions: { platform: { setTimeout: warpedSetTimeout } },
