@@ -84,7 +84,7 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
     const { theirs, mine, theirRequests, myRequests } = await both(run, reroute);
     expect(myRequests.map(seen)).toEqual(theirRequests.map(seen));
     expect(masked(mine)).toEqual(masked(theirs));
-    expect(mine.targetLocationHintCookie).toEqual({ name: "mboxEdgeCluster", value: "28", maxAge: 1860 });
+    expect((mine as { targetLocationHintCookie?: unknown }).targetLocationHintCookie).toEqual({ name: "mboxEdgeCluster", value: "28", maxAge: 1860 });
   });
 
   it("builds the same getAttributes request and reads the same attributes", async () => {
