@@ -18,7 +18,7 @@ export type { Snapshot, SnapshotStore } from "./loader/snapshot.js";
 // Snapshot stores that need no Node: a KV namespace (Workers KV and the like) or memory.
 export { kvSnapshotStore, memorySnapshotStore } from "./loader/snapshot.js";
 export type { KeyValueNamespace } from "./loader/snapshot.js";
-export { randomId } from "./platform/platform.js";
+export { platformOf, randomId } from "./platform/platform.js";
 export type { Platform } from "./platform/platform.js";
 export { ArtifactError, ConfigError, DecisioningError, ErrorCode, RequestError } from "./errors.js";
 export type * from "./types.js";
