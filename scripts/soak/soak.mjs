@@ -147,7 +147,10 @@ async function main() {
 
   // The loader polls every 300000 ms at the least (users cannot lower it); the soak's clock runs
   // that one delay faster, so the client refreshes every `pollMs` as it would every 5 minutes.
-  const warpedSetTimeout = (fn, ms) => setTimeout(fn, ms >= 300000 ? args.pollMs : ms);
+  // The short run also shortens the loader's retry backoff (1 s doubling): in 20 s a few
+  // faulty downloads in a row would otherwise leave too little time to see new versions.
+  const warp = (ms) => (ms >= 300000 ? args.pollMs : args.short && ms >= 1000 ? Math.min(ms / 10, args.pollMs) : ms);
+  const warpedSetTimeout = (fn, ms) => setTimeout(fn, warp(ms));
   // Everything stays on 127.0.0.1: any other URL is a bug in the soak or the client.
   const localFetch = (input, init) => {
     if (new URL(input).hostname !== "127.0.0.1") {
