@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReferenceEngine, type ReferenceEngine } from "./kit/reference-engine.js";
 import { allocationOf, deviceKeyOf, hashUnencodedChars, visitorIdOf } from "../src/allocation.js";
 
 interface Vector {
@@ -141,23 +142,10 @@ describe("visitorIdOf", () => {
 });
 
 describe("allocationOf against the reference engine itself", () => {
-  interface Engine {
-    getOffers(options: unknown): Promise<{ execute: { mboxes: Array<{ trace: { evaluatedCampaignTargets: Array<{ context: { allocation: number } }> } }> } }>;
-    stopPolling(): void;
-  }
-  let engine: Engine;
+  let engine: ReferenceEngine<{ execute: { mboxes: Array<{ trace: { evaluatedCampaignTargets: Array<{ context: { allocation: number } }> } }> } }>;
 
   beforeAll(async () => {
-    type CreateEngine = (config: unknown) => Promise<Engine>;
-    const module = require("@adobe/target-decisioning-engine") as CreateEngine | { default: CreateEngine };
-    const createEngine = typeof module === "function" ? module : module.default;
-    engine = await createEngine({
-      client: "targettesting",
-      organizationId: "65453EA95A70434F0A495D34@AdobeOrg",
-      artifactPayload: require("@adobe/target-decisioning-engine/test/schema/artifacts/TEST_ARTIFACT_AB_SIMPLE.json") as unknown,
-      pollingInterval: 0,
-      logger: { debug() {}, error() {} },
-    });
+    engine = await startReferenceEngine();
   });
   afterAll(() => engine.stopPolling());
 

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startReferenceEngine, type ReferenceEngine } from "../kit/reference-engine.js";
 import { mboxContextOf } from "../../src/context/mbox.js";
 
 type Dict = Record<string, unknown>;
@@ -51,27 +52,14 @@ function referenceMboxContext(parameters: unknown): Dict {
   return withLowerCaseStringValues({ ...unflatten(parameters as Dict) });
 }
 
-/** Runs with the mbox parameters through the real reference engine and returns its traced `mbox` context. */
-interface Engine {
-  getOffers(options: unknown): Promise<{ execute: { mboxes: Array<{ trace: { evaluatedCampaignTargets: Array<{ context: { mbox: unknown } }> } }> } }>;
-  stopPolling(): void;
-}
-let engine: Engine;
+let engine: ReferenceEngine<{ execute: { mboxes: Array<{ trace: { evaluatedCampaignTargets: Array<{ context: { mbox: unknown } }> } }> } }>;
 
 beforeAll(async () => {
-  type CreateEngine = (config: unknown) => Promise<Engine>;
-  const module = require("@adobe/target-decisioning-engine") as CreateEngine | { default: CreateEngine };
-  const createEngine = typeof module === "function" ? module : module.default;
-  engine = await createEngine({
-    client: "targettesting",
-    organizationId: "65453EA95A70434F0A495D34@AdobeOrg",
-    artifactPayload: require("@adobe/target-decisioning-engine/test/schema/artifacts/TEST_ARTIFACT_AB_SIMPLE.json") as unknown,
-    pollingInterval: 0,
-    logger: { debug() {}, error() {} },
-  });
+  engine = await startReferenceEngine();
 });
 afterAll(() => engine.stopPolling());
 
+/** Runs with the mbox parameters through the real reference engine and returns its traced `mbox` context. */
 async function tracedMbox(parameters: unknown): Promise<unknown> {
   const response = await engine.getOffers({
     request: {
