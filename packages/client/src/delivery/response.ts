@@ -3,9 +3,9 @@
  * payloads, traces and response tokens gathered from every item, and where it was decided.
  */
 import { locationHintCookieFor, targetCookieFor, type TargetCookie } from "../cookies.js";
+import { DecisioningMethod } from "../types.js";
 import type {
   AnalyticsResponse,
-  DecisioningMethod,
   DeliveryRequest,
   DeliveryResponse,
   ExecuteResponse,
@@ -108,7 +108,9 @@ function metaOf(
   // These belong in `meta`, not in the Delivery API response.
   delete response.remoteMboxes;
   delete response.remoteViews;
-  if (engine) {
+  // An on-device answer already carries what the engine found for this very request and
+  // artifact; only answers from the edge need the engine to say what it could not decide.
+  if (engine && decisioningMethod !== DecisioningMethod.OnDevice) {
     const dependency = engine.hasRemoteDependency(request);
     remoteMboxes = dependency.remoteMboxes;
     remoteViews = dependency.remoteViews;

@@ -116,7 +116,6 @@ class RequestState {
     cache.stamps[slot] = this.generation;
     return value;
   }
-
 }
 
 interface ServingRules {
