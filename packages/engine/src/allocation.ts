@@ -28,20 +28,101 @@ export function hashUnencodedChars(text: string): number {
   const length = text.length;
   const paired = length & ~1;
   let h = 0;
-  for (let i = 0; i < paired; i += 2) {
-    h ^= scramble(text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16));
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
+  for (let i = 0; i < paired; i += 2) h = mixBlock(h, scramble(text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)));
   if (paired !== length) h ^= scramble(text.charCodeAt(paired));
+  return finish(h, length);
+}
+
+function mixBlock(h: number, scrambled: number): number {
+  h ^= scrambled;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number, units: number): number {
   // The length mixed in is in bytes: two per code unit.
-  h ^= length * 2;
+  h ^= units * 2;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h | 0;
+}
+
+function allocationOfHash(hash: number): number {
+  const bucket = Math.abs(hash) % TOTAL_BUCKETS;
+  return Math.round((bucket / TOTAL_BUCKETS) * 100 * 100) / 100;
+}
+
+/**
+ * The constant head of an activity's device keys (`client.activityId.`), hashed once: the
+ * state after its whole blocks, and its last code unit when one is left over. A page load
+ * hashes one key per activity, so redoing the head for every visitor was most of the work.
+ */
+export interface KeyHead {
+  readonly h: number;
+  readonly units: number;
+  /** The head's unpaired last code unit, or -1 when the head fills whole blocks. */
+  readonly pending: number;
+}
+
+/** Hash the head of the device keys of one activity. */
+export function keyHeadOf(client: string, activityId: number | string): KeyHead {
+  const head = `${client}.${activityId}.`;
+  const units = head.length;
+  const paired = units & ~1;
+  let h = 0;
+  for (let i = 0; i < paired; i += 2) h = mixBlock(h, scramble(head.charCodeAt(i) | (head.charCodeAt(i + 1) << 16)));
+  return { h, units, pending: paired === units ? -1 : head.charCodeAt(paired) };
+}
+
+/**
+ * A visitor's tail of every device key (`visitorId.0`), scrambled once into blocks for both
+ * alignments a head can leave, so that each activity only mixes the blocks in.
+ */
+export class KeyTail {
+  private text = "";
+  private readonly even: number[] = [];
+  private readonly odd: number[] = [];
+  private evenReady = false;
+  private oddReady = false;
+
+  /** Point at a new visitor; blocks are scrambled lazily, per alignment actually needed. */
+  reset(visitorId: string): void {
+    this.text = `${visitorId}.${CAMPAIGN_SALT}`;
+    this.evenReady = false;
+    this.oddReady = false;
+  }
+
+  /** The visitor's allocation in the activity whose key head is given. */
+  allocation(head: KeyHead): number {
+    const text = this.text;
+    const length = text.length;
+    let h = head.h;
+    if (head.pending < 0) {
+      const blocks = this.evenReady ? this.even : this.fill(this.even, 0);
+      this.evenReady = true;
+      for (let i = 0; i < blocks.length; i++) h = mixBlock(h, blocks[i] as number);
+      if (length & 1) h ^= scramble(text.charCodeAt(length - 1));
+    } else if (length > 0) {
+      h = mixBlock(h, scramble(head.pending | (text.charCodeAt(0) << 16)));
+      const blocks = this.oddReady ? this.odd : this.fill(this.odd, 1);
+      this.oddReady = true;
+      for (let i = 0; i < blocks.length; i++) h = mixBlock(h, blocks[i] as number);
+      if (!(length & 1)) h ^= scramble(text.charCodeAt(length - 1));
+    } else {
+      h ^= scramble(head.pending);
+    }
+    return allocationOfHash(finish(h, head.units + length));
+  }
+
+  private fill(blocks: number[], from: number): number[] {
+    const text = this.text;
+    blocks.length = 0;
+    for (let i = from; i + 1 < text.length; i += 2) blocks.push(scramble(text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)));
+    return blocks;
+  }
 }
 
 /** The device key Target hashes for a visitor in an activity. */
@@ -51,8 +132,7 @@ export function deviceKeyOf(client: string, activityId: number | string, visitor
 
 /** The visitor's allocation (0..99.99, two decimals) for an activity, as the reference computes it. */
 export function allocationOf(client: string, activityId: number | string, visitorId: string): number {
-  const bucket = Math.abs(hashUnencodedChars(deviceKeyOf(client, activityId, visitorId))) % TOTAL_BUCKETS;
-  return Math.round((bucket / TOTAL_BUCKETS) * 100 * 100) / 100;
+  return allocationOfHash(hashUnencodedChars(deviceKeyOf(client, activityId, visitorId)));
 }
 
 /** Request visitor ids that can identify a visitor for allocation. */

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReferenceEngine, type ReferenceEngine } from "./kit/reference-engine.js";
-import { allocationOf, deviceKeyOf, hashUnencodedChars, visitorIdOf } from "../src/allocation.js";
+import { allocationOf, deviceKeyOf, hashUnencodedChars, keyHeadOf, KeyTail, visitorIdOf } from "../src/allocation.js";
 
 interface Vector {
   note: string;
@@ -162,5 +162,43 @@ describe("allocationOf against the reference engine itself", () => {
     });
     const traced = response.execute.mboxes[0]?.trace.evaluatedCampaignTargets[0]?.context.allocation;
     expect(allocationOf("targettesting", 125873, visitorIdOf(id) as string)).toBe(traced);
+  });
+});
+
+describe("KeyTail", () => {
+  it("gives the same allocation as hashing the whole device key, for heads of either parity", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.oneof(fc.integer(), fc.string()), fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 4 }), (client, activityId, visitorIds) => {
+        const head = keyHeadOf(client, activityId);
+        const tail = new KeyTail();
+        for (const visitorId of visitorIds) {
+          tail.reset(visitorId);
+          // Twice: the second call reads the blocks scrambled by the first.
+          expect(tail.allocation(head)).toBe(allocationOf(client, activityId, visitorId));
+          expect(tail.allocation(head)).toBe(allocationOf(client, activityId, visitorId));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each(vectors)("matches the golden vector through a key head: $note", (vector) => {
+    const tail = new KeyTail();
+    tail.reset(vector.visitorId);
+    expect(tail.allocation(keyHeadOf(vector.client, vector.activityId))).toBe(vector.allocation);
+  });
+
+  it("serves heads of both parities for one visitor in any order", () => {
+    const tail = new KeyTail();
+    tail.reset("visitor-1");
+    const odd = keyHeadOf("acme", 1); // "acme.1." has 7 units
+    const even = keyHeadOf("acme", 12); // "acme.12." has 8 units
+    expect(odd.pending).not.toBe(-1);
+    expect(even.pending).toBe(-1);
+    expect([tail.allocation(odd), tail.allocation(even), tail.allocation(odd)]).toEqual([
+      allocationOf("acme", 1, "visitor-1"),
+      allocationOf("acme", 12, "visitor-1"),
+      allocationOf("acme", 1, "visitor-1"),
+    ]);
   });
 });

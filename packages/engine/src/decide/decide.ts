@@ -1,5 +1,5 @@
 import type { PreparedArtifact, PreparedRule } from "../artifact/prepare.js";
-import { allocationOf, visitorIdOf } from "../allocation.js";
+import { keyHeadOf, KeyTail, visitorIdOf, type KeyHead } from "../allocation.js";
 import { mboxContextOf } from "../context/mbox.js";
 import type {
   DeliveryRequest,
@@ -52,6 +52,11 @@ interface AllocationCache {
   generation: number;
   readonly stamps: Int32Array;
   readonly values: Float64Array;
+  /** Hashed key heads per activity, for `client`; a decider with another client starts over. */
+  client: string;
+  heads: Array<KeyHead | undefined>;
+  /** The key tail of the request being decided. */
+  readonly tail: KeyTail;
 }
 
 const allocationCaches = new WeakMap<PreparedArtifact, AllocationCache>();
@@ -59,7 +64,14 @@ const allocationCaches = new WeakMap<PreparedArtifact, AllocationCache>();
 function allocationCacheOf(prepared: PreparedArtifact): AllocationCache {
   let cache = allocationCaches.get(prepared);
   if (!cache) {
-    cache = { generation: 0, stamps: new Int32Array(prepared.activityCount), values: new Float64Array(prepared.activityCount) };
+    cache = {
+      generation: 0,
+      stamps: new Int32Array(prepared.activityCount),
+      values: new Float64Array(prepared.activityCount),
+      client: "",
+      heads: new Array<KeyHead | undefined>(prepared.activityCount).fill(undefined),
+      tail: new KeyTail(),
+    };
     allocationCaches.set(prepared, cache);
   }
   // Int32 stamps wrap after 2^31 requests; start over rather than trust a recycled number.
@@ -82,6 +94,7 @@ class RequestState {
   readonly geoTokens: Record<string, unknown> | undefined;
   private readonly allocations: AllocationCache;
   private readonly generation: number;
+  private tailReady = false;
 
   constructor(
     readonly prepared: PreparedArtifact,
@@ -100,8 +113,13 @@ class RequestState {
       if (prepared.responseTokens.has(token) && value !== undefined) (geoTokens ??= {})[token] = value;
     }
     this.geoTokens = geoTokens;
-    this.allocations = allocationCacheOf(prepared);
-    this.generation = ++this.allocations.generation;
+    const allocations = allocationCacheOf(prepared);
+    if (allocations.client !== env.client) {
+      allocations.client = env.client;
+      allocations.heads = new Array<KeyHead | undefined>(prepared.activityCount).fill(undefined);
+    }
+    this.allocations = allocations;
+    this.generation = ++allocations.generation;
   }
 
   /** The visitor's allocation for the rule's activity, hashed once per activity per request. */
@@ -109,9 +127,18 @@ class RequestState {
     const cache = this.allocations;
     const slot = rule.activitySlot;
     if (cache.stamps[slot] === this.generation) return cache.values[slot] ?? 0;
-    // Target joins the key parts as an array does, so a missing activity id becomes "".
-    const activityId = rule.activityId === undefined || rule.activityId === null ? "" : (rule.activityId as string | number);
-    const value = allocationOf(this.env.client, activityId, this.visitorId);
+    let head = cache.heads[slot];
+    if (head === undefined) {
+      // Target joins the key parts as an array does, so a missing activity id becomes "".
+      const activityId = rule.activityId === undefined || rule.activityId === null ? "" : (rule.activityId as string | number);
+      head = keyHeadOf(cache.client, activityId);
+      cache.heads[slot] = head;
+    }
+    if (!this.tailReady) {
+      cache.tail.reset(this.visitorId);
+      this.tailReady = true;
+    }
+    const value = cache.tail.allocation(head);
     cache.values[slot] = value;
     cache.stamps[slot] = this.generation;
     return value;
@@ -243,9 +270,7 @@ function prefetchOptions(state: RequestState, rule: PreparedRule, plan: RulePlan
 function queueNotification(state: RequestState, rule: PreparedRule, plan: RulePlan, tracer: ModeTracer | undefined): void {
   const { name } = rule.rule.consequence;
   let tokens: string[] | undefined;
-  for (const token of plan.eventTokens) {
-    if (token === undefined) continue;
-    const key = `${String(name)}-${String(token)}`;
+  for (const { token, key } of plan.eventTokens) {
     if (state.sentTokens.has(key)) continue;
     state.sentTokens.add(key);
     (tokens ??= []).push(token as string);
