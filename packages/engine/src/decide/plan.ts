@@ -46,8 +46,11 @@ export interface RulePlan {
   readonly keyOrder: readonly string[];
   readonly clickMetrics: readonly Metric[];
   readonly metrics: readonly Metric[] | undefined;
-  /** Event tokens of the options, in order, for display notifications. */
-  readonly eventTokens: readonly unknown[];
+  /**
+   * Event tokens of the options, in order, for display notifications, each with the
+   * `name-token` key Target dedupes a request's notifications by (built once, not per match).
+   */
+  readonly eventTokens: ReadonlyArray<{ readonly token: unknown; readonly key: string }>;
   /** Whether every meta response token is a primitive (then a spread copies them safely). */
   readonly primitiveTokens: boolean;
   /** The rule's response tokens before the request's geo tokens: meta tokens, then the method. */
@@ -118,7 +121,9 @@ function planOf(rule: PreparedRule): RulePlan {
     keyOrder: Object.keys(consequence),
     clickMetrics: (metrics ?? []).filter((metric) => isRecord(metric) && metric.type === "click"),
     metrics,
-    eventTokens: options.map((option) => option.eventToken),
+    eventTokens: options
+      .filter((option) => option.eventToken !== undefined)
+      .map((option) => ({ token: option.eventToken, key: `${String(consequence.name)}-${String(option.eventToken)}` })),
     primitiveTokens: Object.values(rule.metaTokens).every(isPrimitive),
     tokens: { ...rule.metaTokens, "activity.decisioningMethod": "on-device" },
   };
