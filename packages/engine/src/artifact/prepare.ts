@@ -1,5 +1,6 @@
-import { compileLogic, logicProblems } from "../logic/compile.js";
+import { compileLogic, logicProblems, type CompiledLogic } from "../logic/compile.js";
 import type { Artifact, Rule } from "../types.js";
+import { conjunctsOf } from "./conjuncts.js";
 import { validateArtifact } from "./validate.js";
 
 /** The global (page-load) mbox name when the artifact does not name one. */
@@ -36,6 +37,14 @@ export interface PreparedRule {
   readonly activitySlot: number;
   /** Whether the condition may read `allocation`; when not, no hash is computed for it. */
   readonly usesAllocation: boolean;
+  /**
+   * When the condition is a plain conjunction (see conjuncts.ts): its conjuncts that read only
+   * item-wide data, as indexes into `PreparedArtifact.sharedTests`, whose values an item's
+   * rules share. Undefined when the whole condition must run as `test`.
+   */
+  readonly shared: Int32Array | undefined;
+  /** With `shared`: the remaining conjuncts, all of which must hold; undefined when none remain. */
+  readonly own: CompiledLogic | undefined;
 }
 
 /** An artifact indexed and compiled once at load, so a decision touches only requested names. */
@@ -56,6 +65,8 @@ export interface PreparedArtifact {
   readonly problems: readonly string[];
   /** How many distinct activities the rules belong to. */
   readonly activityCount: number;
+  /** Distinct item-wide conjuncts of the rules' conditions, compiled; see `PreparedRule.shared`. */
+  readonly sharedTests: readonly CompiledLogic[];
 }
 
 const NEVER = (): boolean => false;
@@ -79,11 +90,18 @@ interface PrepareState {
   problems: string[];
   cache: ConditionCache;
   activities: Map<unknown, number>;
+  /** Item-wide conjuncts by JSON text, each with its index in `sharedTests`. */
+  sharedIds: Map<string, number>;
+  sharedTests: CompiledLogic[];
 }
 
 // A `var` whose path is computed or empty (the whole data), or `missing` (which reads keys by
 // name), may read anything, allocation included.
 const DYNAMIC_READ = /"var":\s*(?:\[\s*)?(?:[[{\]]|""|null)|"missing/;
+
+function readsAllocation(json: string): boolean {
+  return json.includes("allocation") || DYNAMIC_READ.test(json);
+}
 
 function compileCondition(condition: unknown, cache: ConditionCache): Compiled {
   const key = JSON.stringify(condition) ?? "undefined";
@@ -93,11 +111,35 @@ function compileCondition(condition: unknown, cache: ConditionCache): Compiled {
     compiled = {
       test: problems.length > 0 ? NEVER : compileLogic(condition),
       problems,
-      usesAllocation: key.includes("allocation") || DYNAMIC_READ.test(key),
+      usesAllocation: readsAllocation(key),
     };
     cache.set(key, compiled);
   }
   return compiled;
+}
+
+/** The condition's item-wide conjuncts (registered artifact-wide) and the rest, when it splits. */
+function splitCondition(condition: unknown, state: PrepareState): Pick<PreparedRule, "shared" | "own"> {
+  const conjuncts = conjunctsOf(condition);
+  if (!conjuncts) return { shared: undefined, own: undefined };
+  const shared: number[] = [];
+  const own: unknown[] = [];
+  for (const conjunct of conjuncts) {
+    const key = JSON.stringify(conjunct) ?? "undefined";
+    if (readsAllocation(key)) {
+      own.push(conjunct);
+      continue;
+    }
+    let id = state.sharedIds.get(key);
+    if (id === undefined) {
+      id = state.sharedTests.length;
+      state.sharedTests.push(compileLogic(conjunct));
+      state.sharedIds.set(key, id);
+    }
+    shared.push(id);
+  }
+  const rest = own.length === 0 ? undefined : compileCondition(own.length === 1 ? own[0] : { and: own }, state.cache).test;
+  return { shared: Int32Array.from(shared), own: rest };
 }
 
 function prepareRule(rule: Rule, field: string, state: PrepareState): PreparedRule {
@@ -117,7 +159,19 @@ function prepareRule(rule: Rule, field: string, state: PrepareState): PreparedRu
     activitySlot = activities.size;
     activities.set(activityId, activitySlot);
   }
-  return { rule, ruleKey: rule.ruleKey, activityId, test, propertyTokens, metaTokens, activitySlot, usesAllocation: compiled.usesAllocation };
+  const split = compiled.problems.length > 0 ? { shared: undefined, own: undefined } : splitCondition(rule.condition, state);
+  return {
+    rule,
+    ruleKey: rule.ruleKey,
+    activityId,
+    test,
+    propertyTokens,
+    metaTokens,
+    activitySlot,
+    usesAllocation: compiled.usesAllocation,
+    shared: split.shared,
+    own: split.own,
+  };
 }
 
 function prepareRuleMap(map: Record<string, Rule[]> | undefined, kind: string, state: PrepareState): Map<string, PreparedRule[]> {
@@ -142,7 +196,14 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
   const artifact = validateArtifact(value);
   const responseTokens = new Set(artifact.responseTokens ?? []);
   const problems: string[] = [];
-  const state: PrepareState = { tokens: responseTokens, problems, cache: new Map(), activities: new Map() };
+  const state: PrepareState = {
+    tokens: responseTokens,
+    problems,
+    cache: new Map(),
+    activities: new Map(),
+    sharedIds: new Map(),
+    sharedTests: [],
+  };
   const mboxes = prepareRuleMap(artifact.rules.mboxes, "mboxes", state);
   const views = prepareRuleMap(artifact.rules.views, "views", state);
   return {
@@ -159,5 +220,6 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
     geoTargetingEnabled: Boolean(artifact.geoTargetingEnabled),
     problems,
     activityCount: state.activities.size,
+    sharedTests: state.sharedTests,
   };
 }

@@ -57,6 +57,10 @@ interface AllocationCache {
   heads: Array<KeyHead | undefined>;
   /** The key tail of the request being decided. */
   readonly tail: KeyTail;
+  /** Values of the artifact's item-wide conjuncts for the item being decided, stamped like allocations. */
+  itemGeneration: number;
+  readonly sharedStamps: Int32Array;
+  readonly sharedValues: Uint8Array;
 }
 
 const allocationCaches = new WeakMap<PreparedArtifact, AllocationCache>();
@@ -71,6 +75,9 @@ function allocationCacheOf(prepared: PreparedArtifact): AllocationCache {
       client: "",
       heads: new Array<KeyHead | undefined>(prepared.activityCount).fill(undefined),
       tail: new KeyTail(),
+      itemGeneration: 0,
+      sharedStamps: new Int32Array(prepared.sharedTests.length),
+      sharedValues: new Uint8Array(prepared.sharedTests.length),
     };
     allocationCaches.set(prepared, cache);
   }
@@ -120,6 +127,33 @@ class RequestState {
     }
     this.allocations = allocations;
     this.generation = ++allocations.generation;
+  }
+
+  /** A stamp for a new item: its conjunct values start unknown. */
+  nextItem(): number {
+    const cache = this.allocations;
+    if (cache.itemGeneration >= 0x7ffffff0) {
+      // Earlier items are finished when a new one starts, so forgetting their values is safe.
+      cache.sharedStamps.fill(0);
+      cache.itemGeneration = 0;
+    }
+    return ++cache.itemGeneration;
+  }
+
+  /** Whether the artifact's item-wide conjunct `id` holds for the item; evaluated once per item. */
+  sharedHolds(id: number, item: ItemData): boolean {
+    const cache = this.allocations;
+    if (cache.sharedStamps[id] === item.generation) return cache.sharedValues[id] === 1;
+    let holds: boolean;
+    try {
+      holds = Boolean((this.prepared.sharedTests[id] as (data: unknown) => unknown)(item.data));
+    } catch {
+      // A throwing conjunct fails its rule whatever the other conjuncts say.
+      holds = false;
+    }
+    cache.sharedStamps[id] = item.generation;
+    cache.sharedValues[id] = holds ? 1 : 0;
+    return holds;
   }
 
   /** The visitor's allocation for the rule's activity, hashed once per activity per request. */
@@ -182,6 +216,8 @@ const NO_PARAMETERS: Record<string, unknown> = Object.freeze({}) as Record<strin
 interface ItemData {
   item: Record<string, unknown>;
   data: Record<string, unknown>;
+  /** Stamp of this item's conjunct values (see `RequestState.sharedHolds`). */
+  generation: number;
 }
 
 function itemData(state: RequestState, item: Record<string, unknown>): ItemData {
@@ -195,6 +231,7 @@ function itemData(state: RequestState, item: Record<string, unknown>): ItemData 
   }
   return {
     item,
+    generation: state.nextItem(),
     data: {
       current_timestamp: context.current_timestamp,
       current_time: context.current_time,
@@ -209,7 +246,23 @@ function itemData(state: RequestState, item: Record<string, unknown>): ItemData 
   };
 }
 
+/** A split condition: the item-wide conjuncts (shared with the item's other rules), then the rest. */
+function evaluateSplit(state: RequestState, rule: PreparedRule, shared: Int32Array, item: ItemData): boolean {
+  for (let i = 0; i < shared.length; i++) if (!state.sharedHolds(shared[i] as number, item)) return false;
+  const own = rule.own;
+  if (own === undefined) return true;
+  const data = item.data;
+  if (rule.usesAllocation) data.allocation = state.allocation(rule);
+  try {
+    return Boolean(own(data));
+  } catch {
+    return false;
+  }
+}
+
 function evaluate(state: RequestState, rule: PreparedRule, item: ItemData, tracer: ModeTracer | undefined): boolean {
+  // A trace shows each rule's whole condition against its own data, so it takes the long way.
+  if (!tracer && rule.shared !== undefined) return evaluateSplit(state, rule, rule.shared, item);
   const data = tracer ? { ...item.data } : item.data;
   if (rule.usesAllocation || tracer) data.allocation = state.allocation(rule);
   let satisfied: boolean;
@@ -421,6 +474,7 @@ class ModeDecider {
   pageLoad(details: RequestDetails): Record<string, unknown> {
     const { state } = this;
     const request: Record<string, unknown> = { ...details, name: state.prepared.globalMbox };
+    if (!this.tracer) return this.pooledPageLoad(request);
     const matches = this.mbox(request, true);
     const options: unknown[] = [];
     const metricsByToken: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
@@ -436,6 +490,40 @@ class ModeDecider {
     if (trace !== undefined) result.trace = trace;
     const metrics = Object.keys(metricsByToken).map((token) => metricsByToken[token]);
     if (metrics.length > 0) result.metrics = metrics;
+    return result;
+  }
+
+  /**
+   * The page load without a trace, pooled as rules match: the same options, metrics and
+   * notifications as shaping each match like an mbox and pooling afterwards, without building
+   * the per-match response items nobody sees (a page load matches a rule per activity).
+   */
+  private pooledPageLoad(request: Record<string, unknown>): Record<string, unknown> {
+    const { state, mode } = this;
+    const { prepared } = state;
+    const rules = servingRules(prepared.mboxes.get(prepared.globalMbox) ?? NO_RULES, state.propertyToken);
+    const options: unknown[] = [];
+    let metricsByToken: Record<string, unknown> | undefined;
+    let matchedKeys: Set<unknown> | undefined;
+    let data: ItemData | undefined;
+    for (const rule of rules) {
+      if (matchedKeys?.has(rule.ruleKey)) continue;
+      data ??= itemData(state, request);
+      if (!evaluate(state, rule, data, undefined)) continue;
+      (matchedKeys ??= new Set()).add(rule.ruleKey);
+      const plan = planFor(rule);
+      if (mode === "execute") {
+        queueNotification(state, rule, plan, undefined);
+        for (const option of plan.options) if (option.execute) options.push(stamp(state, rule, plan, option, option.execute, request));
+        for (const metric of plan.clickMetrics) {
+          if (isRecord(metric)) (metricsByToken ??= Object.create(null) as Record<string, unknown>)[String(metric.eventToken)] = copyJson(metric);
+        }
+      } else {
+        for (const option of plan.options) options.push(stamp(state, rule, plan, option, option.prefetch, request));
+      }
+    }
+    const result: Record<string, unknown> = { options };
+    if (metricsByToken) result.metrics = Object.keys(metricsByToken).map((token) => (metricsByToken as Record<string, unknown>)[token]);
     return result;
   }
 
