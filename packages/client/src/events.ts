@@ -20,7 +20,11 @@ export type TargetEvents = Partial<Record<TargetEventName, (event: TargetEvent) 
 };
 
 /** Emits `(eventName, payload)` to the subscribed callback. */
-export type Emit = (eventName: string, payload?: Record<string, unknown>) => void;
+export interface Emit {
+  (eventName: string, payload?: Record<string, unknown>): void;
+  /** Whether a callback listens to the event, so callers can skip building what nobody reads. */
+  has(eventName: string): boolean;
+}
 
 /**
  * Build the emitter behind `events`: each callback gets a fresh `{type, ...payload}` object; a
@@ -34,7 +38,7 @@ export function eventEmitterOf(events: TargetEvents | undefined, logger: SafeLog
       if (typeof handler === "function") handlers.set(name, handler);
     }
   }
-  return (eventName, payload) => {
+  const emit = (eventName: string, payload?: Record<string, unknown>): void => {
     const handler = handlers.get(eventName);
     if (!handler) return;
     const event: TargetEvent = { type: eventName };
@@ -48,4 +52,5 @@ export function eventEmitterOf(events: TargetEvents | undefined, logger: SafeLog
       logger.error(`${eventName} callback failed`, error);
     }
   };
+  return Object.assign(emit, { has: (eventName: string) => handlers.has(eventName) });
 }

@@ -14,6 +14,8 @@ export interface SafeLogger {
   error(...args: unknown[]): void;
   /** Whether the user logger has `debug`, so callers can skip building costly debug output. */
   readonly debugEnabled: boolean;
+  /** Whether the user logger has `error`. */
+  readonly errorEnabled: boolean;
 }
 
 // The reference prefixes every line so Target's output can be filtered in shared logs.
@@ -22,7 +24,7 @@ const LEVELS = ["debug", "info", "warn", "error"] as const;
 
 /** Wrap a user logger: missing methods are no-ops and a throwing logger cannot break a request. */
 export function safeLogger(logger: Logger | undefined): SafeLogger {
-  const safe = { debugEnabled: typeof logger?.debug === "function" } as { -readonly [K in keyof SafeLogger]: SafeLogger[K] };
+  const safe = { debugEnabled: typeof logger?.debug === "function", errorEnabled: typeof logger?.error === "function" } as { -readonly [K in keyof SafeLogger]: SafeLogger[K] };
   for (const level of LEVELS) {
     safe[level] = (...args: unknown[]) => {
       const method = logger?.[level];

@@ -125,9 +125,9 @@ const visitorKeys = new WeakMap<object, number>();
 let nextVisitorKey = 0;
 
 /**
- * Payloads with the same key would make the same Delivery API request but for their
- * notifications and telemetry: same visitor object, session, cluster, ids, context and
- * Experience Cloud data. Only those are merged.
+ * Payloads with the same key may make the same Delivery API request but for their
+ * notifications and telemetry: same visitor object, session and cluster. `sameRequestData`
+ * then compares ids, context and Experience Cloud data; only payloads equal in all are merged.
  */
 function mergeKeyOf(payload: NotificationPayload): string | undefined {
   const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
@@ -137,8 +137,24 @@ function mergeKeyOf(payload: NotificationPayload): string | undefined {
     visitor = ++nextVisitorKey;
     visitorKeys.set(context.visitor, visitor);
   }
-  const { id, context: requestContext, experienceCloud } = payload.request;
-  return `${visitor}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}\u0000${JSON.stringify([id, requestContext, experienceCloud])}`;
+  return `${visitor}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}`;
+}
+
+const requestDataJson = new WeakMap<NotificationPayload, string>();
+
+function requestDataOf(payload: NotificationPayload): string {
+  let json = requestDataJson.get(payload);
+  if (json === undefined) {
+    const { id, context, experienceCloud } = payload.request;
+    json = JSON.stringify([id, context, experienceCloud]);
+    requestDataJson.set(payload, json);
+  }
+  return json;
+}
+
+/** Whether two payloads of one merge key carry the same ids, context and Experience Cloud data. */
+function sameRequestData(into: NotificationPayload, payload: NotificationPayload): boolean {
+  return requestDataOf(into) === requestDataOf(payload);
 }
 
 function stringOr(value: unknown): string | undefined {
@@ -228,6 +244,7 @@ export class TargetClient {
         send: (payload) => this.sendDecisionNotifications(payload),
         isRetriable: isRetriableDeliveryFailure,
         keyOf: mergeKeyOf,
+        canMerge: sameRequestData,
         merge: mergeNotificationPayloads,
         onDrop: (drop) => this.reportDrop(drop),
         platform: this.platform,
@@ -347,6 +364,8 @@ export class TargetClient {
 
   /** Every dropped payload is reported once, with the reason, as a `sendNotificationError` event. */
   private reportDrop(drop: NotificationDrop<NotificationPayload>): void {
+    // Under overload drops come by the thousand; an error object (with its stack) is only built for someone to read it.
+    if (!this.logger.errorEnabled && !this.emit.has("sendNotificationError")) return;
     const error = drop.error instanceof Error ? drop.error : new NotificationDroppedError(drop.reason, { cause: drop.error });
     this.logger.error(`notification dropped (${drop.reason}) after ${drop.attempts} attempt(s)`, error);
     this.emit("sendNotificationError", { notification: drop.payload, error, reason: drop.reason, attempts: drop.attempts });

@@ -95,6 +95,11 @@ export interface NotificationQueueDeps<T> {
   isRetriable: (error: unknown) => boolean;
   /** Payloads with the same key (a string) may be merged; undefined never merges. */
   keyOf: (payload: T) => string | undefined;
+  /**
+   * A closer check for payloads whose keys match, for when telling them apart exactly costs too
+   * much to do for every payload (only payloads that could merge pay for it); default: merge.
+   */
+  canMerge?: (into: T, payload: T) => boolean;
   /** One payload carrying everything of the given ones (same key, in order). */
   merge: (payloads: readonly T[]) => T;
   /** Told once per dropped payload; must not throw (it is guarded anyway). */
@@ -244,7 +249,13 @@ export class NotificationQueue<T> {
     this.counters.enqueued += 1;
     const key = this.safeKey(payload);
     const target = key === undefined ? undefined : this.open.get(key);
-    if (target && target.state === "ready" && target.attempts === 0 && target.payloads.length < this.options.maxBatch) {
+    if (
+      target &&
+      target.state === "ready" &&
+      target.attempts === 0 &&
+      target.payloads.length < this.options.maxBatch &&
+      this.safeCanMerge(target.payloads[0] as T, payload)
+    ) {
       target.payloads.push(payload);
       this.heldPayloads += 1;
     } else {
@@ -326,6 +337,16 @@ export class NotificationQueue<T> {
       this.deps.platform.clearTimeout(deadline);
       this.flushing = false;
       this.expiredFlush = false;
+    }
+  }
+
+  private safeCanMerge(into: T, payload: T): boolean {
+    const { canMerge } = this.deps;
+    if (!canMerge) return true;
+    try {
+      return canMerge(into, payload);
+    } catch {
+      return false;
     }
   }
 

@@ -125,6 +125,31 @@ describe("NotificationQueue", () => {
     expect(queue.stats()).toMatchObject({ enqueued: 10, sent: 10, requests: 6 });
   });
 
+  it("merges payloads of one key only where canMerge agrees, and not at all where it throws", async () => {
+    const platform = manualPlatform();
+    const calls: Payload[] = [];
+    const queue = new NotificationQueue<Payload>({
+      send: (payload) => {
+        calls.push(payload);
+        return Promise.resolve();
+      },
+      isRetriable: () => false,
+      keyOf: (payload) => payload.key,
+      canMerge: (into, payload) => {
+        if (payload.n === 6) throw new Error("cannot compare");
+        return into.n % 2 === payload.n % 2;
+      },
+      merge: (payloads) => ({ key: payloads[0]?.key, n: payloads[0]?.n ?? 0, parts: payloads.map((p) => p.n) }),
+      onDrop: () => {},
+      platform,
+    });
+    // 1 and 3 agree; 4 does not, so it opens the key's next request; 6 cannot be compared.
+    for (const n of [1, 3, 4, 6, 8]) queue.enqueue({ key: "visitor-a", n });
+    await platform.advance(100);
+    expect(calls.map((p) => p.parts ?? [p.n])).toEqual([[1, 3], [4], [6, 8]]);
+    expect(queue.stats()).toMatchObject({ enqueued: 5, sent: 5, requests: 3 });
+  });
+
   it("never merges into a payload that is already in flight or being retried", async () => {
     const { queue, platform, calls } = harness({ backoffInitialMs: 100 }, (payload, attempt) => (payload.n === 1 && attempt === 1 ? "retriable" : "ok"));
     queue.enqueue({ key: "a", n: 1 });

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerVisitor, type NotificationQueueOptions, type TargetClientOptions, type TargetEvent } from "@decisioning/client";
 import { FakeTarget, type RecordedRequest, type Reply } from "../kit/delivery-server.js";
-import { demoArtifact, localServer, mboxCookie, readyClient, type ClientUnderTest } from "../kit/clients.js";
+import { demoArtifact, localServer, mboxCookie, readyClient, recordingLogger, type ClientUnderTest } from "../kit/clients.js";
 
 let target: FakeTarget;
 beforeEach(async () => {
@@ -165,6 +165,28 @@ describe("notifications under pressure", () => {
     expect(edge.deliveredOnce()).toBe(stats.sent);
     expect(new Set([...edge.delivered.keys(), ...drops.map((d) => d.id)]).size).toBe(50);
     expect(stats.droppedBy["queue-full"]).toBeGreaterThanOrEqual(38);
+  });
+
+  it("tells the logger of each drop when no callback listens, and only counts drops when neither does", async () => {
+    const edge = new Edge(target);
+    edge.mode = "down";
+    const logger = recordingLogger();
+    const overflow = { maxQueued: 5, maxConcurrent: 1, backoffInitialMs: 50, backoffMaxMs: 100 };
+    const logged = await onDeviceClient(overflow, { logger: { error: logger.error }, events: { sendNotificationError: undefined } });
+    const silent = await onDeviceClient(overflow, { events: { sendNotificationError: undefined } });
+    await decide(logged.client, 20);
+    await decide(silent.client, 20);
+    await eventually(() => logged.client.getNotificationStats().droppedBy["queue-full"] >= 10 && silent.client.getNotificationStats().droppedBy["queue-full"] >= 10);
+    const drops = logger.lines.map((line) => line.args).filter((args) => String(args[1]).startsWith("notification dropped (queue-full)"));
+    expect(drops).toHaveLength(logged.client.getNotificationStats().droppedBy["queue-full"]);
+    expect(drops[0]?.[2]).toMatchObject({ name: "NotificationDroppedError", reason: "queue-full" });
+    expect(silent.events.filter((event) => event.type === "sendNotificationError")).toEqual([]);
+    edge.mode = "up";
+    await Promise.all([logged.client.close(), silent.client.close()]);
+    for (const { client } of [logged, silent]) {
+      const stats = client.getNotificationStats();
+      expect(stats.sent + stats.dropped).toBe(20);
+    }
   });
 
   it("close() flushes within closeTimeoutMs plus one request timeout when the Delivery API never answers, and reports the rest", async () => {
