@@ -1,7 +1,7 @@
 import type { Platform } from "./platform/platform.js";
 import type { RequestLimits } from "./decide/request.js";
 import type { SnapshotStore } from "./loader/snapshot.js";
-import type { EventEmitter, FetchApi, Logger, NotificationPayload, ParseDomain } from "./types.js";
+import type { EventEmitter, FetchApi, Logger, NotificationHandoff, NotificationPayload, ParseDomain } from "./types.js";
 
 /** How the loader keeps the artifact fresh. */
 export type RefreshMode = "poll" | "on-request";
@@ -32,6 +32,12 @@ export interface DecisioningConfig {
   fetchApi?: FetchApi;
   /** Receives display notifications and telemetry after each decision. */
   sendNotificationFunc?: (payload: NotificationPayload) => unknown;
+  /**
+   * When `sendNotificationFunc` is called: `deferred` (default, as the reference) after the
+   * current tick, once the caller has its response; `immediate` before `getOffers` returns, for
+   * senders that only queue the payload and must not do slow work in the caller's path.
+   */
+  notificationHandoff?: NotificationHandoff;
   /** `(eventName, payload)`: artifactDownloadSucceeded, artifactDownloadFailed, geoLocationUpdated, artifactSnapshotUsed, sendNotificationError. */
   eventEmitter?: EventEmitter;
   /** Four-method logger; silent by default. */

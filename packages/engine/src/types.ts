@@ -275,6 +275,9 @@ export interface GetOffersOptions {
   [key: string]: unknown;
 }
 
+/** When the engine calls `sendNotificationFunc`: after the current tick, or before `getOffers` returns. */
+export type NotificationHandoff = "deferred" | "immediate";
+
 /** What `sendNotificationFunc` receives. */
 export interface NotificationPayload {
   request: {

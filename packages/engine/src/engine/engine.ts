@@ -43,6 +43,9 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
   if (typeof config !== "object" || config === null) throw new ConfigError("config", "must be an object");
   if (typeof config.client !== "string" || config.client === "") throw new ConfigError("client", "must be a non-empty string");
   if (config.fetchApi !== undefined && typeof config.fetchApi !== "function") throw new ConfigError("fetchApi", "must be a fetch function");
+  if (config.notificationHandoff !== undefined && config.notificationHandoff !== "deferred" && config.notificationHandoff !== "immediate") {
+    throw new ConfigError("notificationHandoff", 'must be "deferred" or "immediate"');
+  }
   const logger = safeLogger(config.logger);
   const emit = safeEmitter(config.eventEmitter, logger);
   const platform = platformOf({ ...config.platform, ...(config.fetchApi ? { fetch: config.fetchApi } : {}) });
@@ -57,7 +60,8 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
     artifactTrace: () => loader.trace(),
   };
   const sender = config.sendNotificationFunc;
-  const notifier = typeof sender === "function" ? new NotificationDispatcher(sender, platform, logger, emit, config.waitUntil) : undefined;
+  const notifier =
+    typeof sender === "function" ? new NotificationDispatcher(sender, platform, logger, emit, config.waitUntil, config.notificationHandoff) : undefined;
 
   await waitReady(loader);
 

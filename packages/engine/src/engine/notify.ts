@@ -1,15 +1,19 @@
 import type { SafeLogger } from "../platform/logger.js";
 import type { Platform } from "../platform/platform.js";
-import type { EventEmitter, NotificationPayload } from "../types.js";
+import type { EventEmitter, NotificationHandoff, NotificationPayload } from "../types.js";
 
 /**
  * Hands notification payloads to `sendNotificationFunc`, one call per decision as the contract
  * says, but with one timer per burst rather than one per decision: payloads queued in the same
- * tick go out together after the callers have their responses.
+ * tick go out together after the callers have their responses. A sender that queues by itself
+ * (TargetClient's bounded queue) takes them `immediate`ly instead, so no second, unbounded
+ * queue builds up while the event loop is busy.
  */
 export class NotificationDispatcher {
   private queue: NotificationPayload[] = [];
   private flushing: Promise<void> | undefined;
+  /** Sends started by immediate hand-offs that have not settled yet. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly sender: (payload: NotificationPayload) => unknown,
@@ -17,10 +21,15 @@ export class NotificationDispatcher {
     private readonly logger: SafeLogger,
     private readonly emit: EventEmitter,
     private readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined,
+    private readonly handoff: NotificationHandoff = "deferred",
   ) {}
 
-  /** Queue a payload; it is sent after the current tick. */
+  /** Hand a payload over: after the current tick, or at once for `immediate`. */
   enqueue(payload: NotificationPayload): void {
+    if (this.handoff === "immediate") {
+      this.handOver(payload);
+      return;
+    }
     this.queue.push(payload);
     const flushing = this.schedule();
     // Edge runtimes end a request's work when its handler returns unless handed the promise.
@@ -29,7 +38,35 @@ export class NotificationDispatcher {
 
   /** Resolves once every queued payload has been handed over and settled. */
   async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing || this.pending.size > 0) await (this.flushing ?? Promise.all(this.pending));
+  }
+
+  /** Call the sender now; only a sender that returns a promise leaves something to track. */
+  private handOver(payload: NotificationPayload): void {
+    let result: unknown;
+    try {
+      result = this.sender(payload);
+    } catch (error) {
+      this.failed(payload, error);
+      this.waitUntil?.(Promise.resolve());
+      return;
+    }
+    if (!isThenable(result)) {
+      this.waitUntil?.(Promise.resolve());
+      return;
+    }
+    const settled: Promise<void> = Promise.resolve(result).then(
+      () => undefined,
+      (error: unknown) => this.failed(payload, error),
+    );
+    const tracked = settled.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    this.waitUntil?.(tracked);
+  }
+
+  private failed(payload: NotificationPayload, error: unknown): void {
+    this.logger.error("sending notifications failed", error);
+    this.emit("sendNotificationError", { notification: payload, error });
   }
 
   private schedule(): Promise<void> {
@@ -60,8 +97,11 @@ export class NotificationDispatcher {
     try {
       await this.sender(payload);
     } catch (error) {
-      this.logger.error("sending notifications failed", error);
-      this.emit("sendNotificationError", { notification: payload, error });
+      this.failed(payload, error);
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 }

@@ -87,6 +87,64 @@ describe("createDecisioningEngine", () => {
     await engine.close();
   });
 
+  it("calls the sender after the caller has its response by default, and before getOffers returns when immediate", async () => {
+    for (const [notificationHandoff, expected] of [
+      [undefined, 0],
+      ["immediate", 1],
+    ] as const) {
+      const sent: unknown[] = [];
+      const engine = await createDecisioningEngine({ client: "acme", artifactPayload: artifact, notificationHandoff, sendNotificationFunc: (payload) => void sent.push(payload) });
+      const answer = engine.getOffers({ request });
+      expect(sent).toHaveLength(expected);
+      await answer;
+      await flush();
+      expect(sent).toHaveLength(1);
+      await engine.close();
+    }
+  });
+
+  it("with an immediate hand-off, reports a sender that throws or rejects, and close() waits for its promise", async () => {
+    const events: string[] = [];
+    let release: () => void = () => {};
+    let settled = false;
+    const senders = [
+      () => {
+        throw new Error("sync failure");
+      },
+      () => Promise.reject(new Error("async failure")),
+      () =>
+        new Promise<void>((resolve) => {
+          release = () => {
+            settled = true;
+            resolve();
+          };
+        }),
+    ];
+    let call = 0;
+    const engine = await createDecisioningEngine({
+      client: "acme",
+      artifactPayload: artifact,
+      notificationHandoff: "immediate",
+      sendNotificationFunc: () => (senders[call++] as () => unknown)(),
+      eventEmitter: (name, payload) => {
+        if (name === "sendNotificationError") events.push(String((payload as { error: Error }).error.message));
+      },
+    });
+    for (let i = 0; i < 3; i++) await expect(engine.getOffers({ request })).resolves.toMatchObject({ status: 200 });
+    await flush();
+    expect(events).toEqual(["sync failure", "async failure"]);
+    const closing = engine.close();
+    setTimeout(() => release(), 20);
+    await closing;
+    expect(settled).toBe(true);
+  });
+
+  it("refuses an unknown notificationHandoff with a typed error naming the field", async () => {
+    await expect(createDecisioningEngine({ client: "acme", artifactPayload: artifact, notificationHandoff: "later" as never })).rejects.toMatchObject({
+      field: "notificationHandoff",
+    });
+  });
+
   it("tells which requested names need the Delivery API", async () => {
     const engine = await createDecisioningEngine({ client: "acme", artifactPayload: artifact });
     expect(engine.hasRemoteDependency({ execute: { mboxes: [{ name: "remote-box" }, { name: "flags" }] } })).toEqual({
