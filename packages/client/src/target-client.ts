@@ -124,6 +124,17 @@ function withoutUndefined<T extends Record<string, unknown>>(object: T): T {
 const visitorKeys = new WeakMap<object, number>();
 let nextVisitorKey = 0;
 
+/** A key per visitor object: our visitors carry one; a caller's visitor gets one in a WeakMap (GC pays per entry). */
+function visitorKeyOf(visitor: VisitorLike): string {
+  if (visitor instanceof ServerVisitor) return `s${visitor.serial}`;
+  let key = visitorKeys.get(visitor);
+  if (key === undefined) {
+    key = ++nextVisitorKey;
+    visitorKeys.set(visitor, key);
+  }
+  return `c${key}`;
+}
+
 /**
  * Payloads with the same key may make the same Delivery API request but for their
  * notifications and telemetry: same visitor object, session and cluster. `sameRequestData`
@@ -132,12 +143,7 @@ let nextVisitorKey = 0;
 function mergeKeyOf(payload: NotificationPayload): string | undefined {
   const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
   if (!context) return undefined;
-  let visitor = visitorKeys.get(context.visitor);
-  if (visitor === undefined) {
-    visitor = ++nextVisitorKey;
-    visitorKeys.set(context.visitor, visitor);
-  }
-  return `${visitor}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}`;
+  return `${visitorKeyOf(context.visitor)}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}`;
 }
 
 const requestDataJson = new WeakMap<NotificationPayload, string>();
@@ -286,8 +292,10 @@ export class TargetClient {
       telemetryEnabled: options.telemetryEnabled !== false,
       fetchApi: (url: string, init?: Record<string, unknown>) => fetchApi(url, init as FetchInit),
       eventEmitter: (name: string, payload?: Record<string, unknown>) => this.emit(name, payload),
-      // Queued, not sent: the engine's hand-off never waits for the Delivery API.
+      // Queued, not sent: the engine's hand-off never waits for the Delivery API. The queue is
+      // bounded and sends on a later tick, so the engine hands over at once rather than queueing too.
       sendNotificationFunc: (payload: NotificationPayload) => this.notifications.enqueue(payload),
+      notificationHandoff: "immediate" as const,
       platform: { ...options.engineOptions?.platform, ...platform },
     });
     const waitUntil = options.engineOptions?.waitUntil;

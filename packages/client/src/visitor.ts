@@ -122,7 +122,11 @@ export function generateSdid(random: () => number): string {
  * becomes "last"), and consumers that had not yet seen "last" get it first, so that calls made
  * for one page view share one SDID.
  */
+let visitorSerials = 0;
+
 export class ServerVisitor implements VisitorLike {
+  /** Tells visitor objects apart in keys (the notification queue merges per visitor object). */
+  readonly serial = ++visitorSerials;
   private readonly orgId: string;
   private readonly values: VisitorValues;
   private readonly random: () => number;

@@ -204,8 +204,15 @@ class DueHeap<T> {
 /** The bounded, batching, retrying notification queue (see the module comment). */
 export class NotificationQueue<T> {
   private readonly options: Required<NotificationQueueOptions>;
-  /** Every entry not yet done, in enqueue order (the eviction order). */
+  /** Every entry not yet done. */
   private readonly held = new Set<Entry<T>>();
+  /**
+   * Entries in enqueue order (the eviction order) from `ageHead` on; done ones are skipped and
+   * swept out now and then. Scanning a Set from its start after many deletions costs a walk
+   * over their holes, on every eviction.
+   */
+  private byAge: Entry<T>[] = [];
+  private ageHead = 0;
   /** Ready entries in enqueue order; entries that left the ready state are skipped lazily. */
   private ready: Entry<T>[] = [];
   private readyHead = 0;
@@ -271,6 +278,7 @@ export class NotificationQueue<T> {
         settled: undefined,
       };
       this.held.add(entry);
+      this.byAge.push(entry);
       this.ready.push(entry);
       this.heldPayloads += 1;
       if (key !== undefined) this.open.set(key, entry);
@@ -360,10 +368,30 @@ export class NotificationQueue<T> {
 
   /** Make room: drop the oldest entries that are not in flight until at most `maxQueued` payloads wait. */
   private evictOverflow(): void {
-    if (this.heldPayloads - this.inFlightPayloads <= this.options.maxQueued) return;
-    for (const entry of this.held) {
-      if (this.heldPayloads - this.inFlightPayloads <= this.options.maxQueued) return;
-      if (entry.state !== "in-flight") this.drop(entry, "queue-full");
+    const { maxQueued } = this.options;
+    if (this.heldPayloads - this.inFlightPayloads <= maxQueued) return;
+    const byAge = this.byAge;
+    for (let i = this.ageHead; i < byAge.length && this.heldPayloads - this.inFlightPayloads > maxQueued; i++) {
+      const entry = byAge[i] as Entry<T>;
+      if (entry.state !== "in-flight" && entry.state !== "done") this.drop(entry, "queue-full");
+    }
+    while (this.ageHead < byAge.length && (byAge[this.ageHead] as Entry<T>).state === "done") this.ageHead += 1;
+    this.sweep();
+  }
+
+  /**
+   * Forget done entries once they outnumber the live ones: requests in flight for long can pin
+   * the age order's head, and without pumps (a busy event loop) the ready list only grows.
+   */
+  private sweep(): void {
+    const slack = 2 * this.held.size + 1024;
+    if (this.byAge.length - this.ageHead > slack) {
+      this.byAge = this.byAge.filter((entry) => entry.state !== "done");
+      this.ageHead = 0;
+    }
+    if (this.ready.length - this.readyHead > slack) {
+      this.ready = this.ready.slice(this.readyHead).filter((entry) => entry.state === "ready");
+      this.readyHead = 0;
     }
   }
 
@@ -466,6 +494,7 @@ export class NotificationQueue<T> {
       this.outageLevel = 0;
       this.pausedUntil = 0;
       this.settle(entry);
+      this.release(entry);
     } else {
       this.counters.failedAttempts += 1;
       entry.lastError = error;
@@ -532,6 +561,7 @@ export class NotificationQueue<T> {
         // Reporting is the owner's business; the queue's accounting must not depend on it.
       }
     }
+    this.release(entry);
   }
 
   private settle(entry: Entry<T>): void {
@@ -541,6 +571,12 @@ export class NotificationQueue<T> {
     const waiters = entry.settled;
     entry.settled = undefined;
     if (waiters) for (const resolve of waiters) resolve();
+  }
+
+  /** A done entry may still sit in the ready list or the age order; it must not keep its payloads alive. */
+  private release(entry: Entry<T>): void {
+    entry.payloads.length = 0;
+    entry.lastError = undefined;
   }
 }
 

@@ -283,6 +283,22 @@ describe("NotificationQueue", () => {
     expectBalanced(queue);
   });
 
+  it("keeps dropping oldest-first through thousands of payloads handed over while a request hangs and nothing is pumped", async () => {
+    const { queue, platform, drops, sent, release } = harness({ maxQueued: 3, maxConcurrent: 1 }, () => "hang");
+    queue.enqueue({ n: 1 });
+    await platform.advance(0);
+    // No tick between hand-offs: the event loop is busy, so only evictions run.
+    for (let n = 2; n <= 5000; n++) queue.enqueue({ n });
+    expect(drops.map((d) => d.payload.n)).toEqual(Array.from({ length: 4996 }, (_, i) => i + 2));
+    expect(queue.stats()).toMatchObject({ enqueued: 5000, dropped: 4996, queued: 3, inFlight: 1 });
+    for (let i = 0; i < 5; i++) {
+      release();
+      await platform.advance(10);
+    }
+    expect(sent.map((p) => p.n)).toEqual([1, 4998, 4999, 5000]);
+    expectBalanced(queue);
+  });
+
   it("drops payloads older than maxAgeMs instead of trying them again", async () => {
     const { queue, platform, drops, calls } = harness({ maxAgeMs: 1000, backoffInitialMs: 800, backoffMaxMs: 800, maxAttempts: 100 }, () => "retriable");
     queue.enqueue({ n: 1 });
