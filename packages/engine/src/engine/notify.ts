@@ -9,10 +9,18 @@ import type { EventEmitter, NotificationHandoff, NotificationPayload } from "../
  * (TargetClient's bounded queue) takes them `immediate`ly instead, so no second, unbounded
  * queue builds up while the event loop is busy.
  */
+/**
+ * Most payloads held for the next tick. A server whose event loop stays busy (a burst of
+ * synchronous work, a benchmark loop) would otherwise hold every payload until it yields; past
+ * this many, they are handed over as soon as the call that filled the backlog has returned.
+ */
+export const MAX_NOTIFICATION_BACKLOG = 1024;
+
 export class NotificationDispatcher {
   private queue: NotificationPayload[] = [];
   private flushing: Promise<void> | undefined;
-  /** Sends started by immediate hand-offs that have not settled yet. */
+  private backlogScheduled = false;
+  /** Sends started outside a timer drain (immediate hand-offs, backlogs) that have not settled yet. */
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -31,6 +39,11 @@ export class NotificationDispatcher {
       return;
     }
     this.queue.push(payload);
+    if (this.queue.length >= MAX_NOTIFICATION_BACKLOG && !this.backlogScheduled) {
+      this.backlogScheduled = true;
+      // Two microtask hops: the caller awaiting the decision that filled the backlog resumes first.
+      queueMicrotask(() => queueMicrotask(() => this.handOverBacklog()));
+    }
     const flushing = this.schedule();
     // Edge runtimes end a request's work when its handler returns unless handed the promise.
     this.waitUntil?.(flushing);
@@ -41,18 +54,26 @@ export class NotificationDispatcher {
     while (this.flushing || this.pending.size > 0) await (this.flushing ?? Promise.all(this.pending));
   }
 
+  private handOverBacklog(): void {
+    this.backlogScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    // The host already holds the burst's `flushing` promise, which waits for these too.
+    for (const payload of batch) this.handOver(payload, false);
+  }
+
   /** Call the sender now; only a sender that returns a promise leaves something to track. */
-  private handOver(payload: NotificationPayload): void {
+  private handOver(payload: NotificationPayload, tellHost = true): void {
     let result: unknown;
     try {
       result = this.sender(payload);
     } catch (error) {
       this.failed(payload, error);
-      this.waitUntil?.(Promise.resolve());
+      if (tellHost) this.waitUntil?.(Promise.resolve());
       return;
     }
     if (!isThenable(result)) {
-      this.waitUntil?.(Promise.resolve());
+      if (tellHost) this.waitUntil?.(Promise.resolve());
       return;
     }
     const settled: Promise<void> = Promise.resolve(result).then(
@@ -61,7 +82,7 @@ export class NotificationDispatcher {
     );
     const tracked = settled.finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
-    this.waitUntil?.(tracked);
+    if (tellHost) this.waitUntil?.(tracked);
   }
 
   private failed(payload: NotificationPayload, error: unknown): void {
@@ -86,10 +107,10 @@ export class NotificationDispatcher {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.pending.size > 0) {
       const batch = this.queue;
       this.queue = [];
-      await Promise.all(batch.map((payload) => this.sendOne(payload)));
+      await Promise.all([...batch.map((payload) => this.sendOne(payload)), ...this.pending]);
     }
   }
 

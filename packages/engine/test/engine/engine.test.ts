@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
+import { MAX_NOTIFICATION_BACKLOG } from "../../src/engine/notify.js";
 import { ArtifactError, createDecider, createDecisioningEngine, ErrorCode } from "../../src/index.js";
 
 const artifact = JSON.parse(readFileSync(new URL("../../../../fixtures/artifacts/features.json", import.meta.url), "utf8"));
@@ -101,6 +102,28 @@ describe("createDecisioningEngine", () => {
       expect(sent).toHaveLength(1);
       await engine.close();
     }
+  });
+
+  it("hands a backlog over without waiting for the next tick while the event loop stays busy, each payload once", async () => {
+    const sent = new Set<unknown>();
+    let calls = 0;
+    const engine = await createDecisioningEngine({
+      client: "acme",
+      artifactPayload: artifact,
+      sendNotificationFunc: (payload) => {
+        calls += 1;
+        sent.add(payload.request.notifications?.[0]?.id);
+      },
+    });
+    let timerRan = false;
+    setTimeout(() => (timerRan = true), 0);
+    // Awaiting each answer runs microtasks only: no timer can fire until the loop ends.
+    for (let i = 0; i < 5000; i++) await engine.getOffers({ request: { ...request, id: { tntId: `v-${i}` } } });
+    expect(timerRan).toBe(false);
+    expect(calls).toBeGreaterThanOrEqual(5000 - MAX_NOTIFICATION_BACKLOG);
+    await engine.close();
+    expect(calls).toBe(5000);
+    expect(sent.size).toBe(5000);
   });
 
   it("with an immediate hand-off, reports a sender that throws or rejects, and close() waits for its promise", async () => {
