@@ -11,7 +11,7 @@ import { ClientErrorCode, DeliveryApiError } from "../errors.js";
 
 /** Why a payload was dropped instead of sent. */
 export type NotificationDropReason =
-  /** The queue held `maxQueued` payloads when a new one came: the oldest waiting one made room. */
+  /** `maxQueued` payloads were waiting when this one came, so it was not taken in. */
   | "queue-full"
   /** `maxAttempts` attempts failed with retriable errors. */
   | "retries-exhausted"
@@ -24,7 +24,7 @@ export type NotificationDropReason =
 
 /** Tuning of the queue; every field has a documented default. */
 export interface NotificationQueueOptions {
-  /** Most payloads held (waiting or backing off, not in flight); default 10000. */
+  /** Most payloads waiting or backing off (not in flight); a payload arriving when that many wait is dropped; default 10000. */
   maxQueued?: number;
   /** Most Delivery API requests in flight at once; default 100. */
   maxConcurrent?: number;
@@ -206,13 +206,6 @@ export class NotificationQueue<T> {
   private readonly options: Required<NotificationQueueOptions>;
   /** Every entry not yet done. */
   private readonly held = new Set<Entry<T>>();
-  /**
-   * Entries in enqueue order (the eviction order) from `ageHead` on; done ones are skipped and
-   * swept out now and then. Scanning a Set from its start after many deletions costs a walk
-   * over their holes, on every eviction.
-   */
-  private byAge: Entry<T>[] = [];
-  private ageHead = 0;
   /** Ready entries in enqueue order; entries that left the ready state are skipped lazily. */
   private ready: Entry<T>[] = [];
   private readyHead = 0;
@@ -254,6 +247,10 @@ export class NotificationQueue<T> {
   /** Queue a payload; it goes out on a later tick (so payloads of one burst can merge). */
   enqueue(payload: T): void {
     this.counters.enqueued += 1;
+    if (this.heldPayloads - this.inFlightPayloads >= this.options.maxQueued) {
+      this.refuse(payload);
+      return;
+    }
     const key = this.safeKey(payload);
     const target = key === undefined ? undefined : this.open.get(key);
     if (
@@ -278,13 +275,26 @@ export class NotificationQueue<T> {
         settled: undefined,
       };
       this.held.add(entry);
-      this.byAge.push(entry);
       this.ready.push(entry);
       this.heldPayloads += 1;
       if (key !== undefined) this.open.set(key, entry);
     }
-    this.evictOverflow();
     this.schedulePump();
+  }
+
+  /**
+   * A full queue turns new payloads away (as LaunchDarkly's event processor does) rather than
+   * evicting waiting ones: shedding load is then nearly free when CPU is scarcest, and the
+   * refused payload dies young instead of churning long-held ones through the old generation.
+   */
+  private refuse(payload: T): void {
+    this.counters.dropped += 1;
+    this.counters.droppedBy["queue-full"] += 1;
+    try {
+      this.deps.onDrop({ payload, reason: "queue-full", attempts: 0, error: undefined });
+    } catch {
+      // Reporting is the owner's business; the queue's accounting must not depend on it.
+    }
   }
 
   /** Counters and current sizes. */
@@ -366,30 +376,12 @@ export class NotificationQueue<T> {
     }
   }
 
-  /** Make room: drop the oldest entries that are not in flight until at most `maxQueued` payloads wait. */
-  private evictOverflow(): void {
-    const { maxQueued } = this.options;
-    if (this.heldPayloads - this.inFlightPayloads <= maxQueued) return;
-    const byAge = this.byAge;
-    for (let i = this.ageHead; i < byAge.length && this.heldPayloads - this.inFlightPayloads > maxQueued; i++) {
-      const entry = byAge[i] as Entry<T>;
-      if (entry.state !== "in-flight" && entry.state !== "done") this.drop(entry, "queue-full");
-    }
-    while (this.ageHead < byAge.length && (byAge[this.ageHead] as Entry<T>).state === "done") this.ageHead += 1;
-    this.sweep();
-  }
-
   /**
-   * Forget done entries once they outnumber the live ones: requests in flight for long can pin
-   * the age order's head, and without pumps (a busy event loop) the ready list only grows.
+   * Forget done entries once they outnumber the live ones: without pumps (a busy event loop)
+   * the ready list only grows.
    */
   private sweep(): void {
-    const slack = 2 * this.held.size + 1024;
-    if (this.byAge.length - this.ageHead > slack) {
-      this.byAge = this.byAge.filter((entry) => entry.state !== "done");
-      this.ageHead = 0;
-    }
-    if (this.ready.length - this.readyHead > slack) {
+    if (this.ready.length - this.readyHead > 2 * this.held.size + 1024) {
       this.ready = this.ready.slice(this.readyHead).filter((entry) => entry.state === "ready");
       this.readyHead = 0;
     }
@@ -505,8 +497,7 @@ export class NotificationQueue<T> {
       else if (entry.attempts >= this.options.maxAttempts) this.drop(entry, "retries-exhausted");
       else this.retryLater(entry);
     }
-    // Entries may have piled up while requests were in flight.
-    this.evictOverflow();
+    this.sweep();
     this.pump();
   }
 

@@ -264,38 +264,45 @@ describe("NotificationQueue", () => {
     expect(queue.stats()).toMatchObject({ dropped: 3, requests: 1 });
   });
 
-  it("drops the oldest waiting payloads when more than maxQueued wait, never one in flight", async () => {
+  it("turns new payloads away while maxQueued wait, never dropping one already taken in", async () => {
     const { queue, platform, drops, sent, release } = harness({ maxQueued: 3, maxConcurrent: 1 }, () => "hang");
     queue.enqueue({ n: 1 });
     await platform.advance(0);
     for (let n = 2; n <= 7; n++) queue.enqueue({ n });
-    expect(drops.map((d) => [d.payload.n, d.reason])).toEqual([
-      [2, "queue-full"],
-      [3, "queue-full"],
-      [4, "queue-full"],
+    expect(drops.map((d) => [d.payload.n, d.reason, d.attempts])).toEqual([
+      [5, "queue-full", 0],
+      [6, "queue-full", 0],
+      [7, "queue-full", 0],
     ]);
     expect(queue.stats()).toMatchObject({ queued: 3, inFlight: 1 });
     for (let i = 0; i < 5; i++) {
       release();
       await platform.advance(10);
     }
-    expect(sent.map((p) => p.n)).toEqual([1, 5, 6, 7]);
+    expect(sent.map((p) => p.n)).toEqual([1, 2, 3, 4]);
     expectBalanced(queue);
   });
 
-  it("keeps dropping oldest-first through thousands of payloads handed over while a request hangs and nothing is pumped", async () => {
+  it("keeps refusing through thousands of payloads handed over while a request hangs and nothing is pumped", async () => {
     const { queue, platform, drops, sent, release } = harness({ maxQueued: 3, maxConcurrent: 1 }, () => "hang");
     queue.enqueue({ n: 1 });
     await platform.advance(0);
-    // No tick between hand-offs: the event loop is busy, so only evictions run.
+    // No tick between hand-offs: the event loop is busy, so nothing is sent meanwhile.
     for (let n = 2; n <= 5000; n++) queue.enqueue({ n });
-    expect(drops.map((d) => d.payload.n)).toEqual(Array.from({ length: 4996 }, (_, i) => i + 2));
+    expect(drops.map((d) => d.payload.n)).toEqual(Array.from({ length: 4996 }, (_, i) => i + 5));
     expect(queue.stats()).toMatchObject({ enqueued: 5000, dropped: 4996, queued: 3, inFlight: 1 });
     for (let i = 0; i < 5; i++) {
       release();
       await platform.advance(10);
     }
-    expect(sent.map((p) => p.n)).toEqual([1, 4998, 4999, 5000]);
+    expect(sent.map((p) => p.n)).toEqual([1, 2, 3, 4]);
+    // Room again: the next payload is taken in.
+    queue.enqueue({ n: 5001 });
+    release();
+    await platform.advance(10);
+    release();
+    await platform.advance(10);
+    expect(sent.map((p) => p.n)).toContain(5001);
     expectBalanced(queue);
   });
 

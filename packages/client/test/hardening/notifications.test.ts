@@ -149,7 +149,7 @@ describe("notifications under pressure", () => {
     expect(reported(events)).toEqual([]);
   });
 
-  it("drops the oldest waiting notifications first when the queue overflows during an outage, and reports each", async () => {
+  it("turns notifications away beyond maxQueued during an outage, and reports each", async () => {
     const edge = new Edge(target);
     edge.mode = "down";
     const { client, events } = await onDeviceClient({ maxQueued: 10, maxConcurrent: 2, backoffInitialMs: 50, backoffMaxMs: 100 });
