@@ -23,31 +23,83 @@ function isPlainObject(value: unknown): boolean {
   return proto !== null && Object.getPrototypeOf(proto) === null;
 }
 
+/** Names collected in order, each once; nothing is allocated until the first one. */
+class NameList {
+  private names: unknown[] | undefined;
+  private seen: Set<unknown> | undefined;
+
+  add(name: unknown): void {
+    if (this.seen?.has(name)) return;
+    (this.seen ??= new Set()).add(name);
+    (this.names ??= []).push(name);
+  }
+
+  get size(): number {
+    return this.names?.length ?? 0;
+  }
+
+  toArray(): string[] {
+    return (this.names ?? []) as string[];
+  }
+}
+
+/** Requested names the artifact cannot decide: its remote names first, then names it does not hold. */
+function remoteNames(
+  request: DeliveryRequest,
+  key: "mboxes" | "views",
+  remote: readonly string[],
+  local: ReadonlySet<unknown>,
+  alsoRequested: unknown,
+): NameList {
+  const out = new NameList();
+  if (remote.length > 0) {
+    // Only artifacts that list remote names need the requested names as a set.
+    const requested = requestedNames(request, key);
+    if (alsoRequested !== undefined) requested.add(alsoRequested);
+    for (const name of remote) if (requested.has(name)) out.add(name);
+  }
+  for (const mode of MODES) {
+    const list = request[mode]?.[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      if (isRecord(item) && item.name !== undefined && !local.has(item.name)) out.add(item.name);
+    }
+  }
+  if (alsoRequested !== undefined && !local.has(alsoRequested)) out.add(alsoRequested);
+  return out;
+}
+
 /**
  * Which requested mboxes and views the artifact cannot decide (listed remote, or not listed
  * local), in the order Target reports them: the artifact's remote names first, then the
- * request's.
+ * request's. Runs for every decision, so the usual answer (nothing remote) allocates nothing
+ * but the result.
  */
 export function remoteDependencyOf(prepared: PreparedArtifact, request: DeliveryRequest): RemoteDependency {
-  const mboxes = requestedNames(request, "mboxes");
-  if (isPlainObject(request.execute?.pageLoad) || isPlainObject(request.prefetch?.pageLoad)) mboxes.add(DEFAULT_GLOBAL_MBOX);
-  const views = requestedNames(request, "views");
-
-  const remoteMboxes = new Set<unknown>(prepared.remoteMboxes.filter((name) => mboxes.has(name)));
-  for (const name of mboxes) if (!prepared.localMboxes.has(name)) remoteMboxes.add(name);
-
-  const viewsRequested = MODES.some((mode) => Array.isArray(request[mode]?.views));
-  let remoteViews: Set<unknown>;
-  if (viewsRequested && views.size === 0) {
+  const pageLoad = isPlainObject(request.execute?.pageLoad) || isPlainObject(request.prefetch?.pageLoad) ? DEFAULT_GLOBAL_MBOX : undefined;
+  const remoteMboxes = remoteNames(request, "mboxes", prepared.remoteMboxes, prepared.localMboxes, pageLoad);
+  let remoteViews: NameList;
+  const viewsRequested = Array.isArray(request.prefetch?.views) || Array.isArray(request.execute?.views);
+  if (viewsRequested && !namesAView(request)) {
     // A request for "all views" depends on every remote view.
-    remoteViews = new Set(prepared.remoteViews);
+    remoteViews = new NameList();
+    for (const name of prepared.remoteViews) remoteViews.add(name);
   } else {
-    remoteViews = new Set(prepared.remoteViews.filter((name) => views.has(name)));
-    for (const name of views) if (!prepared.localViews.has(name)) remoteViews.add(name);
+    remoteViews = remoteNames(request, "views", prepared.remoteViews, prepared.localViews, undefined);
   }
   return {
     remoteNeeded: remoteMboxes.size > 0 || remoteViews.size > 0,
-    remoteMboxes: [...remoteMboxes] as string[],
-    remoteViews: [...remoteViews] as string[],
+    remoteMboxes: remoteMboxes.toArray(),
+    remoteViews: remoteViews.toArray(),
   };
+}
+
+/** Whether any requested view has a name. */
+function namesAView(request: DeliveryRequest): boolean {
+  for (const mode of MODES) {
+    const list = request[mode]?.views;
+    if (!Array.isArray(list)) continue;
+    for (const item of list) if (isRecord(item) && item.name !== undefined) return true;
+  }
+  return false;
 }
