@@ -101,18 +101,21 @@ export function parseAmcvCookie(cookieValue: string | undefined): Record<string,
   return result;
 }
 
-const HEX = "0123456789ABCDEF";
+/** `bits` random bits (at most 32) as upper-case hex, zero-padded to `digits`. */
+function randomHex(random: () => number, bits: number, digits: number): string {
+  return Math.floor(random() * 2 ** bits)
+    .toString(16)
+    .toUpperCase()
+    .padStart(digits, "0");
+}
 
 /**
  * A fresh SDID: two 16-digit upper-case hex halves joined by `-`, each read by Analytics as a
- * positive signed 64-bit number (so each half's first digit is below 8).
+ * positive signed 64-bit number (so each half's first digit is below 8). Each half takes two
+ * draws (31 and 32 bits) rather than one per digit.
  */
 export function generateSdid(random: () => number): string {
-  const half = () => {
-    let out = HEX.charAt(Math.floor(random() * 8));
-    for (let i = 1; i < 16; i++) out += HEX.charAt(Math.floor(random() * 16));
-    return out;
-  };
+  const half = () => randomHex(random, 31, 8) + randomHex(random, 32, 8);
   return `${half()}-${half()}`;
 }
 

@@ -75,6 +75,14 @@ describe("ServerVisitor", () => {
     for (let i = 0; i < 50; i++) expect(generateSdid(Math.random)).toMatch(/^[0-7][0-9A-F]{15}-[0-7][0-9A-F]{15}$/);
   });
 
+  it("spans the whole range of each half, from all zeros to the largest positive value", () => {
+    expect(generateSdid(() => 0)).toBe("0000000000000000-0000000000000000");
+    expect(generateSdid(() => 1 - 2 ** -53)).toBe("7FFFFFFFFFFFFFFF-7FFFFFFFFFFFFFFF");
+    const digits = new Set<string>();
+    for (let i = 0; i < 200; i++) for (const digit of generateSdid(Math.random).replace("-", "").slice(1)) digits.add(digit);
+    expect(digits.size).toBe(16);
+  });
+
   it("keeps customer ids in its state", () => {
     const visitor = new ServerVisitor(ORG);
     visitor.setCustomerIDs({ userid: { id: "u-1", authState: AuthState.AUTHENTICATED } });

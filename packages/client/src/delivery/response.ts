@@ -52,8 +52,14 @@ export interface RemoteDependencySource {
 
 type Item = { options?: Array<{ responseTokens?: unknown }>; analytics?: unknown; trace?: unknown } | undefined;
 
-const isNonEmptyObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).some((v) => v !== undefined);
+/** An object, not an array, with a defined own value; stops at the first (no `Object.values` array per check). */
+function isNonEmptyObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && (value as Record<string, unknown>)[key] !== undefined) return true;
+  }
+  return false;
+}
 
 const hasContent = (value: object): boolean => isNonEmptyObject(value);
 
@@ -97,17 +103,33 @@ function collectAll(response: DeliveryResponse): { analytics: AnalyticsResponse[
   return { analytics, trace, tokens };
 }
 
+type WithRemote = DeliveryResponse & { remoteMboxes?: unknown; remoteViews?: unknown };
+
+/**
+ * The response without `remoteMboxes` and `remoteViews`, which belong in `meta`: copied key by
+ * key when it has them, since `delete` would turn it into a slow dictionary-mode object.
+ */
+function withoutRemoteNames(response: WithRemote): DeliveryResponse {
+  if (!Object.prototype.hasOwnProperty.call(response, "remoteMboxes") && !Object.prototype.hasOwnProperty.call(response, "remoteViews")) return response;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(response)) {
+    if (key === "remoteMboxes" || key === "remoteViews") continue;
+    const value = (response as Record<string, unknown>)[key];
+    // Edge answers are parsed JSON: an own `__proto__` key must stay data.
+    if (key === "__proto__") Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out as DeliveryResponse;
+}
+
 function metaOf(
   request: DeliveryRequest,
-  response: DeliveryResponse & { remoteMboxes?: unknown; remoteViews?: unknown },
+  response: WithRemote,
   decisioningMethod: DecisioningMethod,
   engine: RemoteDependencySource | undefined,
 ): ResponseMeta {
   let remoteMboxes = Array.isArray(response.remoteMboxes) ? (response.remoteMboxes as string[]) : [];
   let remoteViews = Array.isArray(response.remoteViews) ? (response.remoteViews as string[]) : [];
-  // These belong in `meta`, not in the Delivery API response.
-  delete response.remoteMboxes;
-  delete response.remoteViews;
   // An on-device answer already carries what the engine found for this very request and
   // artifact; only answers from the edge need the engine to say what it could not decide.
   if (engine && decisioningMethod !== DecisioningMethod.OnDevice) {
@@ -142,6 +164,6 @@ export function processResponse(
   if (collected && collected.trace.length > 0) result.trace = collected.trace as TargetDeliveryResponse["trace"];
   if (collected && collected.tokens.length > 0) result.responseTokens = collected.tokens as TargetDeliveryResponse["responseTokens"];
   result.meta = meta;
-  result.response = response;
+  result.response = withoutRemoteNames(response);
   return result;
 }
