@@ -39,16 +39,24 @@ function pathOf(visit: Visit): string {
   }, "");
 }
 
-/** The JSON path of the first value nested deeper than {@link MAX_ARTIFACT_DEPTH}, found without recursion. */
-function tooDeepAt(root: Record<string, unknown>): string | undefined {
+const TOO_DEEP = `nests objects or arrays more than ${MAX_ARTIFACT_DEPTH} levels deep`;
+// Array methods read `constructor` to build their results; JSON cannot give an array one, code can.
+const OWN_CONSTRUCTOR = "is an array with its own `constructor` property, which no JSON array has";
+
+/**
+ * The JSON path and problem of the first value nested deeper than {@link MAX_ARTIFACT_DEPTH},
+ * or of an array that array methods would choke on, found without recursion.
+ */
+function shapeProblemAt(root: Record<string, unknown>): { path: string; problem: string } | undefined {
   const stack: Visit[] = [{ value: root, depth: 0, key: "", parent: undefined }];
   // A cycle (only an artifact built in code can have one) runs into the depth limit too.
   while (stack.length > 0) {
     const visit = stack.pop() as Visit;
     const { value, depth } = visit;
     if (typeof value !== "object" || value === null) continue;
-    if (depth >= MAX_ARTIFACT_DEPTH) return pathOf(visit);
+    if (depth >= MAX_ARTIFACT_DEPTH) return { path: pathOf(visit), problem: TOO_DEEP };
     if (Array.isArray(value)) {
+      if (Object.prototype.hasOwnProperty.call(value, "constructor")) return { path: pathOf(visit) || "artifact", problem: OWN_CONSTRUCTOR };
       for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, key: i, parent: visit });
     } else {
       for (const key of Object.keys(value)) stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, key, parent: visit });
@@ -135,8 +143,8 @@ export function validateArtifact(value: unknown): Artifact {
     );
   }
   if (value.rules === undefined) throw invalid("rules", "is missing");
-  const deep = tooDeepAt(value);
-  if (deep !== undefined) throw invalid(deep, `nests objects or arrays more than ${MAX_ARTIFACT_DEPTH} levels deep`);
+  const shape = shapeProblemAt(value);
+  if (shape !== undefined) throw invalid(shape.path, shape.problem);
   if (!isObject(value.rules)) throw invalid("rules", "must be an object with `mboxes` and `views`");
   checkRuleMap(value.rules, "mboxes");
   checkRuleMap(value.rules, "views");

@@ -30,6 +30,14 @@ describe("validateArtifact", () => {
     expect(validateArtifact(value)).toBe(value);
   });
 
+  it("refuses an array with its own constructor (array methods would throw on it), naming where it is", () => {
+    const options = Object.assign([{ type: "json", content: {} }], { constructor: "" });
+    const error = errorOf(artifact({ rules: { mboxes: { m: [rule({ consequence: { name: "m", options, metrics: [] } })] }, views: {} } }));
+    expect(error.code).toBe(ErrorCode.ArtifactInvalid);
+    expect(error.field).toBe("rules.mboxes.m[0].consequence.options");
+    expect(error.message).toContain("own `constructor`");
+  });
+
   it("accepts an artifact without views", () => {
     expect(() => validateArtifact(artifact({ rules: { mboxes: {} } }))).not.toThrow();
   });

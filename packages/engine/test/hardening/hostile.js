@@ -192,6 +192,12 @@ function textOf(value) {
   }
 }
 
+function removeAt(list, index) {
+  for (let i = index; i < list.length - 1; i++)
+    list[i] = list[i + 1];
+  list.length -= 1;
+}
+
 /** Apply mutations to a fresh copy of `document` (which must be plain JSON) and return it. */
 export function applyMutations(document, list) {
   const root = JSON.parse(JSON.stringify(document));
@@ -212,8 +218,10 @@ export function applyMutations(document, list) {
         setOwn(container, String(last), value);
         break;
       case "delete":
+        // Not splice: an earlier mutation may have given the array an own `constructor`, which
+        // splice would read (for its species) and throw on.
         if (Array.isArray(container))
-          container.splice(Number(last), 1);
+          removeAt(container, Number(last));
         else
           delete container[last];
         break;
