@@ -29,6 +29,8 @@ export interface DecideEnvironment {
 export interface Decision {
   response: DeliveryResponse;
   notifications: Notification[];
+  /** The wall-clock time the decision was made at (ms since epoch). */
+  timestamp: number;
 }
 
 type Mode = "execute" | "prefetch";
@@ -61,6 +63,8 @@ interface AllocationCache {
   itemGeneration: number;
   readonly sharedStamps: Int32Array;
   readonly sharedValues: Uint8Array;
+  /** Which GEO_TOKENS the artifact enables (bit i for token i). */
+  readonly geoEnabled: number;
 }
 
 const allocationCaches = new WeakMap<PreparedArtifact, AllocationCache>();
@@ -78,6 +82,7 @@ function allocationCacheOf(prepared: PreparedArtifact): AllocationCache {
       itemGeneration: 0,
       sharedStamps: new Int32Array(prepared.sharedTests.length),
       sharedValues: new Uint8Array(prepared.sharedTests.length),
+      geoEnabled: GEO_TOKENS.reduce((mask, [token], i) => (prepared.responseTokens.has(token) ? mask | (1 << i) : mask), 0),
     };
     allocationCaches.set(prepared, cache);
   }
@@ -99,7 +104,7 @@ class RequestState {
   readonly timestamp: number;
   /** Which GEO_TOKENS apply to this request (bit i for token i), and their values by index. */
   readonly geoMask: number;
-  readonly geoValues: unknown[] = [];
+  readonly geoValues: unknown[] | undefined;
   private readonly allocations: AllocationCache;
   private readonly generation: number;
   private tailReady = false;
@@ -110,19 +115,23 @@ class RequestState {
     readonly context: RequestContext,
     readonly env: DecideEnvironment,
     readonly sessionId: string | undefined,
+    now: number,
   ) {
-    this.timestamp = env.now();
+    this.timestamp = now;
     // Visitors known only by an authenticated customer id, or by a non-string id, get a throwaway id, as in Target.
     this.visitorId = visitorIdOf(request.id) ?? env.uuid();
     this.propertyToken = request.property?.token;
-    let geoMask = 0;
-    GEO_TOKENS.forEach(([token, key], i) => {
-      const value = context.geo[key];
-      this.geoValues.push(value);
-      if (prepared.responseTokens.has(token) && value !== undefined) geoMask |= 1 << i;
-    });
-    this.geoMask = geoMask;
     const allocations = allocationCacheOf(prepared);
+    let geoMask = 0;
+    let geoValues: unknown[] | undefined;
+    if (allocations.geoEnabled !== 0) {
+      geoValues = GEO_TOKENS.map(([, key]) => context.geo[key]);
+      geoValues.forEach((value, i) => {
+        if (allocations.geoEnabled & (1 << i) && value !== undefined) geoMask |= 1 << i;
+      });
+    }
+    this.geoMask = geoMask;
+    this.geoValues = geoValues;
     if (allocations.client !== env.client) {
       allocations.client = env.client;
       allocations.heads = new Array<KeyHead | undefined>(prepared.activityCount).fill(undefined);
@@ -294,7 +303,8 @@ function responseTokens(state: RequestState, plan: RulePlan): Record<string, unk
       plan.geoTemplates[geoMask] = template;
     }
     tokens = { ...template };
-    for (let i = 0; i < GEO_TOKENS.length; i++) if (geoMask & (1 << i)) tokens[(GEO_TOKENS[i] as readonly [string, string])[0]] = state.geoValues[i];
+    const values = state.geoValues as unknown[];
+    for (let i = 0; i < GEO_TOKENS.length; i++) if (geoMask & (1 << i)) tokens[(GEO_TOKENS[i] as readonly [string, string])[0]] = values[i];
   }
   return plan.primitiveTokens ? tokens : copyJson(tokens);
 }
@@ -591,8 +601,10 @@ export function decide(
   env: DecideEnvironment,
   sessionId?: string,
 ): Decision {
-  const context = env.contexts.request(request.context ?? {}, env.now());
-  const state = new RequestState(prepared, request, context, env, sessionId);
+  // One clock read serves the context's time and the notifications' timestamp.
+  const now = env.now();
+  const context = env.contexts.request(request.context ?? {}, now);
+  const state = new RequestState(prepared, request, context, env, sessionId, now);
   const dependency = remoteDependencyOf(prepared, request);
   const response: DeliveryResponse = {
     status: dependency.remoteNeeded ? 206 : 200,
@@ -604,5 +616,5 @@ export function decide(
   };
   if (request.execute) response.execute = new ModeDecider(state, "execute").run(request.execute);
   if (request.prefetch) response.prefetch = new ModeDecider(state, "prefetch").run(request.prefetch);
-  return { response, notifications: state.notifications };
+  return { response, notifications: state.notifications, timestamp: now };
 }

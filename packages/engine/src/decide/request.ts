@@ -53,7 +53,9 @@ function deepPath(value: unknown, budget: number): string[] | undefined {
     }
     return undefined;
   }
-  for (const key of Object.keys(value)) {
+  // for-in with an own check walks V8's enum cache; Object.keys would allocate an array per object.
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const path = deepPath((value as Record<string, unknown>)[key], budget - 1);
     if (path) return [`.${key.slice(0, 64)}`, ...path];
   }
@@ -68,7 +70,20 @@ function checkDepth(request: unknown, limits: RequestLimits): void {
   throw tooLarge(field, `nests objects or arrays more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`);
 }
 
-function checkDetails(item: unknown, field: string, limits: RequestLimits): void {
+/** `base[index]`, or `base` for index -1: field names are only built for an error. */
+function fieldAt(base: string, index: number): string {
+  return index < 0 ? base : `${base}[${index}]`;
+}
+
+function checkDetails(item: unknown, base: string, index: number, limits: RequestLimits): void {
+  if (isRecord(item) && (item.parameters === undefined || item.parameters === null) && (item.address === undefined || item.address === null)) {
+    const { name } = item;
+    if (typeof name !== "object" || name === null) return;
+  }
+  checkDetailsAt(item, fieldAt(base, index), limits);
+}
+
+function checkDetailsAt(item: unknown, field: string, limits: RequestLimits): void {
   if (!isRecord(item)) throw fail(field, "must be an object");
   const { parameters, address, name } = item;
   // Names are looked up as strings; an object's conversion can throw (an own `toString` that is not a function).
@@ -100,10 +115,12 @@ function checkMode(mode: unknown, field: string, limits: RequestLimits): void {
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) throw fail(`${field}.${key}`, "must be an array");
     items += list.length;
-    list.forEach((item, i) => checkDetails(item, `${field}.${key}[${i}]`, limits));
+    const base = key === "mboxes" ? `${field}.mboxes` : `${field}.views`;
+    // Holes are skipped, as forEach would: a sparse list from a caller's code is not an error here.
+    for (let i = 0; i < list.length; i++) if (i in list) checkDetails(list[i], base, i, limits);
   }
   if (items > limits.maxItems) throw tooLarge(field, `requests ${items} mboxes and views; the limit is ${limits.maxItems}`);
-  if (mode.pageLoad !== undefined && mode.pageLoad !== null) checkDetails(mode.pageLoad, `${field}.pageLoad`, limits);
+  if (mode.pageLoad !== undefined && mode.pageLoad !== null) checkDetails(mode.pageLoad, `${field}.pageLoad`, -1, limits);
 }
 
 /**

@@ -61,7 +61,7 @@ export function runDecision(prepared: PreparedArtifact, options: GetOffersOption
   const { telemetry } = deps;
   telemetry.add({
     requestId: request.requestId,
-    timestamp: deps.platform.now(),
+    timestamp: decision.timestamp,
     execution: twoDecimals(deps.platform.monotonic() - started),
     parsing: twoDecimals(parsed - started),
     mode: "local",
