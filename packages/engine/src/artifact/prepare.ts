@@ -35,6 +35,8 @@ export interface PreparedRule {
   readonly metaTokens: Readonly<Record<string, unknown>>;
   /** Index of the rule's activity among the artifact's activities (for per-request caches). */
   readonly activitySlot: number;
+  /** Index of the rule's `ruleKey` among the artifact's distinct rule keys (for per-item marks). */
+  readonly ruleKeySlot: number;
   /** Whether the condition may read `allocation`; when not, no hash is computed for it. */
   readonly usesAllocation: boolean;
   /**
@@ -65,6 +67,8 @@ export interface PreparedArtifact {
   readonly problems: readonly string[];
   /** How many distinct activities the rules belong to. */
   readonly activityCount: number;
+  /** How many distinct rule keys the rules have. */
+  readonly ruleKeyCount: number;
   /** Distinct item-wide conjuncts of the rules' conditions, compiled; see `PreparedRule.shared`. */
   readonly sharedTests: readonly CompiledLogic[];
 }
@@ -90,6 +94,7 @@ interface PrepareState {
   problems: string[];
   cache: ConditionCache;
   activities: Map<unknown, number>;
+  ruleKeys: Map<unknown, number>;
   /** Item-wide conjuncts by JSON text, each with its index in `sharedTests`. */
   sharedIds: Map<string, number>;
   sharedTests: CompiledLogic[];
@@ -159,6 +164,11 @@ function prepareRule(rule: Rule, field: string, state: PrepareState): PreparedRu
     activitySlot = activities.size;
     activities.set(activityId, activitySlot);
   }
+  let ruleKeySlot = state.ruleKeys.get(rule.ruleKey);
+  if (ruleKeySlot === undefined) {
+    ruleKeySlot = state.ruleKeys.size;
+    state.ruleKeys.set(rule.ruleKey, ruleKeySlot);
+  }
   const split = compiled.problems.length > 0 ? { shared: undefined, own: undefined } : splitCondition(rule.condition, state);
   return {
     rule,
@@ -168,6 +178,7 @@ function prepareRule(rule: Rule, field: string, state: PrepareState): PreparedRu
     propertyTokens,
     metaTokens,
     activitySlot,
+    ruleKeySlot,
     usesAllocation: compiled.usesAllocation,
     shared: split.shared,
     own: split.own,
@@ -201,6 +212,7 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
     problems,
     cache: new Map(),
     activities: new Map(),
+    ruleKeys: new Map(),
     sharedIds: new Map(),
     sharedTests: [],
   };
@@ -220,6 +232,7 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
     geoTargetingEnabled: Boolean(artifact.geoTargetingEnabled),
     problems,
     activityCount: state.activities.size,
+    ruleKeyCount: state.ruleKeys.size,
     sharedTests: state.sharedTests,
   };
 }

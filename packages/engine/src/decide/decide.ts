@@ -65,6 +65,8 @@ interface AllocationCache {
   readonly sharedValues: Uint8Array;
   /** Which GEO_TOKENS the artifact enables (bit i for token i). */
   readonly geoEnabled: number;
+  /** Per rule key, the generation of the last item one of its rules matched for. */
+  readonly matchedStamps: Int32Array;
 }
 
 const allocationCaches = new WeakMap<PreparedArtifact, AllocationCache>();
@@ -82,6 +84,7 @@ function allocationCacheOf(prepared: PreparedArtifact): AllocationCache {
       itemGeneration: 0,
       sharedStamps: new Int32Array(prepared.sharedTests.length),
       sharedValues: new Uint8Array(prepared.sharedTests.length),
+      matchedStamps: new Int32Array(prepared.ruleKeyCount),
       geoEnabled: GEO_TOKENS.reduce((mask, [token], i) => (prepared.responseTokens.has(token) ? mask | (1 << i) : mask), 0),
     };
     allocationCaches.set(prepared, cache);
@@ -140,12 +143,23 @@ class RequestState {
     this.generation = ++allocations.generation;
   }
 
+  /** Whether a rule with this rule's key already matched for the item (global mbox and views take one per key). */
+  keyMatched(rule: PreparedRule, item: ItemData): boolean {
+    return this.allocations.matchedStamps[rule.ruleKeySlot] === item.generation;
+  }
+
+  /** Mark the rule's key as matched for the item. */
+  markMatched(rule: PreparedRule, item: ItemData): void {
+    this.allocations.matchedStamps[rule.ruleKeySlot] = item.generation;
+  }
+
   /** A stamp for a new item: its conjunct values start unknown. */
   nextItem(): number {
     const cache = this.allocations;
     if (cache.itemGeneration >= 0x7ffffff0) {
       // Earlier items are finished when a new one starts, so forgetting their values is safe.
       cache.sharedStamps.fill(0);
+      cache.matchedStamps.fill(0);
       cache.itemGeneration = 0;
     }
     return ++cache.itemGeneration;
@@ -445,17 +459,16 @@ class ModeDecider {
     this.traceRequest("mbox", request);
     const rules = servingRules(prepared.mboxes.get(String(request.name)) ?? NO_RULES, state.propertyToken);
     const results: Array<Record<string, unknown>> = [];
-    const matchedKeys = isGlobal ? new Set<unknown>() : undefined;
     let data: ItemData | undefined;
     for (const rule of rules) {
-      if (matchedKeys?.has(rule.ruleKey)) continue;
       data ??= itemData(state, request);
+      if (isGlobal && state.keyMatched(rule, data)) continue;
       if (!evaluate(state, rule, data, tracer)) continue;
       const shaped = shapeMatch(state, rule, request, mode, "mbox", tracer);
       if (forPageLoad && tracer) shaped.trace = this.live(tracer.result());
       results.push(shaped);
-      if (!matchedKeys) break;
-      matchedKeys.add(rule.ruleKey);
+      if (!isGlobal) break;
+      state.markMatched(rule, data);
     }
     if (!isGlobal && results.length === 0) {
       const blank: Record<string, unknown> = { name: request.name, index: request.index };
@@ -475,14 +488,13 @@ class ModeDecider {
     const rules = servingRules(named ? (prepared.views.get(String(request.name)) ?? NO_RULES) : prepared.allViews, state.propertyToken);
     // A null-prototype record orders names exactly as Target's plain object does.
     const byName: Record<string, Record<string, unknown>> = Object.create(null) as Record<string, Record<string, unknown>>;
-    const matchedKeys = new Set<unknown>();
     let data: ItemData | undefined;
     for (const rule of rules) {
-      if (matchedKeys.has(rule.ruleKey)) continue;
       data ??= itemData(state, request);
+      if (state.keyMatched(rule, data)) continue;
       if (!evaluate(state, rule, data, tracer)) continue;
       const shaped = shapeMatch(state, rule, request, mode, "view", tracer);
-      matchedKeys.add(rule.ruleKey);
+      state.markMatched(rule, data);
       const name = String(shaped.name);
       const earlier = byName[name];
       if (!earlier) {
@@ -532,13 +544,12 @@ class ModeDecider {
     const rules = servingRules(prepared.mboxes.get(prepared.globalMbox) ?? NO_RULES, state.propertyToken);
     const options: unknown[] = [];
     let metricsByToken: Record<string, unknown> | undefined;
-    let matchedKeys: Set<unknown> | undefined;
     let data: ItemData | undefined;
     for (const rule of rules) {
-      if (matchedKeys?.has(rule.ruleKey)) continue;
       data ??= itemData(state, request);
+      if (state.keyMatched(rule, data)) continue;
       if (!evaluate(state, rule, data, undefined)) continue;
-      (matchedKeys ??= new Set()).add(rule.ruleKey);
+      state.markMatched(rule, data);
       const plan = planFor(rule);
       if (mode === "execute") {
         queueNotification(state, rule, plan, undefined);
