@@ -82,7 +82,11 @@ const isWellFormed: ((value: string) => boolean) | undefined =
     ? (value) => (value as string & { isWellFormed(): boolean }).isWellFormed()
     : undefined;
 
+// Characters encodeURIComponent leaves as they are: ids (hex, uuids) are nothing else.
+const NEEDS_NO_ENCODING = /^[A-Za-z0-9\-_.!~*'()]*$/;
+
 function encodePart(value: string): string {
+  if (NEEDS_NO_ENCODING.test(value)) return value;
   return encodeURIComponent(isWellFormed?.(value) ? value : value.replace(LONE_SURROGATE, "\ufffd"));
 }
 

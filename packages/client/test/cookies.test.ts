@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   clusterOfDeviceId,
@@ -10,6 +11,8 @@ import {
 } from "../src/cookies.js";
 
 const NOW = 1_700_000_000_000;
+/** The string with lone surrogates as U+FFFD (ES2024's toWellFormed; the lib target here is older). */
+const wellFormed = (text: string): string => (text as string & { toWellFormed(): string }).toWellFormed();
 const NOW_S = NOW / 1000;
 
 describe("the mbox cookie", () => {
@@ -45,6 +48,20 @@ describe("the mbox cookie", () => {
     const cookie = createTargetCookie([{ name: "a|b", value: "c#d", expires: NOW_S + 10 }], NOW);
     expect(cookie.value).toBe(`a%7Cb#c%23d#${NOW_S + 10}`);
     expect(parseTargetCookie(cookie.value, NOW)["a|b"]?.value).toBe("c#d");
+  });
+
+  it("encodes any session id and tntId as encodeURIComponent does (lone surrogates as U+FFFD), and reads them back", () => {
+    const text = fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.stringMatching(/^[0-9a-f-]{0,40}$/), fc.constantFrom("a.b_c-d~e", "it's (ok)*!", "a|b#c"));
+    fc.assert(
+      fc.property(text, text, (session, tnt) => {
+        const value = targetCookieFor(session, tnt === "" ? undefined : tnt, NOW).value;
+        const expected = (part: string) => encodeURIComponent(wellFormed(part));
+        expect(value.startsWith(`session#${expected(session)}#`)).toBe(true);
+        if (tnt !== "") expect(value).toContain(`|PC#${expected(tnt)}#`);
+        if (wellFormed(session) === session) expect(parseTargetCookie(value, NOW).session?.value).toBe(session);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("is written with the session and tntId and lives as long as its longest entry", () => {

@@ -5,7 +5,7 @@ import type { SafeLogger } from "../../src/logger.js";
 export function fakeSafeLogger(): SafeLogger & { lines: unknown[][] } {
   const lines: unknown[][] = [];
   const at = (level: string) => (...args: unknown[]) => void lines.push([level, ...args]);
-  return { lines, debugEnabled: true, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+  return { lines, debugEnabled: true, errorEnabled: true, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
 /** Ids `id-1`, `id-2`, … */
