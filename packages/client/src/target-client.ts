@@ -39,7 +39,7 @@ import {
   type NotificationQueueStats,
 } from "./delivery/notification-queue.js";
 import { addMboxesToRequest, createDeliveryRequest, customerIdsOf, emptyRequest, propertyOf } from "./delivery/request.js";
-import { processResponse, type TargetDeliveryResponse } from "./delivery/response.js";
+import { processResponse, type RemoteDependencySource, type TargetDeliveryResponse } from "./delivery/response.js";
 import { ClientErrorCode, EngineNotReadyError, NotificationDroppedError, OptionsError } from "./errors.js";
 import { eventEmitterOf, type Emit } from "./events.js";
 import { safeLogger, type SafeLogger } from "./logger.js";
@@ -391,6 +391,16 @@ export class TargetClient {
     return this.sendNotifications(options);
   }
 
+  private remoteSource: { engine: DecisioningEngine; source: RemoteDependencySource } | undefined;
+
+  /** The engine as `processResponse` asks it about remote names (made once per engine). */
+  private remoteNamesOf(engine: DecisioningEngine): RemoteDependencySource {
+    if (this.remoteSource?.engine !== engine) {
+      this.remoteSource = { engine, source: { hasRemoteDependency: (request) => engine.hasRemoteDependency(toEngine(request)) } };
+    }
+    return this.remoteSource.source;
+  }
+
   private visitorFor(options: VisitorOptions): VisitorLike {
     const visitor = options.visitor ?? new ServerVisitor(this.config.organizationId, options.visitorCookie, this.platform);
     const customerIds = customerIdsOf(options.customerIds);
@@ -423,7 +433,8 @@ export class TargetClient {
     const cookies = parseTargetCookie(options.targetCookie, platform.now());
     const deviceId = cookies[DEVICE_ID_COOKIE]?.value || undefined;
     const cluster = clusterOfDeviceId(deviceId) || targetLocationHint || undefined;
-    const host = targetHost(config.serverDomain, cluster, config.client, config.secure);
+    // Only the edge path and debug logging need the host; on-device decisions skip building it.
+    const hostOf = () => targetHost(config.serverDomain, cluster, config.client, config.secure);
     const sessionId = cookies[SESSION_ID_COOKIE]?.value || stringOr(options.sessionId) || platform.uuid();
 
     let request = createDeliveryRequest(input, {
@@ -445,7 +456,7 @@ export class TargetClient {
     if (!local && this.telemetry.enabled && this.telemetry.hasEntries()) {
       request = { ...request, telemetry: { entries: [...(request.telemetry?.entries ?? []), ...this.telemetry.drain()] } };
     }
-    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, host, jsonForLog(request));
+    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, hostOf(), jsonForLog(request));
 
     let response: DeliveryResponse;
     if (local && engine) {
@@ -458,7 +469,7 @@ export class TargetClient {
       response = fromEngine(await engine.getOffers(decision));
     } else {
       const started = platform.monotonic();
-      const url = deliveryUrl(host, { client: config.client, sessionId, version: config.version, imsOrgId: config.organizationId });
+      const url = deliveryUrl(hostOf(), { client: config.client, sessionId, version: config.version, imsOrgId: config.organizationId });
       const result: { response: DeliveryResponse; timings: DeliveryTimings } = await postDelivery(
         this.transport,
         url,
@@ -470,11 +481,15 @@ export class TargetClient {
     }
     if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
 
-    const result: TargetDeliveryResponse = {
-      visitorState: visitor.getState(),
-      request,
-      ...processResponse(sessionId, cluster, request, response, used, engine && { hasRemoteDependency: (r) => engine.hasRemoteDependency(toEngine(r)) }, platform.now()),
-    };
+    const result = processResponse(
+      { visitorState: visitor.getState(), request },
+      sessionId,
+      cluster,
+      response,
+      used,
+      engine && this.remoteNamesOf(engine),
+      platform.now(),
+    );
     if (result.targetLocationHintCookie) this.targetLocationHint = result.targetLocationHintCookie.value;
     return result;
   }

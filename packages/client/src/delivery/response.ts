@@ -140,25 +140,29 @@ function metaOf(
   return { decisioningMethod, remoteMboxes, remoteViews };
 }
 
-/** Build everything of a `getOffers` result but the request and the visitor state. */
+/**
+ * Build a `getOffers` result around the request and visitor state, key by key in the
+ * reference's order (spreading a returned object into a literal is a slow generic copy).
+ */
 export function processResponse(
+  head: Pick<TargetDeliveryResponse, "visitorState" | "request">,
   sessionId: string,
   cluster: string | undefined,
-  request: DeliveryRequest,
   response: DeliveryResponse,
   decisioningMethod: DecisioningMethod,
   engine: RemoteDependencySource | undefined,
   nowMs: number,
-): Omit<TargetDeliveryResponse, "request" | "visitorState"> {
+): TargetDeliveryResponse {
+  const { request } = head;
   const tntId = response.id?.tntId;
   const hint = locationHintCookieFor(cluster, response.edgeHost);
   const collected = collectAll(response);
   const meta = metaOf(request, response, decisioningMethod, engine);
-  // Key order is the reference's, so that printed results read the same; built key by key
-  // rather than with conditional spreads, which V8 makes slow.
   const result = {
+    visitorState: head.visitorState,
+    request,
     targetCookie: targetCookieFor(sessionId, typeof tntId === "string" ? tntId : undefined, nowMs),
-  } as Omit<TargetDeliveryResponse, "request" | "visitorState">;
+  } as TargetDeliveryResponse;
   if (hint) result.targetLocationHintCookie = hint;
   if (collected && collected.analytics.length > 0) result.analyticsDetails = collected.analytics;
   if (collected && collected.trace.length > 0) result.trace = collected.trace as TargetDeliveryResponse["trace"];
