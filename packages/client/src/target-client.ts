@@ -163,6 +163,40 @@ function sameRequestData(into: NotificationPayload, payload: NotificationPayload
   return requestDataOf(into) === requestDataOf(payload);
 }
 
+/** Deepest nesting copied by `plainCopy`; deeper parts (never in a decided request) are shared. */
+const MAX_COPY_DEPTH = 64;
+
+/** A copy of the plain objects and arrays in a value; anything else (a Date, a class instance) is shared. */
+function plainCopy(value: unknown, depth: number): unknown {
+  if (typeof value !== "object" || value === null || depth > MAX_COPY_DEPTH) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = plainCopy(value[i], depth + 1);
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = plainCopy((value as Record<string, unknown>)[key], depth + 1);
+    if (key === "__proto__") Object.defineProperty(out, key, { value: item, writable: true, enumerable: true, configurable: true });
+    else out[key] = item;
+  }
+  return out;
+}
+
+/**
+ * What the notification queue holds for a payload: its own copy of the request (and of the
+ * decision context), so that the objects of the decision itself stay short-lived.
+ */
+function retainedPayload(payload: NotificationPayload): NotificationPayload {
+  const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
+  return {
+    request: plainCopy(payload.request, 0) as NotificationPayload["request"],
+    visitor: context ? new DecisionContext(context.visitor, context.sessionId, context.targetLocationHint) : payload.visitor,
+  };
+}
+
 function stringOr(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
@@ -251,6 +285,7 @@ export class TargetClient {
         isRetriable: isRetriableDeliveryFailure,
         keyOf: mergeKeyOf,
         canMerge: sameRequestData,
+        retain: retainedPayload,
         merge: mergeNotificationPayloads,
         onDrop: (drop) => this.reportDrop(drop),
         platform: this.platform,

@@ -100,6 +100,12 @@ export interface NotificationQueueDeps<T> {
    * much to do for every payload (only payloads that could merge pay for it); default: merge.
    */
   canMerge?: (into: T, payload: T) => boolean;
+  /**
+   * What to hold for a payload the queue takes in (default: the payload itself). Held payloads
+   * live for milliseconds to minutes; a copy keeps the caller's allocation sites short-lived,
+   * so V8 does not start allocating every decision's objects in the old generation.
+   */
+  retain?: (payload: T) => T;
   /** One payload carrying everything of the given ones (same key, in order). */
   merge: (payloads: readonly T[]) => T;
   /** Told once per dropped payload; must not throw (it is guarded anyway). */
@@ -251,6 +257,7 @@ export class NotificationQueue<T> {
       this.refuse(payload);
       return;
     }
+    payload = this.safeRetain(payload);
     const key = this.safeKey(payload);
     const target = key === undefined ? undefined : this.open.get(key);
     if (
@@ -355,6 +362,16 @@ export class NotificationQueue<T> {
       this.deps.platform.clearTimeout(deadline);
       this.flushing = false;
       this.expiredFlush = false;
+    }
+  }
+
+  private safeRetain(payload: T): T {
+    const { retain } = this.deps;
+    if (!retain) return payload;
+    try {
+      return retain(payload);
+    } catch {
+      return payload;
     }
   }
 

@@ -150,6 +150,39 @@ describe("NotificationQueue", () => {
     expect(queue.stats()).toMatchObject({ enqueued: 5, sent: 5, requests: 3 });
   });
 
+  it("holds and sends what retain returns for payloads it takes in, and reports refused ones as given", async () => {
+    const platform = manualPlatform();
+    const sent: Payload[] = [];
+    const dropped: Payload[] = [];
+    const given = [{ n: 1 }, { n: 2 }, { n: 3 }];
+    const queue = new NotificationQueue<Payload>(
+      {
+        send: (payload) => {
+          sent.push(payload);
+          return Promise.resolve();
+        },
+        isRetriable: () => false,
+        keyOf: () => undefined,
+        merge: (payloads) => payloads[0] as Payload,
+        retain: (payload) => {
+          if (payload.n === 2) throw new Error("cannot copy");
+          return { ...payload, parts: [payload.n] };
+        },
+        onDrop: (drop) => void dropped.push(drop.payload),
+        platform,
+      },
+      { maxQueued: 2 },
+    );
+    for (const payload of given) queue.enqueue(payload);
+    await platform.advance(100);
+    // 1 was copied, 2 could not be and is held as given, 3 found the queue full.
+    expect(sent).toEqual([{ n: 1, parts: [1] }, { n: 2 }]);
+    expect(sent[0]).not.toBe(given[0]);
+    expect(sent[1]).toBe(given[1]);
+    expect(dropped).toEqual([given[2]]);
+    expect(dropped[0]).toBe(given[2]);
+  });
+
   it("never merges into a payload that is already in flight or being retried", async () => {
     const { queue, platform, calls } = harness({ backoffInitialMs: 100 }, (payload, attempt) => (payload.n === 1 && attempt === 1 ? "retriable" : "ok"));
     queue.enqueue({ key: "a", n: 1 });

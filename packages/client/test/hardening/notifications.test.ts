@@ -189,6 +189,22 @@ describe("notifications under pressure", () => {
     }
   });
 
+  it("sends the request as decided even when the caller changes its request objects afterwards", async () => {
+    const { client } = await onDeviceClient({});
+    const request = {
+      id: { tntId: "visitor-mutated" },
+      context: { channel: "web" as const, address: { url: "https://www.acme.com/as-decided" } },
+      execute: { mboxes: [{ name: "demo-checkout-experiment", index: 1 }] },
+    };
+    await client.getOffers({ request });
+    request.context.address.url = "https://www.acme.com/changed-later";
+    request.id.tntId = "someone-else";
+    await client.close();
+    const sent = target.deliveryRequests.find((r) => Array.isArray(r.body?.notifications));
+    expect(sent?.body?.context).toMatchObject({ address: { url: "https://www.acme.com/as-decided" } });
+    expect(sent?.body?.id).toMatchObject({ tntId: "visitor-mutated" });
+  });
+
   it("close() flushes within closeTimeoutMs plus one request timeout when the Delivery API never answers, and reports the rest", async () => {
     const edge = new Edge(target);
     edge.mode = "hang";
