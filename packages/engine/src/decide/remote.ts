@@ -23,6 +23,28 @@ function isPlainObject(value: unknown): boolean {
   return proto !== null && Object.getPrototypeOf(proto) === null;
 }
 
+function itemCount(request: DeliveryRequest, key: "mboxes" | "views"): number {
+  let count = 0;
+  for (const mode of MODES) {
+    const list = request[mode]?.[key];
+    if (Array.isArray(list)) count += list.length;
+  }
+  return count;
+}
+
+/** Whether an item of the request asks for the name (as a set of the names would say: SameValueZero). */
+function requests(request: DeliveryRequest, key: "mboxes" | "views", name: unknown): boolean {
+  for (const mode of MODES) {
+    const list = request[mode]?.[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      if (!isRecord(item) || item.name === undefined) continue;
+      if (item.name === name || (item.name !== item.name && name !== name)) return true;
+    }
+  }
+  return false;
+}
+
 /** Names collected in order, each once; nothing is allocated until the first one. */
 class NameList {
   private names: unknown[] | undefined;
@@ -53,10 +75,14 @@ function remoteNames(
 ): NameList {
   const out = new NameList();
   if (remote.length > 0) {
-    // Only artifacts that list remote names need the requested names as a set.
-    const requested = requestedNames(request, key);
-    if (alsoRequested !== undefined) requested.add(alsoRequested);
-    for (const name of remote) if (requested.has(name)) out.add(name);
+    if (remote.length * (itemCount(request, key) + 1) <= 64) {
+      // A few remote names against a few items: scanning beats building a set per decision.
+      for (const name of remote) if (name === alsoRequested || requests(request, key, name)) out.add(name);
+    } else {
+      const requested = requestedNames(request, key);
+      if (alsoRequested !== undefined) requested.add(alsoRequested);
+      for (const name of remote) if (requested.has(name)) out.add(name);
+    }
   }
   for (const mode of MODES) {
     const list = request[mode]?.[key];

@@ -66,12 +66,13 @@ describe("remoteDependencyOf", () => {
 
   it("agrees with the plain set-based rule on random requests", () => {
     const name = fc.constantFrom("a", "b", "r1", "r2", "v1", "home", "target-global-mbox");
-    const items = fc.option(fc.array(fc.record({ name: fc.option(name, { nil: undefined }) }, { requiredKeys: [] }), { maxLength: 5 }), { nil: undefined });
+    // Up to 12 items against up to 7 remote names: both the scanning and the set-building paths.
+    const items = fc.option(fc.array(fc.record({ name: fc.option(name, { nil: undefined }) }, { requiredKeys: [] }), { maxLength: 12 }), { nil: undefined });
     const mode = fc.option(fc.record({ mboxes: items, views: items, pageLoad: fc.option(fc.constant({}), { nil: undefined }) }, { requiredKeys: [] }), { nil: undefined });
     const lists = fc.record({
-      remoteMboxes: fc.uniqueArray(name, { maxLength: 3 }),
+      remoteMboxes: fc.uniqueArray(name, { maxLength: 7 }),
       localMboxes: fc.uniqueArray(name, { maxLength: 4 }),
-      remoteViews: fc.uniqueArray(name, { maxLength: 3 }),
+      remoteViews: fc.uniqueArray(name, { maxLength: 7 }),
       localViews: fc.uniqueArray(name, { maxLength: 3 }),
     });
     fc.assert(
