@@ -387,6 +387,42 @@ function queueNotification(state: RequestState, rule: PreparedRule, plan: RulePl
 
 const snapshot = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+/**
+ * The response item's keys for a plan, with or without metrics and index, in the order the
+ * loop in `shapeMatch` gives them: a template cloned and filled per match is far cheaper than
+ * adding the keys one by one to a fresh object.
+ */
+function shapeTemplate(plan: RulePlan, withMetrics: boolean, withIndex: boolean): Record<string, unknown> {
+  const slot = (withMetrics ? 2 : 0) + (withIndex ? 1 : 0);
+  let template = plan.itemShapes[slot];
+  if (template) return template;
+  template = {};
+  let extra = 0;
+  for (const key of plan.keyOrder) {
+    if (key === "options") template.options = null;
+    else if (key === "metrics") {
+      if (withMetrics) template.metrics = null;
+    } else {
+      const [name, value] = plan.extras[extra++] as readonly [string, unknown, Cloner];
+      if (value !== undefined) defineOwn(template, name, null);
+    }
+  }
+  if (!("options" in template)) template.options = null;
+  if (withMetrics && !("metrics" in template)) template.metrics = null;
+  if (withIndex) template.index = null;
+  plan.itemShapes[slot] = template;
+  return template;
+}
+
+function fromShape(plan: RulePlan, options: unknown, metrics: unknown, index: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...shapeTemplate(plan, metrics !== undefined, index !== undefined) };
+  out.options = options;
+  if (metrics !== undefined) out.metrics = metrics;
+  for (const [name, value, clone] of plan.extras) if (value !== undefined) defineOwn(out, name, clone(value));
+  if (index !== undefined) out.index = index;
+  return out;
+}
+
 /** The response item for a matched rule, shaped for the mode and free of artifact objects. */
 function shapeMatch(
   state: RequestState,
@@ -402,6 +438,7 @@ function shapeMatch(
   let metrics: unknown;
   if (mode === "execute") metrics = plan.clickMetrics.length > 0 ? copyJson(plan.clickMetrics) : undefined;
   else if (type === "view" && plan.metrics !== undefined) metrics = copyJson(plan.metrics);
+  if (!tracer) return fromShape(plan, options, metrics, item.index);
   // Keys in the consequence's order (as Target spreads it), then index and trace.
   const out: Record<string, unknown> = {};
   let extra = 0;
@@ -471,9 +508,11 @@ class ModeDecider {
       state.markMatched(rule, data);
     }
     if (!isGlobal && results.length === 0) {
-      const blank: Record<string, unknown> = { name: request.name, index: request.index };
+      // Built key by key: deleting undefined keys afterwards made each blank a dictionary-mode object.
+      const blank: Record<string, unknown> = {};
+      if (request.name !== undefined) blank.name = request.name;
+      if (request.index !== undefined) blank.index = request.index;
       if (tracer) blank.trace = this.live(tracer.result());
-      for (const key of Object.keys(blank)) if (blank[key] === undefined) delete blank[key];
       results.push(blank);
     }
     return results;

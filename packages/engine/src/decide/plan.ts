@@ -57,6 +57,8 @@ export interface RulePlan {
   readonly tokens: Readonly<Record<string, unknown>>;
   /** `tokens` plus empty geo token keys, per set of geo tokens a request brings (filled lazily). */
   readonly geoTemplates: Array<Record<string, unknown> | undefined>;
+  /** Response item key templates, by whether metrics and index are present (filled lazily). */
+  readonly itemShapes: Array<Record<string, unknown> | undefined>;
 }
 
 function hasMacro(option: Option): boolean {
@@ -130,6 +132,7 @@ function planOf(rule: PreparedRule): RulePlan {
     // Built by assignment: V8 clones such an object per response ~5x faster than one made by a spread literal.
     tokens: copyWith<Record<string, unknown>>(rule.metaTokens, { "activity.decisioningMethod": "on-device" }),
     geoTemplates: [],
+    itemShapes: [undefined, undefined, undefined, undefined],
   };
 }
 
