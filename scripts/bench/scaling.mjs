@@ -12,9 +12,14 @@ const request = () => ({
 });
 const small = await ourDecider(syntheticArtifact(10), "synthetic");
 const large = await ourDecider(syntheticArtifact(10000), "synthetic");
-const bench = new Bench({ time: 1500, warmup: true });
-bench.add("small", () => small.decide(request()));
-bench.add("large", () => large.decide(request()));
-await bench.run();
-const [s, l] = bench.tasks.map((t) => t.result.throughput.mean);
-console.log(JSON.stringify({ smallHz: s, largeHz: l }));
+// Two alternating rounds, best of each: the first task of a run otherwise pays for the
+// collection of the large artifact's parse garbage and for JIT warm-up.
+const best = { small: 0, large: 0 };
+for (let round = 0; round < 2; round++) {
+  const bench = new Bench({ time: 1000, warmup: true });
+  bench.add("small", () => small.decide(request()));
+  bench.add("large", () => large.decide(request()));
+  await bench.run();
+  for (const task of bench.tasks) best[task.name] = Math.max(best[task.name], task.result.throughput.mean);
+}
+console.log(JSON.stringify({ smallHz: best.small, largeHz: best.large }));
