@@ -83,16 +83,17 @@ export function keyHeadOf(client: string, activityId: number | string): KeyHead 
  */
 export class KeyTail {
   private text = "";
-  private readonly even: number[] = [];
-  private readonly odd: number[] = [];
-  private evenReady = false;
-  private oddReady = false;
+  /** Scrambled blocks from offset 0 and from offset 1, in reused typed arrays. */
+  private even = new Int32Array(32);
+  private odd = new Int32Array(32);
+  private evenCount = -1;
+  private oddCount = -1;
 
   /** Point at a new visitor; blocks are scrambled lazily, per alignment actually needed. */
   reset(visitorId: string): void {
     this.text = `${visitorId}.${CAMPAIGN_SALT}`;
-    this.evenReady = false;
-    this.oddReady = false;
+    this.evenCount = -1;
+    this.oddCount = -1;
   }
 
   /** The visitor's allocation in the activity whose key head is given. */
@@ -101,15 +102,15 @@ export class KeyTail {
     const length = text.length;
     let h = head.h;
     if (head.pending < 0) {
-      const blocks = this.evenReady ? this.even : this.fill(this.even, 0);
-      this.evenReady = true;
-      for (let i = 0; i < blocks.length; i++) h = mixBlock(h, blocks[i] as number);
+      if (this.evenCount < 0) this.evenCount = this.fill(0);
+      const blocks = this.even;
+      for (let i = 0; i < this.evenCount; i++) h = mixBlock(h, blocks[i] as number);
       if (length & 1) h ^= scramble(text.charCodeAt(length - 1));
     } else if (length > 0) {
       h = mixBlock(h, scramble(head.pending | (text.charCodeAt(0) << 16)));
-      const blocks = this.oddReady ? this.odd : this.fill(this.odd, 1);
-      this.oddReady = true;
-      for (let i = 0; i < blocks.length; i++) h = mixBlock(h, blocks[i] as number);
+      if (this.oddCount < 0) this.oddCount = this.fill(1);
+      const blocks = this.odd;
+      for (let i = 0; i < this.oddCount; i++) h = mixBlock(h, blocks[i] as number);
       if (!(length & 1)) h ^= scramble(text.charCodeAt(length - 1));
     } else {
       h ^= scramble(head.pending);
@@ -117,11 +118,18 @@ export class KeyTail {
     return allocationOfHash(finish(h, head.units + length));
   }
 
-  private fill(blocks: number[], from: number): number[] {
+  /** Scramble the pairs of code units from `from` into that alignment's array; returns how many. */
+  private fill(from: number): number {
     const text = this.text;
-    blocks.length = 0;
-    for (let i = from; i + 1 < text.length; i += 2) blocks.push(scramble(text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)));
-    return blocks;
+    const count = (text.length - from) >> 1;
+    let blocks = from === 0 ? this.even : this.odd;
+    if (blocks.length < count) {
+      blocks = new Int32Array(count * 2);
+      if (from === 0) this.even = blocks;
+      else this.odd = blocks;
+    }
+    for (let i = 0, at = from; i < count; i++, at += 2) blocks[i] = scramble(text.charCodeAt(at) | (text.charCodeAt(at + 1) << 16));
+    return count;
   }
 }
 

@@ -188,6 +188,14 @@ describe("KeyTail", () => {
     expect(tail.allocation(keyHeadOf(vector.client, vector.activityId))).toBe(vector.allocation);
   });
 
+  it("handles visitor ids longer than its block buffers, then short ones again", () => {
+    const tail = new KeyTail();
+    for (const visitorId of ["v".repeat(500), "short", "x".repeat(4001), ""]) {
+      tail.reset(visitorId);
+      for (const activityId of [1, 12, "abc", "abcd"]) expect(tail.allocation(keyHeadOf("acme", activityId))).toBe(allocationOf("acme", activityId, visitorId));
+    }
+  });
+
   it("serves heads of both parities for one visitor in any order", () => {
     const tail = new KeyTail();
     tail.reset("visitor-1");
