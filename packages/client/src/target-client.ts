@@ -38,6 +38,7 @@ import {
   type NotificationDrop,
   type NotificationQueueStats,
 } from "./delivery/notification-queue.js";
+import { DecisionContext, mergeKeyOf, retainedPayload, sameRequestData } from "./delivery/decision-payloads.js";
 import { addMboxesToRequest, createDeliveryRequest, customerIdsOf, emptyRequest, propertyOf } from "./delivery/request.js";
 import { processResponse, type RemoteDependencySource, type TargetDeliveryResponse } from "./delivery/response.js";
 import { ClientErrorCode, EngineNotReadyError, NotificationDroppedError, OptionsError } from "./errors.js";
@@ -59,43 +60,13 @@ import {
 import { clientPlatformOf, type ClientPlatform } from "./platform.js";
 import { ClientTelemetry } from "./telemetry.js";
 import { DecisioningMethod, type DeliveryRequest, type DeliveryResponse } from "./types.js";
-import { AuthState, ServerVisitor, visitorCookieName, type CustomerIds, type VisitorLike, type VisitorState, type VisitorValues } from "./visitor.js";
+import { AuthState, ServerVisitor, visitorCookieName, type VisitorLike } from "./visitor.js";
 import { SDK_VERSION } from "./version.js";
 
 const CREATE_TOKEN: unique symbol = Symbol("TargetClient.create");
 
 /** The session id of the reference's location-hint ping. */
 const PING_SESSION_ID = "ping123";
-
-/**
- * Rides through the engine as a decision's `visitor`, so that its notifications go out with the
- * same visitor, session and edge cluster as the decision (the reference sends them under a
- * fresh session id). It answers as the visitor too, since `sendNotificationError` events show
- * it to users as the notification's `visitor`.
- */
-class DecisionContext implements VisitorLike {
-  constructor(
-    readonly visitor: VisitorLike,
-    readonly sessionId: string,
-    readonly targetLocationHint: string | undefined,
-  ) {}
-
-  getVisitorValues(): VisitorValues {
-    return this.visitor.getVisitorValues();
-  }
-
-  getSupplementalDataID(consumerId: string): string {
-    return this.visitor.getSupplementalDataID(consumerId);
-  }
-
-  setCustomerIDs(customerIds: CustomerIds): void {
-    this.visitor.setCustomerIDs(customerIds);
-  }
-
-  getState(): VisitorState {
-    return this.visitor.getState();
-  }
-}
 
 interface ResolvedConfig {
   client: string;
@@ -119,82 +90,6 @@ const fromEngine = (response: unknown): DeliveryResponse => response as Delivery
 function withoutUndefined<T extends Record<string, unknown>>(object: T): T {
   for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
   return object;
-}
-
-const visitorKeys = new WeakMap<object, number>();
-let nextVisitorKey = 0;
-
-/** A key per visitor object: our visitors carry one; a caller's visitor gets one in a WeakMap (GC pays per entry). */
-function visitorKeyOf(visitor: VisitorLike): string {
-  if (visitor instanceof ServerVisitor) return `s${visitor.serial}`;
-  let key = visitorKeys.get(visitor);
-  if (key === undefined) {
-    key = ++nextVisitorKey;
-    visitorKeys.set(visitor, key);
-  }
-  return `c${key}`;
-}
-
-/**
- * Payloads with the same key may make the same Delivery API request but for their
- * notifications and telemetry: same visitor object, session and cluster. `sameRequestData`
- * then compares ids, context and Experience Cloud data; only payloads equal in all are merged.
- */
-function mergeKeyOf(payload: NotificationPayload): string | undefined {
-  const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
-  if (!context) return undefined;
-  return `${visitorKeyOf(context.visitor)}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}`;
-}
-
-const requestDataJson = new WeakMap<NotificationPayload, string>();
-
-function requestDataOf(payload: NotificationPayload): string {
-  let json = requestDataJson.get(payload);
-  if (json === undefined) {
-    const { id, context, experienceCloud } = payload.request;
-    json = JSON.stringify([id, context, experienceCloud]);
-    requestDataJson.set(payload, json);
-  }
-  return json;
-}
-
-/** Whether two payloads of one merge key carry the same ids, context and Experience Cloud data. */
-function sameRequestData(into: NotificationPayload, payload: NotificationPayload): boolean {
-  return requestDataOf(into) === requestDataOf(payload);
-}
-
-/** Deepest nesting copied by `plainCopy`; deeper parts (never in a decided request) are shared. */
-const MAX_COPY_DEPTH = 64;
-
-/** A copy of the plain objects and arrays in a value; anything else (a Date, a class instance) is shared. */
-function plainCopy(value: unknown, depth: number): unknown {
-  if (typeof value !== "object" || value === null || depth > MAX_COPY_DEPTH) return value;
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = plainCopy(value[i], depth + 1);
-    return out;
-  }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = plainCopy((value as Record<string, unknown>)[key], depth + 1);
-    if (key === "__proto__") Object.defineProperty(out, key, { value: item, writable: true, enumerable: true, configurable: true });
-    else out[key] = item;
-  }
-  return out;
-}
-
-/**
- * What the notification queue holds for a payload: its own copy of the request (and of the
- * decision context), so that the objects of the decision itself stay short-lived.
- */
-function retainedPayload(payload: NotificationPayload): NotificationPayload {
-  const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
-  return {
-    request: plainCopy(payload.request, 0) as NotificationPayload["request"],
-    visitor: context ? new DecisionContext(context.visitor, context.sessionId, context.targetLocationHint) : payload.visitor,
-  };
 }
 
 function stringOr(value: unknown): string | undefined {

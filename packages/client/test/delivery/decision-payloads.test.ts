@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { NotificationPayload } from "@decisioning/engine";
+import { DecisionContext, mergeKeyOf, retainedPayload, sameRequestData } from "../../src/delivery/decision-payloads.js";
+import { ServerVisitor } from "../../src/visitor.js";
+
+const ORG = "0123456789ABCDEF@AdobeOrg";
+
+function payload(visitor: unknown, request: NotificationPayload["request"] = { id: { tntId: "t-1" }, context: { channel: "web" } }): NotificationPayload {
+  return { request, visitor };
+}
+
+describe("mergeKeyOf", () => {
+  it("keys payloads by visitor object, session and cluster", () => {
+    const visitor = new ServerVisitor(ORG);
+    const key = mergeKeyOf(payload(new DecisionContext(visitor, "s-1", "35")));
+    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-1", "35")))).toBe(key);
+    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-2", "35")))).not.toBe(key);
+    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-1", undefined)))).not.toBe(key);
+    expect(mergeKeyOf(payload(new DecisionContext(new ServerVisitor(ORG), "s-1", "35")))).not.toBe(key);
+  });
+
+  it("keys a caller's own visitor object too, and never merges payloads without a decision context", () => {
+    const own = { getVisitorValues: () => ({}), getSupplementalDataID: () => "sdid", setCustomerIDs: () => {}, getState: () => ({}) };
+    expect(mergeKeyOf(payload(new DecisionContext(own, "s", undefined)))).toBe(mergeKeyOf(payload(new DecisionContext(own, "s", undefined))));
+    expect(mergeKeyOf(payload(undefined))).toBeUndefined();
+  });
+});
+
+describe("sameRequestData", () => {
+  it("compares ids, context and Experience Cloud data, not notifications", () => {
+    const a = payload(undefined, { id: { tntId: "t" }, context: { channel: "web" }, notifications: [{ id: "n-1" } as never] });
+    const b = payload(undefined, { id: { tntId: "t" }, context: { channel: "web" }, notifications: [{ id: "n-2" } as never] });
+    const c = payload(undefined, { id: { tntId: "other" }, context: { channel: "web" } });
+    expect(sameRequestData(a, b)).toBe(true);
+    expect(sameRequestData(a, c)).toBe(false);
+  });
+});
+
+describe("retainedPayload", () => {
+  it("copies the request's plain objects and arrays and keeps the visitor behind a fresh decision context", () => {
+    const visitor = new ServerVisitor(ORG);
+    const at = new Date(0);
+    const request = { id: { tntId: "t" }, context: { channel: "web", address: { url: "https://a/" }, at }, notifications: [{ id: "n", tokens: ["x"] }] };
+    const original = payload(new DecisionContext(visitor, "s", "35"), request as unknown as NotificationPayload["request"]);
+    const held = retainedPayload(original);
+    expect(held.request).toEqual(original.request);
+    expect(held.request.context).not.toBe(request.context);
+    expect((held.request.notifications as unknown[])[0]).not.toBe(request.notifications[0]);
+    // Not a plain object: shared, so that it still serializes as itself.
+    expect((held.request.context as unknown as { at: Date }).at).toBe(at);
+    expect(held.visitor).toBeInstanceOf(DecisionContext);
+    expect(held.visitor).not.toBe(original.visitor);
+    expect((held.visitor as DecisionContext).visitor).toBe(visitor);
+    expect(mergeKeyOf(held)).toBe(mergeKeyOf(original));
+  });
+
+  it("keeps a `__proto__` key as data and shares what nests deeper than a decided request can", () => {
+    const hostile = JSON.parse('{"context":{"__proto__":{"polluted":true}}}') as NotificationPayload["request"];
+    const held = retainedPayload(payload(undefined, hostile));
+    expect(Object.getPrototypeOf(held.request.context)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(held.request.context, "__proto__")).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    let deep: Record<string, unknown> = {};
+    const root = deep;
+    for (let i = 0; i < 100; i++) deep = deep.next = {};
+    const copied = retainedPayload(payload(undefined, { context: root } as unknown as NotificationPayload["request"]));
+    expect(JSON.stringify(copied.request.context)).toBe(JSON.stringify(root));
+  });
+});
