@@ -3,13 +3,6 @@ import type { Platform } from "../platform/platform.js";
 import type { EventEmitter, NotificationHandoff, NotificationPayload } from "../types.js";
 
 /**
- * Hands notification payloads to `sendNotificationFunc`, one call per decision as the contract
- * says, but with one timer per burst rather than one per decision: payloads queued in the same
- * tick go out together after the callers have their responses. A sender that queues by itself
- * (TargetClient's bounded queue) takes them `immediate`ly instead, so no second, unbounded
- * queue builds up while the event loop is busy.
- */
-/**
  * Most payloads held for the next tick. A server whose event loop stays busy (a burst of
  * synchronous work, a benchmark loop) would otherwise hold every payload until it yields; past
  * this many, they are handed over as soon as the call that filled the backlog has returned.
@@ -19,11 +12,18 @@ import type { EventEmitter, NotificationHandoff, NotificationPayload } from "../
  */
 export const MAX_NOTIFICATION_BACKLOG = 128;
 
+/**
+ * Hands notification payloads to `sendNotificationFunc`, one call per decision as the contract
+ * says, but with one timer per burst rather than one per decision: payloads queued in the same
+ * tick go out together after the callers have their responses. A sender that queues by itself
+ * (TargetClient's bounded queue) takes them `immediate`ly instead, so no second, unbounded
+ * queue builds up while the event loop is busy.
+ */
 export class NotificationDispatcher {
   private queue: NotificationPayload[] = [];
   private flushing: Promise<void> | undefined;
   private backlogScheduled = false;
-  /** Sends started outside a timer drain (immediate hand-offs, backlogs) that have not settled yet. */
+  /** Sends handed a promise back by the sender that have not settled yet. */
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -45,7 +45,12 @@ export class NotificationDispatcher {
     if (this.queue.length >= MAX_NOTIFICATION_BACKLOG && !this.backlogScheduled) {
       this.backlogScheduled = true;
       // Two microtask hops: the caller awaiting the decision that filled the backlog resumes first.
-      queueMicrotask(() => queueMicrotask(() => this.handOverBacklog()));
+      queueMicrotask(() =>
+        queueMicrotask(() => {
+          this.backlogScheduled = false;
+          this.handOverQueued();
+        }),
+      );
     }
     const flushing = this.schedule();
     // Edge runtimes end a request's work when its handler returns unless handed the promise.
@@ -57,11 +62,10 @@ export class NotificationDispatcher {
     while (this.flushing || this.pending.size > 0) await (this.flushing ?? Promise.all(this.pending));
   }
 
-  private handOverBacklog(): void {
-    this.backlogScheduled = false;
+  /** Hand every queued payload to the sender now; the burst's `flushing` promise, which the host holds, waits for them. */
+  private handOverQueued(): void {
     const batch = this.queue;
     this.queue = [];
-    // The host already holds the burst's `flushing` promise, which waits for these too.
     for (const payload of batch) this.handOver(payload, false);
   }
 
@@ -76,6 +80,7 @@ export class NotificationDispatcher {
       return;
     }
     if (!isThenable(result)) {
+      // Still told: a host's waitUntil may chain its own work on the hand-off (TargetClient waits for its queue).
       if (tellHost) this.waitUntil?.(Promise.resolve());
       return;
     }
@@ -110,19 +115,11 @@ export class NotificationDispatcher {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.pending.size > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      await Promise.all([...batch.map((payload) => this.sendOne(payload)), ...this.pending]);
-    }
-  }
-
-  private async sendOne(payload: NotificationPayload): Promise<void> {
-    try {
-      await this.sender(payload);
-    } catch (error) {
-      this.failed(payload, error);
-    }
+    // Payloads queued while sends settle join this burst.
+    do {
+      this.handOverQueued();
+      if (this.pending.size > 0) await Promise.all(this.pending);
+    } while (this.queue.length > 0 || this.pending.size > 0);
   }
 }
 
