@@ -45,12 +45,14 @@ const GEO_TOKENS = [
 ] as const;
 
 /**
- * Allocations of the request being decided, one slot per activity of the artifact. Decisions
- * run to completion synchronously, so one table per artifact serves every request: a request
- * takes a new generation number and only trusts slots stamped with it. A table per request
- * cost as much as the decision on artifacts with thousands of activities.
+ * Per-artifact working memory of decisions: allocations per activity, conjunct values and
+ * matched rule keys per item, hashed key heads. Decisions run to completion synchronously, so
+ * one set of tables per artifact serves every request: a request (or item) takes a new
+ * generation number and only trusts slots stamped with it. Tables per request cost as much as
+ * the decision on artifacts with thousands of activities.
  */
-interface AllocationCache {
+interface DecisionScratch {
+  /** Allocations of the request being decided, one slot per activity, stamped per request. */
   generation: number;
   readonly stamps: Int32Array;
   readonly values: Float64Array;
@@ -69,10 +71,10 @@ interface AllocationCache {
   readonly matchedStamps: Int32Array;
 }
 
-const allocationCaches = new WeakMap<PreparedArtifact, AllocationCache>();
+const scratches = new WeakMap<PreparedArtifact, DecisionScratch>();
 
-function allocationCacheOf(prepared: PreparedArtifact): AllocationCache {
-  let cache = allocationCaches.get(prepared);
+function scratchOf(prepared: PreparedArtifact): DecisionScratch {
+  let cache = scratches.get(prepared);
   if (!cache) {
     cache = {
       generation: 0,
@@ -87,7 +89,7 @@ function allocationCacheOf(prepared: PreparedArtifact): AllocationCache {
       matchedStamps: new Int32Array(prepared.ruleKeyCount),
       geoEnabled: GEO_TOKENS.reduce((mask, [token], i) => (prepared.responseTokens.has(token) ? mask | (1 << i) : mask), 0),
     };
-    allocationCaches.set(prepared, cache);
+    scratches.set(prepared, cache);
   }
   // Int32 stamps wrap after 2^31 requests; start over rather than trust a recycled number.
   if (cache.generation >= 0x7ffffff0) {
@@ -108,7 +110,7 @@ class RequestState {
   /** Which GEO_TOKENS apply to this request (bit i for token i), and their values by index. */
   readonly geoMask: number;
   readonly geoValues: unknown[] | undefined;
-  private readonly allocations: AllocationCache;
+  private readonly scratch: DecisionScratch;
   private readonly generation: number;
   private tailReady = false;
 
@@ -124,38 +126,38 @@ class RequestState {
     // Visitors known only by an authenticated customer id, or by a non-string id, get a throwaway id, as in Target.
     this.visitorId = visitorIdOf(request.id) ?? env.uuid();
     this.propertyToken = request.property?.token;
-    const allocations = allocationCacheOf(prepared);
+    const scratch = scratchOf(prepared);
     let geoMask = 0;
     let geoValues: unknown[] | undefined;
-    if (allocations.geoEnabled !== 0) {
+    if (scratch.geoEnabled !== 0) {
       geoValues = GEO_TOKENS.map(([, key]) => context.geo[key]);
       geoValues.forEach((value, i) => {
-        if (allocations.geoEnabled & (1 << i) && value !== undefined) geoMask |= 1 << i;
+        if (scratch.geoEnabled & (1 << i) && value !== undefined) geoMask |= 1 << i;
       });
     }
     this.geoMask = geoMask;
     this.geoValues = geoValues;
-    if (allocations.client !== env.client) {
-      allocations.client = env.client;
-      allocations.heads = new Array<KeyHead | undefined>(prepared.activityCount).fill(undefined);
+    if (scratch.client !== env.client) {
+      scratch.client = env.client;
+      scratch.heads = new Array<KeyHead | undefined>(prepared.activityCount).fill(undefined);
     }
-    this.allocations = allocations;
-    this.generation = ++allocations.generation;
+    this.scratch = scratch;
+    this.generation = ++scratch.generation;
   }
 
   /** Whether a rule with this rule's key already matched for the item (global mbox and views take one per key). */
   keyMatched(rule: PreparedRule, item: ItemData): boolean {
-    return this.allocations.matchedStamps[rule.ruleKeySlot] === item.generation;
+    return this.scratch.matchedStamps[rule.ruleKeySlot] === item.generation;
   }
 
   /** Mark the rule's key as matched for the item. */
   markMatched(rule: PreparedRule, item: ItemData): void {
-    this.allocations.matchedStamps[rule.ruleKeySlot] = item.generation;
+    this.scratch.matchedStamps[rule.ruleKeySlot] = item.generation;
   }
 
   /** A stamp for a new item: its conjunct values start unknown. */
   nextItem(): number {
-    const cache = this.allocations;
+    const cache = this.scratch;
     if (cache.itemGeneration >= 0x7ffffff0) {
       // Earlier items are finished when a new one starts, so forgetting their values is safe.
       cache.sharedStamps.fill(0);
@@ -167,7 +169,7 @@ class RequestState {
 
   /** Whether the artifact's item-wide conjunct `id` holds for the item; evaluated once per item. */
   sharedHolds(id: number, item: ItemData): boolean {
-    const cache = this.allocations;
+    const cache = this.scratch;
     if (cache.sharedStamps[id] === item.generation) return cache.sharedValues[id] === 1;
     let holds: boolean;
     try {
@@ -183,7 +185,7 @@ class RequestState {
 
   /** The visitor's allocation for the rule's activity, hashed once per activity per request. */
   allocation(rule: PreparedRule): number {
-    const cache = this.allocations;
+    const cache = this.scratch;
     const slot = rule.activitySlot;
     if (cache.stamps[slot] === this.generation) return cache.values[slot] ?? 0;
     let head = cache.heads[slot];
@@ -388,9 +390,9 @@ function queueNotification(state: RequestState, rule: PreparedRule, plan: RulePl
 const snapshot = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /**
- * The response item's keys for a plan, with or without metrics and index, in the order the
- * loop in `shapeMatch` gives them: a template cloned and filled per match is far cheaper than
- * adding the keys one by one to a fresh object.
+ * The response item's keys for a plan, with or without metrics and index: the consequence's
+ * keys in its order (as Target spreads it), then index. A template cloned and filled per match
+ * is far cheaper than adding the keys one by one to a fresh object.
  */
 function shapeTemplate(plan: RulePlan, withMetrics: boolean, withIndex: boolean): Record<string, unknown> {
   const slot = (withMetrics ? 2 : 0) + (withIndex ? 1 : 0);
@@ -438,22 +440,7 @@ function shapeMatch(
   let metrics: unknown;
   if (mode === "execute") metrics = plan.clickMetrics.length > 0 ? copyJson(plan.clickMetrics) : undefined;
   else if (type === "view" && plan.metrics !== undefined) metrics = copyJson(plan.metrics);
-  if (!tracer) return fromShape(plan, options, metrics, item.index);
-  // Keys in the consequence's order (as Target spreads it), then index and trace.
-  const out: Record<string, unknown> = {};
-  let extra = 0;
-  for (const key of plan.keyOrder) {
-    if (key === "options") out.options = options;
-    else if (key === "metrics") {
-      if (metrics !== undefined) out.metrics = metrics;
-    } else {
-      const [name, value, clone] = plan.extras[extra++] as readonly [string, unknown, Cloner];
-      if (value !== undefined) defineOwn(out, name, clone(value));
-    }
-  }
-  if (out.options === undefined) out.options = options;
-  if (metrics !== undefined && out.metrics === undefined) out.metrics = metrics;
-  if (item.index !== undefined) out.index = item.index;
+  const out = fromShape(plan, options, metrics, item.index);
   if (tracer) out.trace = snapshot(tracer.result());
   return out;
 }
