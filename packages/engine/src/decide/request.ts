@@ -31,10 +31,16 @@ function tooLarge(field: string, problem: string): RequestError {
   return new RequestError(ErrorCode.LimitExceeded, field, problem);
 }
 
+function tooLong(value: unknown, limits: RequestLimits): value is string {
+  return typeof value === "string" && value.length > limits.maxStringLength;
+}
+
+function lengthError(field: string, value: string, limits: RequestLimits): RequestError {
+  return tooLarge(field, `is ${value.length} characters long; the limit is ${limits.maxStringLength}`);
+}
+
 function checkString(value: unknown, field: string, limits: RequestLimits): void {
-  if (typeof value === "string" && value.length > limits.maxStringLength) {
-    throw tooLarge(field, `is ${value.length} characters long; the limit is ${limits.maxStringLength}`);
-  }
+  if (tooLong(value, limits)) throw lengthError(field, value, limits);
 }
 
 /**
@@ -70,39 +76,33 @@ function checkDepth(request: unknown, limits: RequestLimits): void {
   throw tooLarge(field, `nests objects or arrays more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`);
 }
 
-/** `base[index]`, or `base` for index -1: field names are only built for an error. */
+/** `base[index]`, or `base` for index -1. */
 function fieldAt(base: string, index: number): string {
   return index < 0 ? base : `${base}[${index}]`;
 }
 
+/** Check an mbox, view or page load; its field name (`base[index]`) is only built for an error. */
 function checkDetails(item: unknown, base: string, index: number, limits: RequestLimits): void {
-  if (isRecord(item) && (item.parameters === undefined || item.parameters === null) && (item.address === undefined || item.address === null)) {
-    const { name } = item;
-    if (typeof name !== "object" || name === null) return;
-  }
-  checkDetailsAt(item, fieldAt(base, index), limits);
-}
-
-function checkDetailsAt(item: unknown, field: string, limits: RequestLimits): void {
-  if (!isRecord(item)) throw fail(field, "must be an object");
+  if (!isRecord(item)) throw fail(fieldAt(base, index), "must be an object");
   const { parameters, address, name } = item;
   // Names are looked up as strings; an object's conversion can throw (an own `toString` that is not a function).
-  if (typeof name === "object" && name !== null) throw fail(`${field}.name`, "must be a string");
+  if (typeof name === "object" && name !== null) throw fail(`${fieldAt(base, index)}.name`, "must be a string");
   if (parameters !== undefined && parameters !== null) {
-    if (!isRecord(parameters)) throw fail(`${field}.parameters`, "must be an object of name/value pairs");
+    if (!isRecord(parameters)) throw fail(`${fieldAt(base, index)}.parameters`, "must be an object of name/value pairs");
     const names = Object.keys(parameters);
     if (names.length > limits.maxParameters) {
-      throw tooLarge(`${field}.parameters`, `has ${names.length} entries; the limit is ${limits.maxParameters}`);
+      throw tooLarge(`${fieldAt(base, index)}.parameters`, `has ${names.length} entries; the limit is ${limits.maxParameters}`);
     }
-    for (const name of names) {
-      checkString(name, `${field}.parameters`, limits);
-      checkString(parameters[name], `${field}.parameters[${JSON.stringify(name.slice(0, 64))}]`, limits);
+    for (const key of names) {
+      if (key.length > limits.maxStringLength) throw lengthError(`${fieldAt(base, index)}.parameters`, key, limits);
+      const value = parameters[key];
+      if (tooLong(value, limits)) throw lengthError(`${fieldAt(base, index)}.parameters[${JSON.stringify(key.slice(0, 64))}]`, value, limits);
     }
   }
   if (address !== undefined && address !== null) {
-    if (!isRecord(address)) throw fail(`${field}.address`, "must be an object");
-    checkString(address.url, `${field}.address.url`, limits);
-    checkString(address.referringUrl, `${field}.address.referringUrl`, limits);
+    if (!isRecord(address)) throw fail(`${fieldAt(base, index)}.address`, "must be an object");
+    if (tooLong(address.url, limits)) throw lengthError(`${fieldAt(base, index)}.address.url`, address.url, limits);
+    if (tooLong(address.referringUrl, limits)) throw lengthError(`${fieldAt(base, index)}.address.referringUrl`, address.referringUrl, limits);
   }
 }
 
