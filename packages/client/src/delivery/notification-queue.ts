@@ -393,17 +393,6 @@ export class NotificationQueue<T> {
     }
   }
 
-  /**
-   * Forget done entries once they outnumber the live ones: without pumps (a busy event loop)
-   * the ready list only grows.
-   */
-  private sweep(): void {
-    if (this.ready.length - this.readyHead > 2 * this.held.size + 1024) {
-      this.ready = this.ready.slice(this.readyHead).filter((entry) => entry.state === "ready");
-      this.readyHead = 0;
-    }
-  }
-
   private schedulePump(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
@@ -514,7 +503,6 @@ export class NotificationQueue<T> {
       else if (entry.attempts >= this.options.maxAttempts) this.drop(entry, "retries-exhausted");
       else this.retryLater(entry);
     }
-    this.sweep();
     this.pump();
   }
 
@@ -581,7 +569,7 @@ export class NotificationQueue<T> {
     if (waiters) for (const resolve of waiters) resolve();
   }
 
-  /** A done entry may still sit in the ready list or the age order; it must not keep its payloads alive. */
+  /** A done entry may still sit in the ready list until a pump compacts it; it must not keep its payloads alive. */
   private release(entry: Entry<T>): void {
     entry.payloads.length = 0;
     entry.lastError = undefined;
