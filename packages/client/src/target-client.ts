@@ -331,6 +331,12 @@ export class TargetClient {
     return this.remoteSource.source;
   }
 
+  /** The edge host for a cluster; only the edge path and debug logging need it, so on-device calls never build it. */
+  private hostFor(cluster: string | undefined): string {
+    const { config } = this;
+    return targetHost(config.serverDomain, cluster, config.client, config.secure);
+  }
+
   private visitorFor(options: VisitorOptions): VisitorLike {
     const visitor = options.visitor ?? new ServerVisitor(this.config.organizationId, options.visitorCookie, this.platform);
     const customerIds = customerIdsOf(options.customerIds);
@@ -363,8 +369,6 @@ export class TargetClient {
     const cookies = parseTargetCookie(options.targetCookie, platform.now());
     const deviceId = cookies[DEVICE_ID_COOKIE]?.value || undefined;
     const cluster = clusterOfDeviceId(deviceId) || targetLocationHint || undefined;
-    // Only the edge path and debug logging need the host; on-device decisions skip building it.
-    const hostOf = () => targetHost(config.serverDomain, cluster, config.client, config.secure);
     const sessionId = cookies[SESSION_ID_COOKIE]?.value || stringOr(options.sessionId) || platform.uuid();
 
     let request = createDeliveryRequest(input, {
@@ -386,7 +390,7 @@ export class TargetClient {
     if (!local && this.telemetry.enabled && this.telemetry.hasEntries()) {
       request = { ...request, telemetry: { entries: [...(request.telemetry?.entries ?? []), ...this.telemetry.drain()] } };
     }
-    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, hostOf(), jsonForLog(request));
+    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, this.hostFor(cluster), jsonForLog(request));
 
     let response: DeliveryResponse;
     if (local && engine) {
@@ -399,7 +403,7 @@ export class TargetClient {
       response = fromEngine(await engine.getOffers(decision));
     } else {
       const started = platform.monotonic();
-      const url = deliveryUrl(hostOf(), { client: config.client, sessionId, version: config.version, imsOrgId: config.organizationId });
+      const url = deliveryUrl(this.hostFor(cluster), { client: config.client, sessionId, version: config.version, imsOrgId: config.organizationId });
       const result: { response: DeliveryResponse; timings: DeliveryTimings } = await postDelivery(
         this.transport,
         url,
