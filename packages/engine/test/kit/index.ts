@@ -3,3 +3,4 @@ export * from "./artifacts.js";
 export * from "./engine.js";
 export * from "./events.js";
 export * from "./timers.js";
+export * from "./loader-rig.js";

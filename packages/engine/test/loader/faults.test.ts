@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDecisioningEngine, ErrorCode, type DecisioningConfig, type DecisioningEngine } from "../../src/index.js";
-import type { LoaderTuning } from "../../src/loader/loader.js";
 import {
   etagOf,
   fastLoader,
@@ -8,46 +7,16 @@ import {
   flagRequest,
   flagValue,
   flagValues,
+  loaderRig,
   obfuscate,
-  recordEvents,
   recordLogs,
   startArtifactServer,
   trackedTimers,
   until,
-  type ArtifactServer,
   type Fault,
 } from "../kit/index.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function serve(body: unknown = flagArtifact("v1"), options: Parameters<typeof startArtifactServer>[0] = {}): Promise<ArtifactServer> {
-  const server = await startArtifactServer({ routes: { "/rules.json": { body } }, ...options });
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function startEngine(server: ArtifactServer, config: Partial<DecisioningConfig> = {}, tuning: Partial<LoaderTuning> = {}) {
-  const events = recordEvents();
-  const logs = recordLogs();
-  const engine = await createDecisioningEngine(
-    {
-      client: "acme",
-      artifactLocation: server.url(),
-      pollingInterval: 60,
-      // Generous, so a loaded CI machine never turns a fault under test into a timeout.
-      artifactRequestTimeout: 2000,
-      eventEmitter: events.emitter,
-      logger: logs.logger,
-      ...config,
-    },
-    fastLoader(tuning),
-  );
-  cleanups.push(() => engine.close());
-  return { engine, events, logs };
-}
+const { serve, startEngine, track } = loaderRig();
 
 const decide = async (engine: DecisioningEngine) => flagValue(await engine.getOffers(flagRequest()));
 
@@ -122,7 +91,7 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
         },
       },
     });
-    cleanups.push(() => server.close());
+    track(() => server.close());
     const { engine, events } = await startEngine(server, { pollingInterval: 0 });
     expect(events.events.map((e) => e.name)).toEqual(["artifactDownloadSucceeded", "geoLocationUpdated"]);
     expect(events.named("artifactDownloadSucceeded")[0]).toEqual({ artifactLocation: server.url(), artifactPayload: artifact });
@@ -179,7 +148,7 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
   it("downloads rules.bin and refuses a rules.bin obfuscated for another organization", async () => {
     const org = "AAAABBBBCCCCDDDDEEEEFFFF@AdobeOrg";
     const server = await startArtifactServer({ routes: { "/rules.bin": { body: obfuscate(flagArtifact("v1"), org) } } });
-    cleanups.push(() => server.close());
+    track(() => server.close());
     const { engine, events } = await startEngine(server, { artifactLocation: server.url("/rules.bin"), organizationId: org });
     expect(await decide(engine)).toBe("v1");
 
@@ -239,7 +208,7 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
       },
       fastLoader(),
     );
-    cleanups.push(() => engine.close());
+    track(() => engine.close());
     server.setRoute("/rules.json", { body: flagArtifact("v2") });
     await until(() => thrown >= 4, 5000, "events after the change");
     expect(await decide(engine)).toBe("v2");

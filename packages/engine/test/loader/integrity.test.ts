@@ -1,23 +1,23 @@
 import { createHash } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDecisioningEngine, ErrorCode, type DecisioningConfig } from "../../src/index.js";
 import { sha256Hex } from "../../src/loader/integrity.js";
 import { memorySnapshotStore } from "../../src/loader/snapshot.js";
-import { bodyBytes, fastLoader, flagArtifact, flagRequest, flagValue, recordEvents, startArtifactServer, type ArtifactServer } from "../kit/index.js";
+import {
+  bodyBytes,
+  fastLoader,
+  flagArtifact,
+  flagRequest,
+  flagValue,
+  loaderRig,
+  recordEvents,
+  type ArtifactServer,
+} from "../kit/index.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { serve, track } = loaderRig();
 
 const v1 = flagArtifact("v1");
 const sha256 = (body: unknown) => createHash("sha256").update(bodyBytes(body)).digest("hex");
-
-async function serve(body: unknown = v1): Promise<ArtifactServer> {
-  const server = await startArtifactServer({ routes: { "/rules.json": { body } } });
-  cleanups.push(() => server.close());
-  return server;
-}
 
 function start(server: ArtifactServer, config: Partial<DecisioningConfig>) {
   const events = recordEvents();
@@ -26,7 +26,7 @@ function start(server: ArtifactServer, config: Partial<DecisioningConfig>) {
     fastLoader({ initialRetries: 1 }),
   );
   void promise.then(
-    (engine) => cleanups.push(() => engine.close()),
+    (engine) => track(() => engine.close()),
     () => {},
   );
   return { promise, events };

@@ -1,40 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createDecisioningEngine, type DecisioningConfig, type NotificationPayload } from "../../src/index.js";
-import type { LoaderTuning } from "../../src/loader/loader.js";
+import { describe, expect, it } from "vitest";
+import { createDecisioningEngine, type NotificationPayload } from "../../src/index.js";
 import {
   countingFetch,
-  fastLoader,
   flagArtifact,
   flagRequest,
   flagValue,
-  recordEvents,
+  loaderRig,
   sleep,
-  startArtifactServer,
   trackedTimers,
-  type ArtifactServer,
-  type ArtifactServerOptions,
 } from "../kit/index.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function serve(options: Partial<ArtifactServerOptions> = {}): Promise<ArtifactServer> {
-  const server = await startArtifactServer({ routes: { "/rules.json": { body: flagArtifact("v1") } }, ...options });
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function startEngine(server: ArtifactServer, config: Partial<DecisioningConfig> = {}, tuning: Partial<LoaderTuning> = {}) {
-  const events = recordEvents();
-  const engine = await createDecisioningEngine(
-    { client: "acme", artifactLocation: server.url(), pollingInterval: 40, artifactRequestTimeout: 2000, eventEmitter: events.emitter, ...config },
-    fastLoader(tuning),
-  );
-  cleanups.push(() => engine.close());
-  return { engine, events };
-}
+const { serve, startEngine, track } = loaderRig({ pollingInterval: 40 });
 
 const traced = async (engine: Awaited<ReturnType<typeof startEngine>>["engine"]) => {
   const response = await engine.getOffers({ request: { ...flagRequest().request, trace: {} } });
@@ -93,7 +69,7 @@ describe("polling", () => {
     const server = await serve();
     const timers = trackedTimers();
     const engine = await createDecisioningEngine({ client: "acme", artifactLocation: server.url(), pollingInterval: 1000, platform: timers });
-    cleanups.push(() => engine.close());
+    track(() => engine.close());
     expect(timers.delays).toContain(300000);
     expect((await traced(engine as never)).pollingInterval).toBe(300000);
   });

@@ -3,46 +3,26 @@ import { Agent } from "node:http";
 import type { Duplex } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fileSnapshotStore, nodeFetch, proxyFetch } from "@decisioning/engine/node";
-import { createDecisioningEngine, ErrorCode, type DecisioningConfig } from "../../src/index.js";
+import { createDecisioningEngine, ErrorCode } from "../../src/index.js";
 import {
   fastLoader,
   flagArtifact,
   flagRequest,
   flagValue,
+  loaderRig,
   REAL_WORLD_ORG,
   realWorldFile,
-  recordEvents,
   startArtifactServer,
-  type ArtifactServer,
 } from "../kit/index.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { serve, startEngine, track } = loaderRig({ pollingInterval: 50 });
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "decisioning-snapshot-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  track(() => rm(dir, { recursive: true, force: true }));
   return dir;
-}
-
-async function serve(body: unknown = flagArtifact("v1"), options: { keepAlive?: boolean } = {}): Promise<ArtifactServer> {
-  const server = await startArtifactServer({ routes: { "/rules.json": { body } }, ...options });
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function startEngine(server: ArtifactServer, config: Partial<DecisioningConfig>) {
-  const events = recordEvents();
-  const engine = await createDecisioningEngine(
-    { client: "acme", artifactLocation: server.url(), pollingInterval: 50, artifactRequestTimeout: 2000, eventEmitter: events.emitter, ...config },
-    fastLoader(),
-  );
-  cleanups.push(() => engine.close());
-  return { engine, events };
 }
 
 /** An http.Agent that counts the connections it opens: proof that requests went through it. */
@@ -123,7 +103,7 @@ describe("node-fetch", () => {
 
   it("nodeFetch reads rules.bin from a Node stream body and enforces maxArtifactBytes on it", async () => {
     const server = await startArtifactServer({ routes: { "/rules.bin": { body: realWorldFile("rules.bin") } } });
-    cleanups.push(() => server.close());
+    track(() => server.close());
     const config = { artifactLocation: server.url("/rules.bin"), organizationId: REAL_WORLD_ORG, fetchApi: nodeFetch, pollingInterval: 0 };
     const { engine } = await startEngine(server, config);
     expect(engine.getRawArtifact()).toEqual(JSON.parse(new TextDecoder().decode(realWorldFile("rules.json"))));

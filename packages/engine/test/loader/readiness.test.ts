@@ -1,18 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConfigError, createDecisioningEngine, ErrorCode, type DecisioningConfig, type FetchApi } from "../../src/index.js";
 import type { LoaderTuning } from "../../src/loader/loader.js";
-import { countingFetch, fastLoader, flagArtifact, flagRequest, flagValue, recordEvents, sleep, startArtifactServer, trackedTimers, type ArtifactServer } from "../kit/index.js";
+import {
+  countingFetch,
+  fastLoader,
+  flagArtifact,
+  flagRequest,
+  flagValue,
+  loaderRig,
+  recordEvents,
+  sleep,
+  trackedTimers,
+  type ArtifactServer,
+} from "../kit/index.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function serve(body: unknown = flagArtifact("v1")): Promise<ArtifactServer> {
-  const server = await startArtifactServer({ routes: { "/rules.json": { body } } });
-  cleanups.push(() => server.close());
-  return server;
-}
+const { serve, track } = loaderRig();
 
 function start(server: ArtifactServer, config: Partial<DecisioningConfig> = {}, tuning: Partial<LoaderTuning> = {}) {
   const events = recordEvents();
@@ -21,7 +23,7 @@ function start(server: ArtifactServer, config: Partial<DecisioningConfig> = {}, 
     fastLoader(tuning),
   );
   void promise.then(
-    (engine) => cleanups.push(() => engine.close()),
+    (engine) => track(() => engine.close()),
     () => {},
   );
   return { promise, events };

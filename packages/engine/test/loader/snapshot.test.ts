@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createDecisioningEngine, ErrorCode, type DecisioningConfig, type Snapshot, type SnapshotStore } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { createDecisioningEngine, ErrorCode, type Snapshot, type SnapshotStore } from "../../src/index.js";
 import { kvSnapshotStore, memorySnapshotStore } from "../../src/loader/snapshot.js";
-import type { LoaderTuning } from "../../src/loader/loader.js";
 import {
   bodyBytes,
   etagOf,
@@ -9,43 +8,13 @@ import {
   flagArtifact,
   flagRequest,
   flagValue,
+  loaderRig,
   obfuscate,
-  recordEvents,
   recordLogs,
-  startArtifactServer,
   until,
-  type ArtifactServer,
 } from "../kit/index.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function serve(body: unknown = flagArtifact("v1"), path = "/rules.json"): Promise<ArtifactServer> {
-  const server = await startArtifactServer({ routes: { [path]: { body } } });
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function startEngine(server: ArtifactServer, config: Partial<DecisioningConfig>, tuning: Partial<LoaderTuning> = {}) {
-  const events = recordEvents();
-  const logs = recordLogs();
-  const engine = await createDecisioningEngine(
-    {
-      client: "acme",
-      artifactLocation: server.url(),
-      pollingInterval: 60,
-      artifactRequestTimeout: 2000,
-      eventEmitter: events.emitter,
-      logger: logs.logger,
-      ...config,
-    },
-    fastLoader(tuning),
-  );
-  cleanups.push(() => engine.close());
-  return { engine, events, logs };
-}
+const { serve, startEngine } = loaderRig();
 
 const HOUR = 3600000;
 
@@ -131,7 +100,7 @@ describe("last-good snapshots", () => {
 
   it("decodes a rules.bin snapshot with the organization id", async () => {
     const org = "AAAABBBBCCCCDDDDEEEEFFFF@AdobeOrg";
-    const server = await serve(obfuscate(flagArtifact("bin-v1"), org), "/rules.bin");
+    const server = await serve(obfuscate(flagArtifact("bin-v1"), org), { path: "/rules.bin" });
     const store = memorySnapshotStore();
     const config = { artifactLocation: server.url("/rules.bin"), organizationId: org, snapshotStore: store };
     const first = await startEngine(server, config);

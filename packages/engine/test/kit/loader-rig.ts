@@ -1,0 +1,64 @@
+import { afterEach } from "vitest";
+import { createDecisioningEngine, type DecisioningConfig, type DecisioningEngine } from "../../src/index.js";
+import type { LoaderTuning } from "../../src/loader/loader.js";
+import { startArtifactServer, type ArtifactServer, type ArtifactServerOptions } from "./artifact-server.js";
+import { flagArtifact } from "./artifacts.js";
+import { fastLoader } from "./engine.js";
+import { recordEvents, recordLogs, type EventRecorder } from "./events.js";
+
+/** An engine started by a {@link LoaderRig}, with what it emitted and logged. */
+export interface RiggedEngine {
+  engine: DecisioningEngine;
+  events: EventRecorder;
+  logs: ReturnType<typeof recordLogs>;
+}
+
+/** Artifact servers and engines for loader tests; everything it starts is closed after each test. */
+export interface LoaderRig {
+  /** Run `cleanup` after the test (last registered, first run). */
+  track(cleanup: () => Promise<void>): void;
+  /** Serve `body` at `path` (default `/rules.json`) from a real local CDN. */
+  serve(body?: unknown, options?: ArtifactServerOptions & { path?: string }): Promise<ArtifactServer>;
+  /** An engine loading from the server, with the fast test loader, events and logs recorded. */
+  startEngine(server: ArtifactServer, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Promise<RiggedEngine>;
+}
+
+/**
+ * Make a rig for one test file (call at module level: it registers an `afterEach`). `defaults`
+ * apply to every engine it starts, under each call's own config.
+ */
+export function loaderRig(defaults: Partial<DecisioningConfig> = {}): LoaderRig {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+  return {
+    track: (cleanup) => void cleanups.push(cleanup),
+    async serve(body = flagArtifact("v1"), options = {}) {
+      const { path = "/rules.json", ...serverOptions } = options;
+      const server = await startArtifactServer({ routes: { [path]: { body } }, ...serverOptions });
+      cleanups.push(() => server.close());
+      return server;
+    },
+    async startEngine(server, config = {}, tuning = {}) {
+      const events = recordEvents();
+      const logs = recordLogs();
+      const engine = await createDecisioningEngine(
+        {
+          client: "acme",
+          artifactLocation: server.url(),
+          pollingInterval: 60,
+          // Generous, so a loaded CI machine never turns a fault under test into a timeout.
+          artifactRequestTimeout: 2000,
+          eventEmitter: events.emitter,
+          logger: logs.logger,
+          ...defaults,
+          ...config,
+        },
+        fastLoader(tuning),
+      );
+      cleanups.push(() => engine.close());
+      return { engine, events, logs };
+    },
+  };
+}
