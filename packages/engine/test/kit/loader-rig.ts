@@ -19,6 +19,8 @@ export interface LoaderRig {
   track(cleanup: () => Promise<void>): void;
   /** Serve `body` at `path` (default `/rules.json`) from a real local CDN. */
   serve(body?: unknown, options?: ArtifactServerOptions & { path?: string }): Promise<ArtifactServer>;
+  /** Start an engine without waiting for it (for tests of readiness and refusals); closed after the test if it starts. */
+  begin(server: ArtifactServer, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Omit<RiggedEngine, "engine"> & { promise: Promise<DecisioningEngine> };
   /** An engine loading from the server, with the fast test loader, events and logs recorded. */
   startEngine(server: ArtifactServer, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Promise<RiggedEngine>;
 }
@@ -32,6 +34,29 @@ export function loaderRig(defaults: Partial<DecisioningConfig> = {}): LoaderRig 
   afterEach(async () => {
     while (cleanups.length > 0) await cleanups.pop()?.();
   });
+  const begin: LoaderRig["begin"] = (server, config = {}, tuning = {}) => {
+    const events = recordEvents();
+    const logs = recordLogs();
+    const promise = createDecisioningEngine(
+      {
+        client: "acme",
+        artifactLocation: server.url(),
+        pollingInterval: 60,
+        // Generous, so a loaded CI machine never turns a fault under test into a timeout.
+        artifactRequestTimeout: 2000,
+        eventEmitter: events.emitter,
+        logger: logs.logger,
+        ...defaults,
+        ...config,
+      },
+      fastLoader(tuning),
+    );
+    void promise.then(
+      (engine) => cleanups.push(() => engine.close()),
+      () => {},
+    );
+    return { promise, events, logs };
+  };
   return {
     track: (cleanup) => void cleanups.push(cleanup),
     async serve(body = flagArtifact("v1"), options = {}) {
@@ -40,25 +65,10 @@ export function loaderRig(defaults: Partial<DecisioningConfig> = {}): LoaderRig 
       cleanups.push(() => server.close());
       return server;
     },
+    begin,
     async startEngine(server, config = {}, tuning = {}) {
-      const events = recordEvents();
-      const logs = recordLogs();
-      const engine = await createDecisioningEngine(
-        {
-          client: "acme",
-          artifactLocation: server.url(),
-          pollingInterval: 60,
-          // Generous, so a loaded CI machine never turns a fault under test into a timeout.
-          artifactRequestTimeout: 2000,
-          eventEmitter: events.emitter,
-          logger: logs.logger,
-          ...defaults,
-          ...config,
-        },
-        fastLoader(tuning),
-      );
-      cleanups.push(() => engine.close());
-      return { engine, events, logs };
+      const { promise, events, logs } = begin(server, config, tuning);
+      return { engine: await promise, events, logs };
     },
   };
 }

@@ -1,36 +1,23 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createDecisioningEngine, ErrorCode, type DecisioningConfig } from "../../src/index.js";
+import { ErrorCode, type DecisioningConfig } from "../../src/index.js";
 import { sha256Hex } from "../../src/loader/integrity.js";
 import { memorySnapshotStore } from "../../src/loader/snapshot.js";
 import {
   bodyBytes,
-  fastLoader,
   flagArtifact,
   flagRequest,
   flagValue,
   loaderRig,
-  recordEvents,
   type ArtifactServer,
 } from "../kit/index.js";
 
-const { serve, track } = loaderRig();
+const { serve, begin } = loaderRig();
+/** One download attempt: a refused artifact fails the start at once. */
+const start = (server: ArtifactServer, config: Partial<DecisioningConfig>) => begin(server, config, { initialRetries: 1 });
 
 const v1 = flagArtifact("v1");
 const sha256 = (body: unknown) => createHash("sha256").update(bodyBytes(body)).digest("hex");
-
-function start(server: ArtifactServer, config: Partial<DecisioningConfig>) {
-  const events = recordEvents();
-  const promise = createDecisioningEngine(
-    { client: "acme", artifactLocation: server.url(), pollingInterval: 60, eventEmitter: events.emitter, ...config },
-    fastLoader({ initialRetries: 1 }),
-  );
-  void promise.then(
-    (engine) => track(() => engine.close()),
-    () => {},
-  );
-  return { promise, events };
-}
 
 describe("artifact integrity", () => {
   it("computes SHA-256 with crypto.subtle", async () => {

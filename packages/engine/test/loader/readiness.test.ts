@@ -1,39 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, createDecisioningEngine, ErrorCode, type DecisioningConfig, type FetchApi } from "../../src/index.js";
-import type { LoaderTuning } from "../../src/loader/loader.js";
+import { ConfigError, ErrorCode, type DecisioningConfig, type FetchApi } from "../../src/index.js";
 import {
   countingFetch,
-  fastLoader,
   flagArtifact,
   flagRequest,
   flagValue,
   loaderRig,
-  recordEvents,
   sleep,
   trackedTimers,
-  type ArtifactServer,
 } from "../kit/index.js";
 
-const { serve, track } = loaderRig();
-
-function start(server: ArtifactServer, config: Partial<DecisioningConfig> = {}, tuning: Partial<LoaderTuning> = {}) {
-  const events = recordEvents();
-  const promise = createDecisioningEngine(
-    { client: "acme", artifactLocation: server.url(), pollingInterval: 0, artifactRequestTimeout: 2000, eventEmitter: events.emitter, ...config },
-    fastLoader(tuning),
-  );
-  void promise.then(
-    (engine) => track(() => engine.close()),
-    () => {},
-  );
-  return { promise, events };
-}
+const { serve, begin } = loaderRig({ pollingInterval: 0 });
 
 describe("readiness", () => {
   it("retries the first download with backoff and becomes ready when the CDN recovers", async () => {
     const server = await serve();
     server.fail("/rules.json", { type: "status", status: 500 }, { type: "drop" }, { type: "status", status: 503 });
-    const { promise, events } = start(server);
+    const { promise, events } = begin(server);
     const engine = await promise;
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
     expect(server.requestsTo().map((r) => r.answer)).toEqual([500, "dropped", 503, 200]);
@@ -52,7 +35,7 @@ describe("readiness", () => {
     const timers = trackedTimers();
     const { fetchApi, count } = countingFetch();
     const started = Date.now();
-    const { promise, events } = start(server, { maximumWaitReady: 150, platform: timers, fetchApi });
+    const { promise, events } = begin(server, { maximumWaitReady: 150, platform: timers, fetchApi });
     const error = await promise.then(
       () => undefined,
       (e: unknown) => e,
@@ -73,7 +56,7 @@ describe("readiness", () => {
     const server = await serve();
     server.failAlways("/rules.json", { type: "hang" });
     const started = Date.now();
-    const { promise, events } = start(server, { maximumWaitReady: 150, artifactRequestTimeout: 10000 });
+    const { promise, events } = begin(server, { maximumWaitReady: 150, artifactRequestTimeout: 10000 });
     await expect(promise).rejects.toMatchObject({ code: ErrorCode.Timeout });
     expect(Date.now() - started).toBeLessThan(1000);
     await server.waitForNoActiveRequests();
@@ -84,7 +67,7 @@ describe("readiness", () => {
   it("gives up after the retry budget with ARTIFACT_NOT_AVAILABLE, the last failure as cause", async () => {
     const server = await serve();
     server.failAlways("/rules.json", { type: "status", status: 502 });
-    const { promise, events } = start(server, {}, { initialRetries: 3 });
+    const { promise, events } = begin(server, {}, { initialRetries: 3 });
     await expect(promise).rejects.toMatchObject({
       code: ErrorCode.ArtifactNotAvailable,
       message: expect.stringMatching(/after 4 attempts: .*HTTP 502/),
@@ -96,7 +79,7 @@ describe("readiness", () => {
 
   it("explains an unsupported artifact version at start with a typed cause", async () => {
     const server = await serve(flagArtifact("v2", { version: "2.1.0" }));
-    const { promise } = start(server, {}, { initialRetries: 1 });
+    const { promise } = begin(server, {}, { initialRetries: 1 });
     await expect(promise).rejects.toMatchObject({
       code: ErrorCode.ArtifactNotAvailable,
       cause: { code: ErrorCode.ArtifactVersionUnsupported, message: expect.stringMatching(/2\.1\.0.*not supported/) },
@@ -105,7 +88,7 @@ describe("readiness", () => {
 
   it("rejects an invalid artifactPayload at once, without fetching", async () => {
     const server = await serve();
-    const { promise } = start(server, { artifactPayload: { version: "1.0.0" } });
+    const { promise } = begin(server, { artifactPayload: { version: "1.0.0" } });
     await expect(promise).rejects.toMatchObject({ code: ErrorCode.ArtifactInvalid, field: "rules" });
     expect(server.requestsTo()).toHaveLength(0);
   });
@@ -122,7 +105,7 @@ describe("readiness", () => {
       return (await fetch(url, init as RequestInit)) as unknown as Awaited<ReturnType<FetchApi>>;
     };
     for (const fetchApi of [plain, asynchronous]) {
-      const engine = await start(server, { fetchApi }).promise;
+      const engine = await begin(server, { fetchApi }).promise;
       expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
     }
     expect(calls).toEqual([`plain ${server.url()}`, `async ${server.url()}`]);
@@ -139,7 +122,7 @@ describe("readiness", () => {
       [{ verifyArtifact: "yes" as never }, "verifyArtifact"],
     ];
     for (const [config, field] of bad) {
-      const { promise } = start(server, config);
+      const { promise } = begin(server, config);
       await expect(promise).rejects.toBeInstanceOf(ConfigError);
       await expect(promise).rejects.toMatchObject({ field, code: ErrorCode.ConfigInvalid });
     }
