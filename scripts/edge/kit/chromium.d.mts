@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { BrowserContext } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 
 /** Debian's Chromium. */
 export declare const CHROMIUM: string;
@@ -11,3 +11,5 @@ export declare function launchChromium(): Promise<{ context: BrowserContext; clo
 export type Served = { file: string } | { text: string };
 /** Serve `files` on 127.0.0.1 at an ephemeral port, under a CSP that forbids eval. */
 export declare function serveStatic(files: Record<string, Served>): Promise<{ origin: string; server: Server }>;
+/** Serve `files`, open `/` in headless Chromium and wait for `<html data-ready=yes>`; errors the page reports are collected. */
+export declare function openEdgePage(files: Record<string, Served>): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }>;

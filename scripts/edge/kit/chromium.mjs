@@ -69,3 +69,31 @@ export async function serveStatic(files) {
   if (address === null || typeof address === "string") throw new Error("the test server has no TCP address");
   return { origin: `http://127.0.0.1:${address.port}`, server };
 }
+
+/**
+ * Serve `files`, open `/` in a fresh headless Chromium and wait for the page to mark itself
+ * ready (`<html data-ready=yes>`). Page errors and console errors are collected in `errors`;
+ * `close` shuts the browser and the server.
+ */
+export async function openEdgePage(files) {
+  const served = await serveStatic(files);
+  const browser = await launchChromium();
+  const errors = [];
+  const close = async () => {
+    await browser.close();
+    await new Promise((resolve) => served.server.close(resolve));
+  };
+  try {
+    const page = await browser.context.newPage();
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    await page.goto(`${served.origin}/`);
+    await page.waitForSelector("html[data-ready=yes]", { state: "attached", timeout: 10_000 });
+    return { page, errors, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

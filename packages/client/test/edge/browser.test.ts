@@ -1,8 +1,7 @@
-import type { Server } from "node:http";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
-import { chromiumUnavailable, launchChromium, serveStatic } from "../../../../scripts/edge/kit/chromium.mjs";
+import { chromiumUnavailable, openEdgePage } from "../../../../scripts/edge/kit/chromium.mjs";
 import { CLIENT_BUILT, clientNodeAnswers, type ClientAnswer, type ClientFlavour } from "./kit.js";
 
 const unavailable = chromiumUnavailable();
@@ -12,30 +11,20 @@ const { cases, answers } = await clientNodeAnswers();
 const runtime = (file: string) => ({ file: repoPath(`packages/client/test/edge/runtime/${file}`) });
 
 describe.skipIf(unavailable !== undefined)("TargetClient's on-device path, bundled, in headless Chromium", () => {
-  let server: Server;
   let close: (() => Promise<void>) | undefined;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
   const inBrowser: Partial<Record<ClientFlavour, ClientAnswer[]>> = {};
 
   beforeAll(async () => {
-    const served = await serveStatic({
+    const opened = await openEdgePage({
       "/": runtime("page.html"),
       "/page.js": runtime("page.js"),
       "/client-case.js": runtime("client-case.js"),
       "/client.js": { file: repoPath(CLIENT_BUILT.bundleFull) },
       "/client-lean.js": { file: repoPath(CLIENT_BUILT.bundleLean) },
     });
-    server = served.server;
-    const browser = await launchChromium();
-    close = browser.close;
-    page = await browser.context.newPage();
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    await page.goto(`${served.origin}/`);
-    await page.waitForSelector("html[data-ready=yes]", { state: "attached", timeout: 10_000 });
+    ({ page, errors, close } = opened);
     for (const bundle of ["full", "lean"] as const) {
       inBrowser[bundle] = await page.evaluate(
         ([name, payload]) => (window as unknown as { edge: { decide: (b: string, p: unknown) => Promise<ClientAnswer[]> } }).edge.decide(name, payload),
@@ -46,7 +35,6 @@ describe.skipIf(unavailable !== undefined)("TargetClient's on-device path, bundl
 
   afterAll(async () => {
     await close?.();
-    await new Promise((resolve) => server?.close(resolve));
   });
 
   it("loads both client bundles as plain modules with no errors and no CSP violations", async () => {

@@ -1,8 +1,7 @@
-import type { Server } from "node:http";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
-import { chromiumUnavailable, launchChromium, serveStatic } from "../../../../scripts/edge/kit/chromium.mjs";
+import { chromiumUnavailable, openEdgePage } from "../../../../scripts/edge/kit/chromium.mjs";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 
 const unavailable = chromiumUnavailable();
@@ -12,30 +11,20 @@ const { cases, answers } = await nodeAnswers();
 const runtime = (file: string) => ({ file: repoPath(`packages/engine/test/edge/runtime/${file}`) });
 
 describe.skipIf(unavailable !== undefined)("the bundled engine in headless Chromium", () => {
-  let server: Server;
   let close: (() => Promise<void>) | undefined;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
   const inBrowser: Partial<Record<Flavour, EdgeAnswer[]>> = {};
 
   beforeAll(async () => {
-    const served = await serveStatic({
+    const opened = await openEdgePage({
       "/": runtime("page.html"),
       "/page.js": runtime("page.js"),
       "/decide-case.js": runtime("decide-case.js"),
       "/engine.js": { file: repoPath(BUILT.bundleFull) },
       "/engine-lean.js": { file: repoPath(BUILT.bundleLean) },
     });
-    server = served.server;
-    const browser = await launchChromium();
-    close = browser.close;
-    page = await browser.context.newPage();
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    await page.goto(`${served.origin}/`);
-    await page.waitForSelector("html[data-ready=yes]", { state: "attached", timeout: 10_000 });
+    ({ page, errors, close } = opened);
     for (const bundle of ["full", "lean"] as const) {
       inBrowser[bundle] = await page.evaluate(
         ([name, payload]) => (window as unknown as { edge: { decide: (b: string, p: unknown) => Promise<EdgeAnswer[]> } }).edge.decide(name, payload),
@@ -46,7 +35,6 @@ describe.skipIf(unavailable !== undefined)("the bundled engine in headless Chrom
 
   afterAll(async () => {
     await close?.();
-    await new Promise((resolve) => server?.close(resolve));
   });
 
   it("loads both bundles as plain modules in a secure context with no errors and no CSP violations", async () => {
