@@ -20,6 +20,11 @@ import { runDecision, type RunDeps } from "./run.js";
 export interface DecisioningEngine {
   /** Decide a request on-device. */
   getOffers(options: GetOffersOptions): Promise<DeliveryResponse>;
+  /**
+   * Addition: decide at once, with no promise in between. Undefined when the request needs an
+   * IP geo lookup first (call `getOffers`); throws the errors `getOffers` rejects with.
+   */
+  getOffersSync(options: GetOffersOptions): DeliveryResponse | undefined;
   /** A copy of the artifact in use. */
   getRawArtifact(): Artifact | undefined;
   /** Which requested names need the Delivery API. */
@@ -105,6 +110,12 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
       } catch (error) {
         return Promise.reject(error);
       }
+    },
+    getOffersSync(options) {
+      const prepared = current();
+      checkRequest(options, deps.limits);
+      if (prepared.geoTargetingEnabled && platform.fetch && needsGeoLookup(options.request.context?.geo ?? undefined)) return undefined;
+      return finish(prepared, options, undefined);
     },
     getRawArtifact: () => {
       const prepared = loader.current();

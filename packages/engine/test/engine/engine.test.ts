@@ -168,6 +168,39 @@ describe("createDecisioningEngine", () => {
     });
   });
 
+  it("decides synchronously with getOffersSync, exactly as getOffers does, and sends the same notification", async () => {
+    let ids = 0;
+    const sent: unknown[] = [];
+    const engine = await createDecisioningEngine({
+      client: "acme",
+      artifactPayload: artifact,
+      notificationHandoff: "immediate",
+      sendNotificationFunc: (payload) => void sent.push(payload),
+      platform: { now: () => 1_700_000_000_000, uuid: () => `id-${++ids}` },
+    });
+    const sync = engine.getOffersSync({ request: { ...request, requestId: "r-1" } });
+    ids = 0;
+    const viaPromise = await engine.getOffers({ request: { ...request, requestId: "r-1" } });
+    expect(sync).toEqual(viaPromise);
+    expect(sync?.execute?.mboxes?.[0]?.options?.[0]?.content).toEqual({ searchProviderId: 143 });
+    expect(sent).toHaveLength(2);
+    expect((sent[0] as { request: { notifications: unknown } }).request.notifications).toEqual(
+      (sent[1] as { request: { notifications: unknown } }).request.notifications,
+    );
+    await engine.close();
+  });
+
+  it("throws from getOffersSync the typed error getOffers rejects with", async () => {
+    const engine = await createDecisioningEngine({ client: "acme", artifactPayload: artifact });
+    expect(() => engine.getOffersSync({ request: { ...request, context: { address: "not an object" } } as never })).toThrow(
+      expect.objectContaining({ field: "request.context.address" }),
+    );
+    await expect(engine.getOffers({ request: { ...request, context: { address: "not an object" } } as never })).rejects.toMatchObject({
+      field: "request.context.address",
+    });
+    await engine.close();
+  });
+
   it("tells which requested names need the Delivery API", async () => {
     const engine = await createDecisioningEngine({ client: "acme", artifactPayload: artifact });
     expect(engine.hasRemoteDependency({ execute: { mboxes: [{ name: "remote-box" }, { name: "flags" }] } })).toEqual({

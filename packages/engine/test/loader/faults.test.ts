@@ -191,6 +191,23 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
     expect(flagValues(await engine.getOffers(request))).toEqual(["v2", "v2", "v2"]);
   });
 
+  it("answers undefined from getOffersSync when only an IP address needs a geo lookup, and getOffers looks it up", async () => {
+    const mboxes = ["a"];
+    const server = await serve(flagArtifact("v1", { mboxes, geoTargetingEnabled: true }));
+    server.setRoute("/geo", { body: { "x-geo-city": "BASEL" } });
+    const { engine } = await startEngine(server, { geoLookupUrl: server.url("/geo") });
+    const request = flagRequest(mboxes, { context: { channel: "web", geo: { ipAddress: "8.8.8.8" } } });
+
+    expect(engine.getOffersSync(request)).toBeUndefined();
+    expect(server.requestsTo("/geo")).toHaveLength(0);
+    expect(flagValues(await engine.getOffers(request))).toEqual(["v1"]);
+    expect(server.requestsTo("/geo")).toHaveLength(1);
+    // A geo context that already says where the visitor is needs no lookup.
+    const located = flagRequest(mboxes, { context: { channel: "web", geo: { ipAddress: "8.8.8.8", city: "ZURICH" } } });
+    const decided = engine.getOffersSync(located);
+    expect(decided && flagValues(decided)).toEqual(["v1"]);
+  });
+
   it("survives event handlers that throw, and logs them", async () => {
     const server = await serve();
     const logs = recordLogs();
