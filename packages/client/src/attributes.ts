@@ -85,10 +85,29 @@ function indexAttributes(response: DeliveryResponse | undefined): Map<string, At
 
 /** Build an attributes provider over a `getOffers` result. */
 export function createAttributesProvider(offers: TargetDeliveryResponse): AttributesProvider {
-  const indexed = indexAttributes(offers.response);
+  // Indexed now: the caller holds the response and may change it afterwards.
+  return providerOver(offers.response, () => offers, indexAttributes(offers.response));
+}
+
+/**
+ * An attributes provider over a response nobody else holds yet, whose `getOffers` result is
+ * only built if asked for. The index waits for the first read, or for `getResponse()`, which
+ * hands the response out and so indexes it first.
+ */
+export function attributesOf(response: DeliveryResponse | undefined, offers: () => TargetDeliveryResponse): AttributesProvider {
+  return providerOver(response, offers, undefined);
+}
+
+function providerOver(
+  response: DeliveryResponse | undefined,
+  offers: () => TargetDeliveryResponse,
+  given: Map<string, Attributes> | undefined,
+): AttributesProvider {
+  let index = given;
+  const indexed = (): Map<string, Attributes> => (index ??= indexAttributes(response));
 
   const lookup = (mboxName: string, key: string): { found: boolean; value?: JsonValue } => {
-    const attributes = indexed.get(mboxName);
+    const attributes = indexed().get(mboxName);
     if (!attributes || !own(attributes, key)) return { found: false };
     return { found: true, value: attributes[key] };
   };
@@ -96,11 +115,11 @@ export function createAttributesProvider(offers: TargetDeliveryResponse): Attrib
   function asObject(mboxName?: string): Attributes | Record<string, Attributes> {
     if (mboxName === undefined) {
       const all: Record<string, Attributes> = {};
-      for (const [name, attributes] of indexed) assignOwn(all, { [name]: { ...attributes } });
+      for (const [name, attributes] of indexed()) assignOwn(all, { [name]: { ...attributes } });
       return all;
     }
     const result: Attributes = {};
-    const attributes = indexed.get(mboxName);
+    const attributes = indexed().get(mboxName);
     if (attributes) assignOwn(result, attributes);
     return result;
   }
@@ -119,7 +138,10 @@ export function createAttributesProvider(offers: TargetDeliveryResponse): Attrib
     },
     asObject,
     toJSON: () => asObject() as Record<string, Attributes>,
-    getResponse: () => offers,
+    getResponse: () => {
+      indexed();
+      return offers();
+    },
     has: (mboxName: string, key: string) => lookup(mboxName, key).found,
     getBoolean: typed((value): value is boolean => typeof value === "boolean"),
     getNumber: typed((value): value is number => typeof value === "number" && Number.isFinite(value)),

@@ -11,7 +11,7 @@ import {
   type DeliveryRequest as EngineDeliveryRequest,
   type NotificationPayload,
 } from "@decisioning/engine";
-import { createAttributesProvider, type AttributesProvider } from "./attributes.js";
+import { attributesOf, type AttributesProvider } from "./attributes.js";
 import {
   clusterOfDeviceId,
   DEVICE_ID_COOKIE,
@@ -40,7 +40,7 @@ import {
 } from "./delivery/notification-queue.js";
 import { DecisionContext, mergeKeyOf, retainedPayload, sameRequestData } from "./delivery/decision-payloads.js";
 import { addMboxesToRequest, createDeliveryRequest, customerIdsOf, emptyRequest, propertyOf } from "./delivery/request.js";
-import { processResponse, type RemoteDependencySource, type TargetDeliveryResponse } from "./delivery/response.js";
+import { Delivered, type RemoteDependencySource, type TargetDeliveryResponse } from "./delivery/response.js";
 import { ClientErrorCode, EngineNotReadyError, NotificationDroppedError, OptionsError } from "./errors.js";
 import { eventEmitterOf, type Emit } from "./events.js";
 import { safeLogger, type SafeLogger } from "./logger.js";
@@ -104,6 +104,9 @@ function jsonForLog(value: unknown): string {
     return `[not serializable: ${messageOf(error)}]`;
   }
 }
+
+const resultOf = (delivered: Delivered): TargetDeliveryResponse => delivered.result();
+const attributesOfDelivered = (delivered: Delivered): AttributesProvider => attributesOf(delivered.response, () => delivered.result());
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -256,33 +259,52 @@ export class TargetClient {
   }
 
   /** Decide a request: on-device, server-side or hybrid, per the client's (or this call's) method. */
-  async getOffers(options: GetOffersOptions): Promise<TargetDeliveryResponse> {
-    const error = getOffersOptionsError(options);
-    if (error) throw error;
-    const method = options.decisioningMethod || this.config.decisioningMethod;
-    return this.executeDelivery(options, this.visitorFor(options), method);
+  getOffers(options: GetOffersOptions): Promise<TargetDeliveryResponse> {
+    // Not an async function: an on-device answer is ready at once, and each await layer costs
+    // a decision's worth of microtasks. Every error still arrives as a rejection.
+    try {
+      const delivered = this.deliverChecked(options);
+      return delivered instanceof Delivered ? Promise.resolve(delivered.result()) : delivered.then(resultOf);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
    * Decide the named mboxes (added to `request.execute.mboxes`) and read their JSON offers'
    * attributes. On-device, nothing goes over the network before the answer.
    */
-  async getAttributes(mboxNames: readonly string[], options: GetAttributesOptions = {}): Promise<AttributesProvider> {
-    if (!Array.isArray(mboxNames)) throw new OptionsError(ClientErrorCode.MboxNamesRequired, Messages.MBOX_NAMES_REQUIRED);
-    const given = options ?? {};
-    const request = addMboxesToRequest(mboxNames, given.request || emptyRequest(), "execute");
-    // The key is declared before the spread: adding one to a spread copy is a slow V8 transition.
-    const call: GetOffersOptions = { request: undefined as unknown as DeliveryRequest, ...given };
-    call.request = request;
-    const offers = await this.getOffers(call);
-    return createAttributesProvider(offers);
+  getAttributes(mboxNames: readonly string[], options: GetAttributesOptions = {}): Promise<AttributesProvider> {
+    try {
+      if (!Array.isArray(mboxNames)) throw new OptionsError(ClientErrorCode.MboxNamesRequired, Messages.MBOX_NAMES_REQUIRED);
+      const given = options ?? {};
+      const request = addMboxesToRequest(mboxNames, given.request || emptyRequest(), "execute");
+      // The key is declared before the spread: adding one to a spread copy is a slow V8 transition.
+      const call: GetOffersOptions = { request: undefined as unknown as DeliveryRequest, ...given };
+      call.request = request;
+      const delivered = this.deliverChecked(call);
+      return Promise.resolve(delivered instanceof Delivered ? attributesOfDelivered(delivered) : delivered.then(attributesOfDelivered));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Send display or click notifications (and any waiting telemetry) to the Delivery API. */
-  async sendNotifications(options: SendNotificationsOptions): Promise<TargetDeliveryResponse> {
-    const error = sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
+  sendNotifications(options: SendNotificationsOptions): Promise<TargetDeliveryResponse> {
+    try {
+      const error = sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
+      if (error) throw error;
+      return this.deliverRemotely(options, this.visitorFor(options)).then(resultOf);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** `getOffers` after its option checks; synchronous when decided on-device. */
+  private deliverChecked(options: GetOffersOptions): Delivered | Promise<Delivered> {
+    const error = getOffersOptionsError(options);
     if (error) throw error;
-    return this.executeDelivery(options, this.visitorFor(options), DecisioningMethod.ServerSide);
+    return this.deliver(options, this.visitorFor(options), options.decisioningMethod || this.config.decisioningMethod);
   }
 
   /**
@@ -344,12 +366,8 @@ export class TargetClient {
     return visitor;
   }
 
-  private async executeDelivery(
-    options: VisitorOptions & { request: DeliveryRequest },
-    visitor: VisitorLike,
-    requestedMethod: DecisioningMethod,
-  ): Promise<TargetDeliveryResponse> {
-    const { config, platform, logger } = this;
+  /** Decide on-device when the method and the artifact allow (at once, unless a geo lookup is due), else ask the edge. */
+  private deliver(options: VisitorOptions & { request: DeliveryRequest }, visitor: VisitorLike, requestedMethod: DecisioningMethod): Delivered | Promise<Delivered> {
     const engine = this.engine?.isReady() ? this.engine : undefined;
     let method = requestedMethod;
     if (requiresDecisioningEngine(method) && !engine) {
@@ -357,7 +375,29 @@ export class TargetClient {
       if (method !== DecisioningMethod.Hybrid) throw new EngineNotReadyError();
       method = DecisioningMethod.ServerSide;
     }
+    const call = this.prepare(options, visitor);
+    const local =
+      engine !== undefined &&
+      requiresDecisioningEngine(method) &&
+      !(method === DecisioningMethod.Hybrid && engine.hasRemoteDependency(toEngine(call.request)).remoteNeeded);
+    if (!local) return this.sendToEdge(call, engine);
 
+    const { logger } = this;
+    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, DecisioningMethod.OnDevice, this.hostFor(call.cluster), jsonForLog(call.request));
+    const decision: Parameters<typeof engine.getOffers>[0] = {
+      request: toEngine(call.request),
+      sessionId: call.sessionId,
+      visitor: new DecisionContext(visitor, call.sessionId, call.cluster),
+    };
+    if (call.targetLocationHint) decision.targetLocationHint = call.targetLocationHint;
+    const decided = engine.getOffersSync(decision);
+    if (decided !== undefined) return this.delivered(call, fromEngine(decided), DecisioningMethod.OnDevice, engine);
+    return engine.getOffers(decision).then((response) => this.delivered(call, fromEngine(response), DecisioningMethod.OnDevice, engine));
+  }
+
+  /** Build the Delivery request, ids and session of a call, with nothing sent or decided yet. */
+  private prepare(options: VisitorOptions & { request: DeliveryRequest }, visitor: VisitorLike): PreparedCall {
+    const { config, platform, logger } = this;
     const property = propertyOf(config.propertyToken, options.request, logger);
     let input: DeliveryRequest = options.request;
     if (property) {
@@ -370,8 +410,7 @@ export class TargetClient {
     const deviceId = cookies[DEVICE_ID_COOKIE]?.value || undefined;
     const cluster = clusterOfDeviceId(deviceId) || targetLocationHint || undefined;
     const sessionId = cookies[SESSION_ID_COOKIE]?.value || stringOr(options.sessionId) || platform.uuid();
-
-    let request = createDeliveryRequest(input, {
+    const request = createDeliveryRequest(input, {
       logger,
       visitor,
       deviceId,
@@ -380,51 +419,64 @@ export class TargetClient {
       uuid: platform.uuid,
       timeOffsetInMinutes: platform.timeOffsetInMinutes,
     });
+    return { request, visitor, sessionId, cluster, targetLocationHint };
+  }
 
-    const local =
-      engine !== undefined &&
-      requiresDecisioningEngine(method) &&
-      !(method === DecisioningMethod.Hybrid && engine.hasRemoteDependency(toEngine(request)).remoteNeeded);
-    const used = local ? DecisioningMethod.OnDevice : DecisioningMethod.ServerSide;
+  /** A call (a server-side `getOffers`, a notification, or an on-device one that cannot decide) answered by Target's edge. */
+  private deliverRemotely(options: VisitorOptions & { request: DeliveryRequest }, visitor: VisitorLike): Promise<Delivered> {
+    const engine = this.engine?.isReady() ? this.engine : undefined;
+    return this.sendToEdge(this.prepare(options, visitor), engine);
+  }
 
-    if (!local && this.telemetry.enabled && this.telemetry.hasEntries()) {
+  private async sendToEdge(call: PreparedCall, engine: DecisioningEngine | undefined): Promise<Delivered> {
+    const { config, platform, logger } = this;
+    const used = DecisioningMethod.ServerSide;
+    let { request } = call;
+    if (this.telemetry.enabled && this.telemetry.hasEntries()) {
       request = { ...request, telemetry: { entries: [...(request.telemetry?.entries ?? []), ...this.telemetry.drain()] } };
     }
-    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, this.hostFor(cluster), jsonForLog(request));
+    if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, this.hostFor(call.cluster), jsonForLog(request));
+    const started = platform.monotonic();
+    const url = deliveryUrl(this.hostFor(call.cluster), { client: config.client, sessionId: call.sessionId, version: config.version, imsOrgId: config.organizationId });
+    const result: { response: DeliveryResponse; timings: DeliveryTimings } = await postDelivery(
+      this.transport,
+      url,
+      deliveryHeaders(platform.uuid()),
+      request,
+    );
+    this.telemetry.addDeliveryEntry(request, result.response, used, platform.monotonic() - started, result.timings);
+    const delivered = this.delivered({ ...call, request }, result.response, used, engine);
+    // Shaped now: an edge answer's remote names come from the artifact current at this moment.
+    delivered.result();
+    return delivered;
+  }
 
-    let response: DeliveryResponse;
-    if (local && engine) {
-      const decision: Parameters<typeof engine.getOffers>[0] = {
-        request: toEngine(request),
-        sessionId,
-        visitor: new DecisionContext(visitor, sessionId, cluster),
-      };
-      if (targetLocationHint) decision.targetLocationHint = targetLocationHint;
-      response = fromEngine(await engine.getOffers(decision));
-    } else {
-      const started = platform.monotonic();
-      const url = deliveryUrl(this.hostFor(cluster), { client: config.client, sessionId, version: config.version, imsOrgId: config.organizationId });
-      const result: { response: DeliveryResponse; timings: DeliveryTimings } = await postDelivery(
-        this.transport,
-        url,
-        deliveryHeaders(platform.uuid()),
-        request,
-      );
-      response = result.response;
-      this.telemetry.addDeliveryEntry(request, response, used, platform.monotonic() - started, result.timings);
-    }
+  /** A response in hand: logged, its cluster remembered, its result shaped when first asked for. */
+  private delivered(call: PreparedCall, response: DeliveryResponse, used: DecisioningMethod, engine: DecisioningEngine | undefined): Delivered {
+    const { logger } = this;
     if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
-
-    const result = processResponse(
-      { visitorState: visitor.getState(), request },
-      sessionId,
-      cluster,
+    const delivered = new Delivered(
+      { visitorState: call.visitor.getState(), request: call.request },
+      call.sessionId,
+      call.cluster,
       response,
       used,
       engine && this.remoteNamesOf(engine),
-      platform.now(),
+      this.platform.now(),
     );
-    if (result.targetLocationHintCookie) this.targetLocationHint = result.targetLocationHintCookie.value;
-    return result;
+    const hint = delivered.locationHint();
+    if (hint) this.targetLocationHint = hint;
+    return delivered;
   }
 }
+
+/** A call's Delivery request and the ids it goes with, before it is decided or sent. */
+interface PreparedCall {
+  request: DeliveryRequest;
+  visitor: VisitorLike;
+  sessionId: string;
+  cluster: string | undefined;
+  /** The call's location hint, else the client's. */
+  targetLocationHint: string | undefined;
+}
+

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import TargetClient, { AttributeNotFoundError, type AttributesProvider, type FetchApi } from "@decisioning/client";
 import { FakeTarget } from "./kit/delivery-server.js";
-import { demoArtifact, localOnlyFetch, localServer, readyClient } from "./kit/clients.js";
+import { demoArtifact, localOnlyFetch, localServer, mboxCookie, readyClient } from "./kit/clients.js";
 
 let target: FakeTarget;
 beforeEach(async () => {
@@ -74,6 +74,42 @@ describe("getAttributes", () => {
     expect(attributes.getString("demo-engineering-flags", "searchProviderId", "none")).toBe("none");
     expect(attributes.getNumber("not-requested", "x", -1)).toBe(-1);
     expect(attributes.getValue("demo-engineering-flags", "missing")).toBeInstanceOf(AttributeNotFoundError);
+    await client.close();
+  });
+
+  it("builds getResponse() on first use exactly as getOffers builds its result for the same call", async () => {
+    let ids = 0;
+    // Ids and SDID draws restart for each call, so both calls see the same ones.
+    const platform = { now: () => 1_700_000_000_000, uuid: () => `id${++ids}`, random: () => (ids % 7) / 7 };
+    const options = { ...localServer(target), decisioningMethod: "on-device" as const, artifactPayload: demoArtifact(), targetLocationHint: "", platform };
+    const { client } = await readyClient(options);
+    const request = { id: { tntId: "visitor-7" }, context: { channel: "web" as const, address: { url: "https://shop.example/" } } };
+    ids = 0;
+    const attributes = await client.getAttributes(["demo-engineering-flags"], { request, targetCookie: mboxCookie({ session: "s-1" }, 1_700_000_000_000) });
+    ids = 0;
+    const offers = await client.getOffers({
+      request: { ...request, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1 }] } },
+      targetCookie: mboxCookie({ session: "s-1" }, 1_700_000_000_000),
+    });
+    expect(attributes.getResponse()).toEqual(offers);
+    expect(attributes.getResponse()).toBe(attributes.getResponse());
+    await client.close();
+  });
+
+  it("keeps the attributes it decided when the response from getResponse() is changed before the first read", async () => {
+    const { client } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
+    const attributes = await client.getAttributes(["demo-engineering-flags"], { request: { id: { tntId: "visitor-8" } } });
+    const content = attributes.getResponse().response.execute?.mboxes?.[0]?.options?.[0]?.content as Record<string, unknown>;
+    content.searchProviderId = "changed";
+    expect(attributes.getValue("demo-engineering-flags", "searchProviderId")).toBe(143);
+    await client.close();
+  });
+
+  it("remembers the edge cluster of the visitor's tntId after an on-device decision whose result nobody reads", async () => {
+    const { client } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
+    await client.getAttributes(["demo-engineering-flags"], { targetCookie: mboxCookie({ PC: "tnt-9.35_0" }) });
+    const later = await client.getAttributes(["demo-engineering-flags"], { request: { id: { tntId: "visitor-10" } } });
+    expect(later.getResponse().targetLocationHintCookie).toEqual({ name: "mboxEdgeCluster", value: "35", maxAge: 1860 });
     await client.close();
   });
 

@@ -2,7 +2,7 @@
  * Shaping a Delivery API response into what `getOffers` resolves with: cookies to set, A4T
  * payloads, traces and response tokens gathered from every item, and where it was decided.
  */
-import { locationHintCookieFor, targetCookieFor, type TargetCookie } from "../cookies.js";
+import { clusterOfEdgeHost, locationHintCookieFor, targetCookieFor, type TargetCookie } from "../cookies.js";
 import { DecisioningMethod } from "../types.js";
 import type {
   AnalyticsResponse,
@@ -170,4 +170,36 @@ export function processResponse(
   result.meta = meta;
   result.response = withoutRemoteNames(response);
   return result;
+}
+
+/**
+ * A delivered response, shaped into the `getOffers` result on first use. `getAttributes`
+ * callers mostly read attributes and never the result, so on-device they skip building its
+ * cookies, token lists and copies. Everything the result depends on is captured here at
+ * delivery time, so shaping later gives what shaping at once would have.
+ */
+export class Delivered {
+  private shaped: TargetDeliveryResponse | undefined;
+
+  constructor(
+    private readonly head: Pick<TargetDeliveryResponse, "visitorState" | "request">,
+    private readonly sessionId: string,
+    private readonly cluster: string | undefined,
+    /** The response as decided or received (remote names not yet moved to `meta`). */
+    readonly response: DeliveryResponse,
+    private readonly decisioningMethod: DecisioningMethod,
+    private readonly engine: RemoteDependencySource | undefined,
+    private readonly nowMs: number,
+  ) {}
+
+  /** The edge cluster the result's `mboxEdgeCluster` cookie names, if any. */
+  locationHint(): string | undefined {
+    return this.cluster || clusterOfEdgeHost(this.response.edgeHost);
+  }
+
+  /** The `getOffers` result, built once. */
+  result(): TargetDeliveryResponse {
+    this.shaped ??= processResponse(this.head, this.sessionId, this.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
+    return this.shaped;
+  }
 }
