@@ -95,6 +95,40 @@ function remoteNames(
   return out;
 }
 
+/** Per artifact: the mboxes it lists as local and not as remote, which it decides alone. */
+const decidableCache = new WeakMap<PreparedArtifact, ReadonlySet<unknown>>();
+
+function decidableMboxes(prepared: PreparedArtifact): ReadonlySet<unknown> {
+  let decidable = decidableCache.get(prepared);
+  if (!decidable) {
+    const remote = new Set<unknown>(prepared.remoteMboxes);
+    decidable = new Set([...prepared.localMboxes].filter((name) => !remote.has(name)));
+    decidableCache.set(prepared, decidable);
+  }
+  return decidable;
+}
+
+/**
+ * The usual request: no views, and only mboxes (the page load's included) the artifact decides
+ * alone. Then nothing is remote, which one lookup per item tells without gathering any names.
+ */
+function decidedLocally(prepared: PreparedArtifact, request: DeliveryRequest): boolean {
+  const decidable = decidableMboxes(prepared);
+  for (const mode of MODES) {
+    const block = request[mode];
+    if (block === undefined || block === null) continue;
+    if (Array.isArray(block.views)) return false;
+    if (isPlainObject(block.pageLoad) && !decidable.has(DEFAULT_GLOBAL_MBOX)) return false;
+    const list = block.mboxes;
+    if (!Array.isArray(list)) continue;
+    for (let i = 0; i < list.length; i++) {
+      const item: unknown = list[i];
+      if (isRecord(item) && item.name !== undefined && !decidable.has(item.name)) return false;
+    }
+  }
+  return true;
+}
+
 /**
  * Which requested mboxes and views the artifact cannot decide (listed remote, or not listed
  * local), in the order Target reports them: the artifact's remote names first, then the
@@ -102,6 +136,7 @@ function remoteNames(
  * but the result.
  */
 export function remoteDependencyOf(prepared: PreparedArtifact, request: DeliveryRequest): RemoteDependency {
+  if (decidedLocally(prepared, request)) return { remoteNeeded: false, remoteMboxes: [], remoteViews: [] };
   const pageLoad = isPlainObject(request.execute?.pageLoad) || isPlainObject(request.prefetch?.pageLoad) ? DEFAULT_GLOBAL_MBOX : undefined;
   const remoteMboxes = remoteNames(request, "mboxes", prepared.remoteMboxes, prepared.localMboxes, pageLoad);
   let remoteViews: NameList;
