@@ -75,6 +75,12 @@ describe("ServerVisitor", () => {
     for (let i = 0; i < 50; i++) expect(generateSdid(Math.random)).toMatch(/^[0-7][0-9A-F]{15}-[0-7][0-9A-F]{15}$/);
   });
 
+  it("fills each half from two draws in order, a 31-bit then a 32-bit word", () => {
+    const draws = [0.5, 0.25, 0.75, 0.125];
+    let next = 0;
+    expect(generateSdid(() => draws[next++] as number)).toBe("4000000040000000-6000000020000000");
+  });
+
   it("spans the whole range of each half, from all zeros to the largest positive value", () => {
     expect(generateSdid(() => 0)).toBe("0000000000000000-0000000000000000");
     expect(generateSdid(() => 1 - 2 ** -53)).toBe("7FFFFFFFFFFFFFFF-7FFFFFFFFFFFFFFF");
