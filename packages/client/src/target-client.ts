@@ -406,10 +406,11 @@ export class TargetClient {
     }
     // Options come from callers' requests: a value of the wrong type counts as absent.
     const targetLocationHint = stringOr(options.targetLocationHint) || this.targetLocationHint;
-    const cookies = parseTargetCookie(options.targetCookie, platform.now());
-    const deviceId = cookies[DEVICE_ID_COOKIE]?.value || undefined;
+    // Most calls carry no cookie, and parsing none still makes a (slow, null-prototype) object.
+    const cookies = options.targetCookie ? parseTargetCookie(options.targetCookie, platform.now()) : undefined;
+    const deviceId = cookies?.[DEVICE_ID_COOKIE]?.value || undefined;
     const cluster = clusterOfDeviceId(deviceId) || targetLocationHint || undefined;
-    const sessionId = cookies[SESSION_ID_COOKIE]?.value || stringOr(options.sessionId) || platform.uuid();
+    const sessionId = cookies?.[SESSION_ID_COOKIE]?.value || stringOr(options.sessionId) || platform.uuid();
     const request = createDeliveryRequest(input, {
       logger,
       visitor,

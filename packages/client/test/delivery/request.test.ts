@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addMboxesToRequest, createDeliveryRequest, customerIdsOf, propertyOf, type RequestBuildOptions } from "../../src/delivery/request.js";
 import { AuthState, ServerVisitor } from "../../src/visitor.js";
@@ -148,6 +149,20 @@ describe("addMboxesToRequest", () => {
     const request = addMboxesToRequest(["p", "e", "n", "n"], { prefetch: { mboxes: [{ name: "p" }] }, execute: { mboxes: [{ name: "e", index: 1 }] } });
     expect(request.execute?.mboxes).toEqual([{ name: "e", index: 1 }, { name: "n", index: 2 }]);
     expect(request.prefetch).toEqual({ mboxes: [{ name: "p" }] });
+  });
+
+  it("adds each name not yet requested exactly once, short lists and long ones alike", () => {
+    const name = fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t");
+    const list = fc.array(fc.record({ name }), { maxLength: 20 });
+    fc.assert(
+      fc.property(list, list, fc.array(name, { maxLength: 30 }), (execute, prefetch, names) => {
+        const request = addMboxesToRequest(names, { execute: { mboxes: execute }, prefetch: { mboxes: prefetch } });
+        const seen = new Set<string>([...execute, ...prefetch].map((mbox) => mbox.name));
+        const expected = names.filter((added) => !seen.has(added) && Boolean(seen.add(added)));
+        expect(request.execute?.mboxes?.slice(execute.length).map((mbox) => mbox.name)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("leaves the given request untouched", () => {
