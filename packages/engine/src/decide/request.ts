@@ -68,9 +68,30 @@ function deepPath(value: unknown, budget: number): string[] | undefined {
   return undefined;
 }
 
-function checkDepth(request: unknown, limits: RequestLimits): void {
-  const path = deepPath(request, limits.maxDepth);
-  if (!path) return;
+/**
+ * Whether anything is nested deeper than `budget` levels below `value` (an object). The usual
+ * answer is no, so this walk builds nothing and only descends into objects; `deepPath` names
+ * the field once one is found.
+ */
+function tooDeep(value: object, budget: number): boolean {
+  if (budget === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === "object" && item !== null && tooDeep(item, budget - 1)) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (typeof item === "object" && item !== null && Object.prototype.hasOwnProperty.call(value, key) && tooDeep(item, budget - 1)) return true;
+  }
+  return false;
+}
+
+function checkDepth(request: object, limits: RequestLimits): void {
+  if (!tooDeep(request, limits.maxDepth)) return;
+  const path = deepPath(request, limits.maxDepth) ?? [];
   // The full path may be thousands of levels long; the first few name the field well enough.
   const field = `request${path.slice(0, 4).join("")}`;
   throw tooLarge(field, `nests objects or arrays more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`);
@@ -106,19 +127,20 @@ function checkDetails(item: unknown, base: string, index: number, limits: Reques
   }
 }
 
+/** Check a mode's `mboxes` or `views`; returns how many items it holds. */
+function checkList(list: unknown, field: string, key: "mboxes" | "views", limits: RequestLimits): number {
+  if (list === undefined || list === null) return 0;
+  if (!Array.isArray(list)) throw fail(`${field}.${key}`, "must be an array");
+  // Holes are skipped, as forEach would: a sparse list from a caller's code is not an error here.
+  const base = `${field}.${key}`;
+  for (let i = 0; i < list.length; i++) if (i in list) checkDetails(list[i], base, i, limits);
+  return list.length;
+}
+
 function checkMode(mode: unknown, field: string, limits: RequestLimits): void {
   if (mode === undefined || mode === null) return;
   if (!isRecord(mode)) throw fail(field, "must be an object");
-  let items = 0;
-  for (const key of ["mboxes", "views"] as const) {
-    const list = mode[key];
-    if (list === undefined || list === null) continue;
-    if (!Array.isArray(list)) throw fail(`${field}.${key}`, "must be an array");
-    items += list.length;
-    const base = key === "mboxes" ? `${field}.mboxes` : `${field}.views`;
-    // Holes are skipped, as forEach would: a sparse list from a caller's code is not an error here.
-    for (let i = 0; i < list.length; i++) if (i in list) checkDetails(list[i], base, i, limits);
-  }
+  const items = checkList(mode.mboxes, field, "mboxes", limits) + checkList(mode.views, field, "views", limits);
   if (items > limits.maxItems) throw tooLarge(field, `requests ${items} mboxes and views; the limit is ${limits.maxItems}`);
   if (mode.pageLoad !== undefined && mode.pageLoad !== null) checkDetails(mode.pageLoad, `${field}.pageLoad`, -1, limits);
 }
@@ -205,9 +227,40 @@ export function normalizeRequest(
   uuid: () => string,
   geo: Geo,
 ): DeliveryRequest {
-  return copyWith<DeliveryRequest>(request, {
-    context: copyWith<Context>(request.context ?? undefined, { geo }),
-    id: visitorIdsOf(request.id ?? undefined, targetLocationHint, uuid),
-    requestId: request.requestId || uuid(),
-  });
+  const context = withGeo(request.context ?? undefined, geo);
+  const id = visitorIdsOf(request.id ?? undefined, targetLocationHint, uuid);
+  const requestId = request.requestId || uuid();
+  const from = request as Record<string, unknown>;
+  // What `{...request, context, id, requestId}` gives, without the spread's slow key additions
+  // when a key is new, and without an overrides object per decision.
+  let out: Record<string, unknown>;
+  if (hasOwn(from, "context") && hasOwn(from, "id") && hasOwn(from, "requestId")) {
+    out = { ...from };
+  } else {
+    out = {};
+    for (const key in from) if (hasOwn(from, key)) defineOwn(out, key, from[key]);
+  }
+  out.context = context;
+  out.id = id;
+  out.requestId = requestId;
+  return out as DeliveryRequest;
+}
+
+/** `{...context, geo}`: copied key by key when the context has no `geo` key yet. */
+function withGeo(context: Context | undefined, geo: Geo): Context {
+  const from = context as Record<string, unknown> | undefined;
+  if (from === undefined || from === null) return { geo };
+  let out: Record<string, unknown>;
+  if (hasOwn(from, "geo")) {
+    out = { ...from };
+  } else {
+    out = {};
+    for (const key in from) if (hasOwn(from, key)) defineOwn(out, key, from[key]);
+  }
+  out.geo = geo;
+  return out as Context;
+}
+
+function hasOwn(target: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(target, key);
 }
