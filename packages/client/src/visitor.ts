@@ -55,6 +55,8 @@ export interface VisitorLike {
 
 const AMCV_PREFIX = "AMCV_";
 const CONSUMER_PREFIX = "payload:";
+/** The SDID consumer of requests that name none: the page-load mbox. */
+const DEFAULT_CONSUMER_ID = "target-global-mbox";
 const PICKED = ["MCMID", "MCAAMB", "MCAAMLH"] as const;
 
 /** An org id in its canonical form (`…@AdobeOrg`). */
@@ -149,11 +151,14 @@ export class ServerVisitor implements VisitorLike {
   constructor(organizationId: string, amcvCookie?: string, platform?: Pick<ClientPlatform, "random">) {
     this.orgId = normalizeOrgId(organizationId);
     this.random = platform?.random ?? Math.random;
-    const fields = parseAmcvCookie(amcvCookie);
     const values: VisitorValues = {};
-    for (const key of PICKED) {
-      const field = fields[key];
-      if (field) values[key] = field.value;
+    // Most visitors come without a cookie; parsing none still builds a (slow, null-prototype) object.
+    if (amcvCookie) {
+      const fields = parseAmcvCookie(amcvCookie);
+      for (const key of PICKED) {
+        const field = fields[key];
+        if (field) values[key] = field.value;
+      }
     }
     this.values = values;
   }
@@ -170,6 +175,17 @@ export class ServerVisitor implements VisitorLike {
 
   /** The SDID for a consumer (an mbox name, or `target-global-mbox`). */
   getSupplementalDataID(consumerId: string): string {
+    if (this.sdid === undefined && consumerId === DEFAULT_CONSUMER_ID) {
+      // A visitor's first SDID, for the usual consumer: the state the general path below
+      // builds, keys in the same order, as literals (adding a computed key is a slow store).
+      const sdid = generateSdid(this.random);
+      this.sdid = {
+        supplementalDataIDCurrentConsumed: { "payload:target-global-mbox": true },
+        supplementalDataIDLastConsumed: {},
+        supplementalDataIDCurrent: sdid,
+      };
+      return sdid;
+    }
     const consumer = CONSUMER_PREFIX + consumerId;
     const state: SdidState = this.sdid ?? { supplementalDataIDCurrentConsumed: {}, supplementalDataIDLastConsumed: {} };
     this.sdid = state;

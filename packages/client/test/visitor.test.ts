@@ -63,6 +63,18 @@ describe("ServerVisitor", () => {
     });
   });
 
+  it("shares a first SDID minted for the page-load consumer with other consumers, as for any consumer", () => {
+    const visitor = new ServerVisitor(ORG, undefined, { random: sequence() });
+    const first = visitor.getSupplementalDataID("target-global-mbox");
+    expect(visitor.getSupplementalDataID("hero")).toBe(first);
+    expect(visitor.getState()[ORG]?.sdid).toEqual({
+      supplementalDataIDCurrent: first,
+      supplementalDataIDCurrentConsumed: { "payload:target-global-mbox": true, "payload:hero": true },
+      supplementalDataIDLastConsumed: {},
+    });
+    expect(visitor.getSupplementalDataID("target-global-mbox")).not.toBe(first);
+  });
+
   it("gives the previous SDID to a consumer that has not seen it, so one page view shares one SDID", () => {
     const visitor = new ServerVisitor(ORG, undefined, { random: sequence() });
     const a1 = visitor.getSupplementalDataID("a");

@@ -71,21 +71,41 @@ function pick<T>(source: Loose, keys: readonly string[]): T {
   return out as T;
 }
 
-const DETAIL_KEYS = ["address", "parameters", "profileParameters", "order", "product"] as const;
-const CONTEXT_KEYS = [
-  "channel",
-  "mobilePlatform",
-  "application",
-  "screen",
-  "window",
-  "browser",
-  "address",
-  "geo",
-  "timeOffsetInMinutes",
-  "userAgent",
-  "clientHints",
-  "beacon",
-] as const;
+// The fields kept of a context and of an mbox, view, page load or notification, in this order.
+// They are read by name, one line each, rather than by looping over a list of names: a named
+// read is cached per object shape, and most of these fields are absent, which a keyed read
+// finds out by walking the prototype chain every time (two to three times slower).
+
+/** The request details fields of an mbox, view, page load or notification. */
+function pickDetails<T>(source: Loose): T {
+  const out: Loose = {};
+  let value: unknown;
+  if ((value = source.address) !== undefined) out.address = value;
+  if ((value = source.parameters) !== undefined) out.parameters = value;
+  if ((value = source.profileParameters) !== undefined) out.profileParameters = value;
+  if ((value = source.order) !== undefined) out.order = value;
+  if ((value = source.product) !== undefined) out.product = value;
+  return out as T;
+}
+
+/** The Delivery API fields of a context. */
+function pickContext(source: Loose): Context {
+  const out: Loose = {};
+  let value: unknown;
+  if ((value = source.channel) !== undefined) out.channel = value;
+  if ((value = source.mobilePlatform) !== undefined) out.mobilePlatform = value;
+  if ((value = source.application) !== undefined) out.application = value;
+  if ((value = source.screen) !== undefined) out.screen = value;
+  if ((value = source.window) !== undefined) out.window = value;
+  if ((value = source.browser) !== undefined) out.browser = value;
+  if ((value = source.address) !== undefined) out.address = value;
+  if ((value = source.geo) !== undefined) out.geo = value;
+  if ((value = source.timeOffsetInMinutes) !== undefined) out.timeOffsetInMinutes = value;
+  if ((value = source.userAgent) !== undefined) out.userAgent = value;
+  if ((value = source.clientHints) !== undefined) out.clientHints = value;
+  if ((value = source.beacon) !== undefined) out.beacon = value;
+  return out as Context;
+}
 
 const AUTH_STATE_NAMES: Record<number, AuthenticatedState> = {
   [AuthState.UNKNOWN]: AuthenticatedState.Unknown,
@@ -173,7 +193,7 @@ function createVisitorId(id: VisitorId | undefined, options: RequestBuildOptions
 
 function createContext(context: Context | undefined, timeOffsetInMinutes: () => number): Context {
   // As in the reference, the host's time offset only fills in for a request without a context.
-  const result = isObject(context) ? pick<Context>(context, CONTEXT_KEYS) : { timeOffsetInMinutes: timeOffsetInMinutes() };
+  const result = isObject(context) ? pickContext(context) : { timeOffsetInMinutes: timeOffsetInMinutes() };
   // The reference forces `web` even for a valid `mobile` channel (an enum-keys slip); a valid one is kept here.
   if (result.channel !== ChannelType.Web && result.channel !== ChannelType.Mobile) result.channel = ChannelType.Web;
   return result;
@@ -229,7 +249,7 @@ function createMboxes(mboxes: unknown, logger: SafeLogger): MboxRequest[] | unde
       logger.error(Messages.MBOX_INVALID, mbox);
       continue;
     }
-    const item = pick<MboxRequest>(mbox, DETAIL_KEYS);
+    const item = pickDetails<MboxRequest>(mbox);
     item.name = mbox.name;
     item.index = isNumber(mbox.index) ? mbox.index : result.length;
     result.push(item);
@@ -241,7 +261,7 @@ function createViews(views: unknown): ViewRequest[] | undefined {
   if (!isNonEmptyArray(views)) return undefined;
   const result = views.map((view) => {
     const given: Loose = isObject(view) ? view : {};
-    const item = pick<ViewRequest>(given, DETAIL_KEYS);
+    const item = pickDetails<ViewRequest>(given);
     if (isNonEmptyString(given.name)) item.name = given.name;
     if (isNonEmptyString(given.key)) item.key = given.key;
     return item;
@@ -250,7 +270,7 @@ function createViews(views: unknown): ViewRequest[] | undefined {
 }
 
 function createDetails(pageLoad: unknown): RequestDetails | undefined {
-  return isObject(pageLoad) ? pick<RequestDetails>(pageLoad, DETAIL_KEYS) : undefined;
+  return isObject(pageLoad) ? pickDetails<RequestDetails>(pageLoad) : undefined;
 }
 
 function createExecute(execute: unknown, logger: SafeLogger): ExecuteRequest | undefined {
@@ -294,7 +314,7 @@ function createNotifications(notifications: unknown, logger: SafeLogger): Notifi
       logger.error(Messages.NOTIFICATION_INVALID, notification);
       continue;
     }
-    const item = pick<Notification>(notification, DETAIL_KEYS);
+    const item = pickDetails<Notification>(notification);
     item.id = notification.id as string;
     item.type = notification.type as Notification["type"];
     item.timestamp = notification.timestamp as number;
