@@ -103,8 +103,12 @@ function scratchOf(prepared: PreparedArtifact): DecisionScratch {
 class RequestState {
   readonly visitorId: string;
   readonly propertyToken: unknown;
-  /** `name-token` keys already notified (as Target keys them, collisions included). */
-  readonly sentTokens = new Set<string>();
+  /**
+   * `name-token` keys already notified (as Target keys them, collisions included): the first in
+   * a field, any more in a set. Most decisions notify one, and a set per decision is not free.
+   */
+  private firstSent: string | undefined;
+  private moreSent: Set<string> | undefined;
   readonly notifications: Notification[] = [];
   readonly timestamp: number;
   /** Which GEO_TOKENS apply to this request (bit i for token i), and their values by index. */
@@ -143,6 +147,19 @@ class RequestState {
     }
     this.scratch = scratch;
     this.generation = ++scratch.generation;
+  }
+
+  /** Remember a notified key; false when it was notified already. */
+  markSent(key: string): boolean {
+    if (this.firstSent === undefined) {
+      this.firstSent = key;
+      return true;
+    }
+    if (key === this.firstSent) return false;
+    if (this.moreSent === undefined) this.moreSent = new Set();
+    else if (this.moreSent.has(key)) return false;
+    this.moreSent.add(key);
+    return true;
   }
 
   /** Whether a rule with this rule's key already matched for the item (global mbox and views take one per key). */
@@ -368,8 +385,7 @@ function queueNotification(state: RequestState, rule: PreparedRule, plan: RulePl
   const { name } = rule.rule.consequence;
   let tokens: string[] | undefined;
   for (const { token, key } of plan.eventTokens) {
-    if (state.sentTokens.has(key)) continue;
-    state.sentTokens.add(key);
+    if (!state.markSent(key)) continue;
     (tokens ??= []).push(token as string);
   }
   let notification: Notification | undefined;

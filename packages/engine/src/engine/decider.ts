@@ -8,7 +8,7 @@ import { platformOf, type Platform } from "../platform/platform.js";
 import { TelemetryStore } from "../platform/telemetry.js";
 import type { Artifact, DeliveryRequest, GetOffersOptions, ParseDomain, RemoteDependency } from "../types.js";
 import { parseDomainOf } from "./domain-choice.js";
-import { runDecision, type DecideResult } from "./run.js";
+import { runDecision, runDepsOf, type DecideResult } from "./run.js";
 
 /** Configuration of a synchronous, zero-I/O decider. */
 export interface DeciderConfig {
@@ -57,14 +57,13 @@ export function createDecider(config: DeciderConfig): Decider {
     artifactLastRetrieved: retrieved,
     ...prepared.artifact.meta,
   };
-  const deps = {
+  const deps = runDepsOf(platform, {
     client: config.client,
-    platform,
     contexts: new ContextBuilder(parseDomainOf(config.parseDomainImpl)),
     telemetry: new TelemetryStore(config.telemetryEnabled !== false),
     limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     artifactTrace: () => trace,
-  };
+  });
   return {
     decide: (options) => runDecision(prepared, options, deps),
     hasRemoteDependency: (request) => remoteDependencyOf(prepared, request),

@@ -14,7 +14,7 @@ import { copyJson } from "../util/json.js";
 import { parseDomainOf } from "./domain-choice.js";
 import { GEO_LOOKUP_URL, lookupGeo } from "./geo-lookup.js";
 import { NotificationDispatcher } from "./notify.js";
-import { runDecision, type RunDeps } from "./run.js";
+import { runDecision, runDepsOf, type RunDeps } from "./run.js";
 
 /** The engine contract shared with Adobe's decisioning engine. */
 export interface DecisioningEngine {
@@ -56,14 +56,13 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
   const platform = platformOf({ ...config.platform, ...(config.fetchApi ? { fetch: config.fetchApi } : {}) });
   const telemetry = new TelemetryStore(config.telemetryEnabled !== false);
   const loader: ArtifactLoader = loaderFactory({ config, platform, logger, emit, telemetry });
-  const deps: RunDeps = {
+  const deps: RunDeps = runDepsOf(platform, {
     client: config.client,
-    platform,
     contexts: new ContextBuilder(parseDomainOf(config.parseDomainImpl)),
     telemetry,
     limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     artifactTrace: () => loader.trace(),
-  };
+  });
   const sender = config.sendNotificationFunc;
   const notifier =
     typeof sender === "function" ? new NotificationDispatcher(sender, platform, logger, emit, config.waitUntil, config.notificationHandoff) : undefined;

@@ -1,20 +1,28 @@
 import type { PreparedArtifact } from "../artifact/prepare.js";
 import type { ContextBuilder } from "../decide/context.js";
-import { decide } from "../decide/decide.js";
+import { decide, type DecideEnvironment } from "../decide/decide.js";
 import { checkRequest, cleanGeo, normalizeRequest, type RequestLimits } from "../decide/request.js";
 import type { ArtifactTrace } from "../decide/trace.js";
 import type { Platform } from "../platform/platform.js";
 import { twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
 import type { DeliveryRequest, DeliveryResponse, Geo, GetOffersOptions, NotificationPayload } from "../types.js";
 
-/** What one decision needs besides the artifact and the request. */
-export interface RunDeps {
-  client: string;
+/**
+ * What one decision needs besides the artifact and the request. It is also the decision's
+ * environment (`client`, `now`, `uuid`, …), handed on as is rather than copied per decision.
+ */
+export interface RunDeps extends DecideEnvironment {
   platform: Pick<Platform, "now" | "monotonic" | "uuid">;
-  contexts: ContextBuilder;
   telemetry: TelemetryStore;
   limits: RequestLimits;
-  artifactTrace: () => ArtifactTrace;
+}
+
+/** Decision dependencies over a platform: its clock and ids serve the decision too. */
+export function runDepsOf(
+  platform: Pick<Platform, "now" | "monotonic" | "uuid">,
+  given: { client: string; contexts: ContextBuilder; telemetry: TelemetryStore; limits: RequestLimits; artifactTrace: () => ArtifactTrace },
+): RunDeps {
+  return { ...given, platform, now: platform.now, uuid: platform.uuid };
 }
 
 /** A decided request: the response and, when something is owed to Target, the notification payload. */
@@ -52,12 +60,7 @@ export function runDecision(prepared: PreparedArtifact, options: GetOffersOption
     geo ?? cleanGeo(options.request.context?.geo ?? undefined),
   );
   const parsed = deps.platform.monotonic();
-  const decision = decide(
-    prepared,
-    request,
-    { client: deps.client, now: deps.platform.now, uuid: deps.platform.uuid, contexts: deps.contexts, artifactTrace: deps.artifactTrace },
-    options.sessionId,
-  );
+  const decision = decide(prepared, request, deps, options.sessionId);
   const { telemetry } = deps;
   telemetry.add({
     requestId: request.requestId,
