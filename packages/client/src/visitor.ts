@@ -173,6 +173,11 @@ export class ServerVisitor implements VisitorLike {
     return { ...this.values };
   }
 
+  /** What `getVisitorValues` copies, without the copy. Read only. */
+  peekValues(): Readonly<VisitorValues> {
+    return this.values;
+  }
+
   /** The SDID for a consumer (an mbox name, or `target-global-mbox`). */
   getSupplementalDataID(consumerId: string): string {
     if (this.sdid === undefined && consumerId === DEFAULT_CONSUMER_ID) {

@@ -23,7 +23,7 @@ import type {
   VisitorId,
 } from "../types.js";
 import { AuthenticatedState, ChannelType, LoggingType, MetricType } from "../types.js";
-import { AuthState, ServerVisitor, type CustomerIds, type VisitorLike } from "../visitor.js";
+import { AuthState, ServerVisitor, type CustomerIds, type VisitorLike, type VisitorValues } from "../visitor.js";
 
 /** The page-load mbox name; also the default SDID consumer. */
 export const DEFAULT_GLOBAL_MBOX = "target-global-mbox";
@@ -124,6 +124,12 @@ function firstOrgState(visitor: VisitorLike): Loose | undefined {
 const isOwnVisitor = (visitor: VisitorLike): visitor is ServerVisitor =>
   visitor instanceof ServerVisitor && visitor.getState === ServerVisitor.prototype.getState;
 
+/** The visitor's AMCV values; our own visitor's are read in place (`getVisitorValues` copies them). */
+function visitorValues(visitor: VisitorLike): Readonly<VisitorValues> | undefined {
+  if (visitor instanceof ServerVisitor && visitor.getVisitorValues === ServerVisitor.prototype.getVisitorValues) return visitor.peekValues();
+  return visitor.getVisitorValues();
+}
+
 /** The visitor's customer ids as `getState` would copy them (a plain object read in place: no copy). */
 function visitorCustomerIds(visitor: VisitorLike): unknown {
   if (isOwnVisitor(visitor)) {
@@ -181,14 +187,19 @@ export function customerIdsOf(input: unknown): CustomerIds | undefined {
 function createVisitorId(id: VisitorId | undefined, options: RequestBuildOptions): VisitorId | undefined {
   const given: Loose = isObject(id) ? id : {};
   const tntId = given.tntId === undefined ? options.deviceId : given.tntId;
-  const mcid = given.marketingCloudVisitorId === undefined ? options.visitor.getVisitorValues().MCMID : given.marketingCloudVisitorId;
+  const mcid = given.marketingCloudVisitorId === undefined ? (visitorValues(options.visitor) as VisitorValues).MCMID : given.marketingCloudVisitorId;
   const customerIds = mergedCustomerIds(given.customerIds as CustomerId[] | undefined, options.visitor);
+  const hasTntId = isNonEmptyString(tntId);
+  const hasThirdPartyId = isNonEmptyString(given.thirdPartyId);
+  const hasMcid = isNonEmptyString(mcid);
+  const hasCustomerIds = isNonEmptyArray(customerIds);
+  if (!hasTntId && !hasThirdPartyId && !hasMcid && !hasCustomerIds) return undefined;
   const result: VisitorId = {};
-  if (isNonEmptyString(tntId)) result.tntId = tntId;
-  if (isNonEmptyString(given.thirdPartyId)) result.thirdPartyId = given.thirdPartyId;
-  if (isNonEmptyString(mcid)) result.marketingCloudVisitorId = mcid;
-  if (isNonEmptyArray(customerIds)) result.customerIds = customerIds;
-  return Object.keys(result).length > 0 ? result : undefined;
+  if (hasTntId) result.tntId = tntId;
+  if (hasThirdPartyId) result.thirdPartyId = given.thirdPartyId as string;
+  if (hasMcid) result.marketingCloudVisitorId = mcid;
+  if (hasCustomerIds) result.customerIds = customerIds;
+  return result;
 }
 
 function createContext(context: Context | undefined, timeOffsetInMinutes: () => number): Context {
@@ -223,14 +234,15 @@ function createAnalytics(analytics: AnalyticsRequest | undefined, options: Reque
 
 function createAudienceManager(audienceManager: AudienceManager | undefined, visitor: VisitorLike): AudienceManager | undefined {
   const given: Loose = isObject(audienceManager) ? audienceManager : {};
-  const values = visitor.getVisitorValues() ?? {};
-  const hint = Number.parseInt(values.MCAAMLH ?? "", 10);
-  const result: AudienceManager = {};
+  const values: Readonly<VisitorValues> = visitorValues(visitor) ?? {};
+  const hint = values.MCAAMLH === undefined ? Number.NaN : Number.parseInt(values.MCAAMLH, 10);
   const locationHint = given.locationHint === undefined ? (Number.isNaN(hint) ? undefined : hint) : given.locationHint;
   const blob = given.blob === undefined ? values.MCAAMB : given.blob;
+  if (locationHint === undefined && blob === undefined) return undefined;
+  const result: AudienceManager = {};
   if (locationHint !== undefined) result.locationHint = locationHint as number;
   if (blob !== undefined) result.blob = blob as string;
-  return Object.keys(result).length > 0 ? result : undefined;
+  return result;
 }
 
 function createExperienceCloud(experienceCloud: ExperienceCloud | undefined, options: RequestBuildOptions): ExperienceCloud {
