@@ -255,7 +255,7 @@ function createExperienceCloud(experienceCloud: ExperienceCloud | undefined, opt
 
 function createMboxes(mboxes: unknown, logger: SafeLogger): MboxRequest[] | undefined {
   if (!isNonEmptyArray(mboxes)) return undefined;
-  const result: MboxRequest[] = [];
+  let result: MboxRequest[] = [];
   for (const mbox of mboxes) {
     if (!isNonEmptyObject(mbox) || !isNonEmptyString(mbox.name)) {
       logger.error(Messages.MBOX_INVALID, mbox);
@@ -264,7 +264,9 @@ function createMboxes(mboxes: unknown, logger: SafeLogger): MboxRequest[] | unde
     const item = pickDetails<MboxRequest>(mbox);
     item.name = mbox.name;
     item.index = isNumber(mbox.index) ? mbox.index : result.length;
-    result.push(item);
+    // A literal for the first: pushing onto `[]` allocates room for sixteen.
+    if (result.length === 0) result = [item];
+    else result.push(item);
   }
   return result.length > 0 ? result : undefined;
 }
@@ -423,14 +425,16 @@ export function addMboxesToRequest(mboxNames: readonly string[], request: Delive
   addMboxNames(requested, request.prefetch);
   addMboxNames(requested, request.execute);
   const given = request[mode];
-  const mboxes: MboxRequest[] = Array.isArray(given?.mboxes) ? [...(given?.mboxes ?? [])] : [];
+  let mboxes: MboxRequest[] = Array.isArray(given?.mboxes) ? [...(given?.mboxes ?? [])] : [];
   let next = 1;
   for (const mbox of mboxes) if (isNumber(mbox?.index) && mbox.index + 1 > next) next = mbox.index + 1;
   for (const name of mboxNames) {
     // `requested` also remembers the names added here, so a repeated name is added once.
     if (requested.has(name)) continue;
     requested.add(name);
-    mboxes.push({ name, index: next });
+    // A literal for the first: pushing onto `[]` allocates room for sixteen.
+    if (mboxes.length === 0) mboxes = [{ name, index: next }];
+    else mboxes.push({ name, index: next });
     next += 1;
   }
   return withKey(request, mode, given === undefined || given === null ? { mboxes } : withKey(given, "mboxes", mboxes));

@@ -109,7 +109,8 @@ class RequestState {
    */
   private firstSent: string | undefined;
   private moreSent: Set<string> | undefined;
-  readonly notifications: Notification[] = [];
+  /** Display notifications owed, in order (no list until the first: most requests owe one or none). */
+  notifications: Notification[] | undefined;
   readonly timestamp: number;
   /** Which GEO_TOKENS apply to this request (bit i for token i), and their values by index. */
   readonly geoMask: number;
@@ -367,17 +368,23 @@ function stamp(
   return copy;
 }
 
+// Option lists are allocated at their final size: pushing onto `[]` allocates room for sixteen.
 function executeOptions(state: RequestState, rule: PreparedRule, plan: RulePlan, item: Record<string, unknown>): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
+  const out = new Array<Record<string, unknown>>(plan.executeCount);
+  let at = 0;
   for (const option of plan.options) {
-    if (option.execute) out.push(stamp(state, rule, plan, option, option.execute, item));
+    if (option.execute) out[at++] = stamp(state, rule, plan, option, option.execute, item);
   }
   return out;
 }
 
 function prefetchOptions(state: RequestState, rule: PreparedRule, plan: RulePlan, item: Record<string, unknown>): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const option of plan.options) out.push(stamp(state, rule, plan, option, option.prefetch, item));
+  const { options } = plan;
+  const out = new Array<Record<string, unknown>>(options.length);
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i] as OptionPlan;
+    out[i] = stamp(state, rule, plan, option, option.prefetch, item);
+  }
   return out;
 }
 
@@ -386,7 +393,9 @@ function queueNotification(state: RequestState, rule: PreparedRule, plan: RulePl
   let tokens: string[] | undefined;
   for (const { token, key } of plan.eventTokens) {
     if (!state.markSent(key)) continue;
-    (tokens ??= []).push(token as string);
+    // A literal for the first: pushing onto `[]` allocates room for sixteen.
+    if (tokens) tokens.push(token as string);
+    else tokens = [token as string];
   }
   let notification: Notification | undefined;
   if (tokens) {
@@ -398,7 +407,8 @@ function queueNotification(state: RequestState, rule: PreparedRule, plan: RulePl
       mbox: { name },
       tokens,
     };
-    state.notifications.push(notification);
+    if (state.notifications) state.notifications.push(notification);
+    else state.notifications = [notification];
   }
   tracer?.traceNotification(rule.rule, notification);
 }
@@ -506,8 +516,9 @@ class ModeDecider {
       if (!evaluate(state, rule, data, tracer)) continue;
       const shaped = shapeMatch(state, rule, request, mode, "mbox", tracer);
       if (forPageLoad && tracer) shaped.trace = this.live(tracer.result());
+      // One match ends an mbox; a literal list of it is smaller than pushing onto `[]`.
+      if (!isGlobal) return [shaped];
       results.push(shaped);
-      if (!isGlobal) break;
       state.markMatched(rule, data);
     }
     if (!isGlobal && results.length === 0) {
@@ -516,7 +527,7 @@ class ModeDecider {
       if (request.name !== undefined) blank.name = request.name;
       if (request.index !== undefined) blank.index = request.index;
       if (tracer) blank.trace = this.live(tracer.result());
-      results.push(blank);
+      return [blank];
     }
     return results;
   }
@@ -617,9 +628,15 @@ class ModeDecider {
   run(modeRequest: ModeRequest): ModeResponse {
     const response: ModeResponse = {};
     if (modeRequest.mboxes) {
-      const mboxes: Array<Record<string, unknown>> = [];
-      for (const item of modeRequest.mboxes) for (const result of this.mbox(item as Record<string, unknown>)) mboxes.push(result);
-      response.mboxes = mboxes;
+      const requested = modeRequest.mboxes;
+      if (requested.length === 1) {
+        // The usual single mbox: its own fresh list of results is the mode's list.
+        response.mboxes = this.mbox(requested[0] as Record<string, unknown>);
+      } else {
+        const mboxes: Array<Record<string, unknown>> = [];
+        for (const item of requested) for (const result of this.mbox(item as Record<string, unknown>)) mboxes.push(result);
+        response.mboxes = mboxes;
+      }
     }
     if (modeRequest.views) {
       const views: Array<Record<string, unknown>> = [];
@@ -669,5 +686,5 @@ export function decide(
   };
   if (request.execute) response.execute = new ModeDecider(state, "execute").run(request.execute);
   if (request.prefetch) response.prefetch = new ModeDecider(state, "prefetch").run(request.prefetch);
-  return { response, notifications: state.notifications, timestamp: now };
+  return { response, notifications: state.notifications ?? [], timestamp: now };
 }

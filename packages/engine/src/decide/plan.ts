@@ -40,6 +40,8 @@ export interface OptionPlan {
 /** Everything about a rule's consequence that does not depend on the request. */
 export interface RulePlan {
   readonly options: readonly OptionPlan[];
+  /** How many options execute keeps (those not blank), so its list is allocated at its size. */
+  readonly executeCount: number;
   /** Consequence keys other than options and metrics, in order, with their copiers. */
   readonly extras: ReadonlyArray<readonly [string, unknown, Cloner]>;
   /** Where `options` and `metrics` sit among the consequence's keys (-1 when absent). */
@@ -121,6 +123,7 @@ function planOf(rule: PreparedRule): RulePlan {
   }
   return {
     options: optionPlans,
+    executeCount: optionPlans.filter((option) => option.execute !== undefined).length,
     extras,
     keyOrder: Object.keys(consequence),
     clickMetrics: (metrics ?? []).filter((metric) => isRecord(metric) && metric.type === "click"),
