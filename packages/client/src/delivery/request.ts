@@ -387,6 +387,11 @@ export function createDeliveryRequest(input: DeliveryRequest, options: RequestBu
   return result as DeliveryRequest;
 }
 
+function hasMboxes(mode: ExecuteRequest | PrefetchRequest | undefined): boolean {
+  const list = mode?.mboxes;
+  return Array.isArray(list) && list.length > 0;
+}
+
 function addMboxNames(names: Set<unknown>, mode: ExecuteRequest | PrefetchRequest | undefined): void {
   const list = mode?.mboxes;
   if (!Array.isArray(list)) return;
@@ -421,6 +426,12 @@ export function withKey<T extends object>(source: object, key: string, value: un
  * starting at 1 as in the reference.
  */
 export function addMboxesToRequest(mboxNames: readonly string[], request: DeliveryRequest, mode: "execute" | "prefetch" = "execute"): DeliveryRequest {
+  if (mboxNames.length === 1 && !hasMboxes(request.prefetch) && !hasMboxes(request.execute)) {
+    // The usual call: one name, nothing requested yet, so no set of names to build.
+    const given = request[mode];
+    const mboxes: MboxRequest[] = [{ name: mboxNames[0] as string, index: 1 }];
+    return withKey(request, mode, given === undefined || given === null ? { mboxes } : withKey(given, "mboxes", mboxes));
+  }
   const requested = new Set<unknown>();
   addMboxNames(requested, request.prefetch);
   addMboxNames(requested, request.execute);
