@@ -81,13 +81,14 @@ export function keyHeadOf(client: string, activityId: number | string): KeyHead 
 const TAIL_SUFFIX = Array.from(`.${CAMPAIGN_SALT}`, (unit) => unit.charCodeAt(0));
 
 /**
- * A visitor's tail of every device key (`visitorId.0`), scrambled once into blocks for both
- * alignments a head can leave, so that each activity only mixes the blocks in. The tail's code
- * units are copied out of the id rather than read from a joined string: joining makes a string
- * V8 must flatten before reading it, which cost as much as the hashing.
+ * A visitor's tail of every device key (`visitorId.0`). The first activity that needs an
+ * alignment (a head of even or odd length) scrambles the tail's blocks while it mixes them in,
+ * and keeps them, so that each further activity only mixes. The tail is read from the id
+ * itself: a joined string must be flattened by V8 before it can be read, and copying the code
+ * units out costs a pass of its own.
  */
 export class KeyTail {
-  private units = new Uint16Array(64);
+  private id = "";
   private length = 0;
   /** Scrambled blocks from offset 0 and from offset 1, in reused typed arrays. */
   private even = new Int32Array(32);
@@ -97,42 +98,36 @@ export class KeyTail {
 
   /** Point at a new visitor; blocks are scrambled lazily, per alignment actually needed. */
   reset(visitorId: string): void {
-    const idLength = visitorId.length;
-    const length = idLength + TAIL_SUFFIX.length;
-    if (this.units.length < length) this.units = new Uint16Array(length * 2);
-    const units = this.units;
-    for (let i = 0; i < idLength; i++) units[i] = visitorId.charCodeAt(i);
-    for (let i = 0; i < TAIL_SUFFIX.length; i++) units[idLength + i] = TAIL_SUFFIX[i] as number;
-    this.length = length;
+    this.id = visitorId;
+    this.length = visitorId.length + TAIL_SUFFIX.length;
     this.evenCount = -1;
     this.oddCount = -1;
   }
 
+  /** Code unit `at` of the tail. */
+  private unit(at: number): number {
+    const id = this.id;
+    return at < id.length ? id.charCodeAt(at) : (TAIL_SUFFIX[at - id.length] as number);
+  }
+
   /** The visitor's allocation in the activity whose key head is given. */
   allocation(head: KeyHead): number {
-    const units = this.units;
     const length = this.length;
     let h = head.h;
     if (head.pending < 0) {
-      if (this.evenCount < 0) this.evenCount = this.fill(0);
-      const blocks = this.even;
-      for (let i = 0; i < this.evenCount; i++) h = mixBlock(h, blocks[i] as number);
-      if (length & 1) h ^= scramble(units[length - 1] as number);
-    } else if (length > 0) {
-      h = mixBlock(h, scramble(head.pending | ((units[0] as number) << 16)));
-      if (this.oddCount < 0) this.oddCount = this.fill(1);
-      const blocks = this.odd;
-      for (let i = 0; i < this.oddCount; i++) h = mixBlock(h, blocks[i] as number);
-      if (!(length & 1)) h ^= scramble(units[length - 1] as number);
+      h = this.evenCount < 0 ? this.scrambleAndMix(h, 0) : mixAll(h, this.even, this.evenCount);
+      if (length & 1) h ^= scramble(this.unit(length - 1));
     } else {
-      h ^= scramble(head.pending);
+      h = mixBlock(h, scramble(head.pending | (this.unit(0) << 16)));
+      h = this.oddCount < 0 ? this.scrambleAndMix(h, 1) : mixAll(h, this.odd, this.oddCount);
+      if (!(length & 1)) h ^= scramble(this.unit(length - 1));
     }
     return allocationOfHash(finish(h, head.units + length));
   }
 
-  /** Scramble the pairs of code units from `from` into that alignment's array; returns how many. */
-  private fill(from: number): number {
-    const units = this.units;
+  /** Scramble the blocks from `from`, keeping them for later activities, and mix them into `h`. */
+  private scrambleAndMix(h: number, from: number): number {
+    const id = this.id;
     const count = (this.length - from) >> 1;
     let blocks = from === 0 ? this.even : this.odd;
     if (blocks.length < count) {
@@ -140,9 +135,28 @@ export class KeyTail {
       if (from === 0) this.even = blocks;
       else this.odd = blocks;
     }
-    for (let i = 0, at = from; i < count; i++, at += 2) blocks[i] = scramble((units[at] as number) | ((units[at + 1] as number) << 16));
-    return count;
+    // Blocks wholly inside the id read it directly; the last one or two reach into the suffix.
+    const inside = Math.max(0, (id.length - from) >> 1);
+    let i = 0;
+    for (let at = from; i < inside; i++, at += 2) {
+      const block = scramble(id.charCodeAt(at) | (id.charCodeAt(at + 1) << 16));
+      blocks[i] = block;
+      h = mixBlock(h, block);
+    }
+    for (let at = from + 2 * i; i < count; i++, at += 2) {
+      const block = scramble(this.unit(at) | (this.unit(at + 1) << 16));
+      blocks[i] = block;
+      h = mixBlock(h, block);
+    }
+    if (from === 0) this.evenCount = count;
+    else this.oddCount = count;
+    return h;
   }
+}
+
+function mixAll(h: number, blocks: Int32Array, count: number): number {
+  for (let i = 0; i < count; i++) h = mixBlock(h, blocks[i] as number);
+  return h;
 }
 
 /** The device key Target hashes for a visitor in an activity. */
