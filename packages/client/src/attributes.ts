@@ -86,7 +86,12 @@ function indexAttributes(response: DeliveryResponse | undefined): Map<string, At
 /** Build an attributes provider over a `getOffers` result. */
 export function createAttributesProvider(offers: TargetDeliveryResponse): AttributesProvider {
   // Indexed now: the caller holds the response and may change it afterwards.
-  return providerOver(offers.response, () => offers, indexAttributes(offers.response));
+  return new Provider(offers.response, () => offers, indexAttributes(offers.response)) as unknown as AttributesProvider;
+}
+
+/** Something that builds a `getOffers` result on demand (the client's delivered response). */
+export interface OffersSource {
+  result(): TargetDeliveryResponse;
 }
 
 /**
@@ -94,72 +99,121 @@ export function createAttributesProvider(offers: TargetDeliveryResponse): Attrib
  * only built if asked for. The index waits for the first read, or for `getResponse()`, which
  * hands the response out and so indexes it first.
  */
-export function attributesOf(response: DeliveryResponse | undefined, offers: () => TargetDeliveryResponse): AttributesProvider {
-  return providerOver(response, offers, undefined);
+export function attributesOf(response: DeliveryResponse | undefined, source: OffersSource): AttributesProvider {
+  return new Provider(response, source, undefined) as unknown as AttributesProvider;
 }
 
-function providerOver(
-  response: DeliveryResponse | undefined,
-  offers: () => TargetDeliveryResponse,
-  given: Map<string, Attributes> | undefined,
-): AttributesProvider {
-  let index = given;
-  const indexed = (): Map<string, Attributes> => (index ??= indexAttributes(response));
+const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
+const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+const isString = (value: unknown): value is string => typeof value === "string";
 
-  const lookup = (mboxName: string, key: string): { found: boolean; value?: JsonValue } => {
-    const attributes = indexed().get(mboxName);
-    if (!attributes || !own(attributes, key)) return { found: false };
-    return { found: true, value: attributes[key] };
-  };
+/**
+ * The provider. Its methods live on the prototype, so a provider costs one object rather than
+ * a dozen closures per call; each is bound to the provider on first access (see below), so
+ * that `const {getValue} = provider` still works as with the reference's closures.
+ */
+class Provider {
+  #index: Map<string, Attributes> | undefined;
+  readonly #response: DeliveryResponse | undefined;
+  readonly #offers: OffersSource | (() => TargetDeliveryResponse);
 
-  function asObject(mboxName?: string): Attributes | Record<string, Attributes> {
+  constructor(response: DeliveryResponse | undefined, offers: OffersSource | (() => TargetDeliveryResponse), index: Map<string, Attributes> | undefined) {
+    this.#response = response;
+    this.#offers = offers;
+    this.#index = index;
+  }
+
+  #indexed(): Map<string, Attributes> {
+    this.#index ??= indexAttributes(this.#response);
+    return this.#index;
+  }
+
+  /** The attribute, or `NOT_FOUND`. */
+  #lookup(mboxName: string, key: string): unknown {
+    const attributes = this.#indexed().get(mboxName);
+    return attributes && own(attributes, key) ? attributes[key] : NOT_FOUND;
+  }
+
+  getValue(mboxName: string, key: string): JsonValue | AttributeNotFoundError {
+    const value = this.#lookup(mboxName, key);
+    return value === NOT_FOUND ? new AttributeNotFoundError(textOf(mboxName), textOf(key)) : (value as JsonValue);
+  }
+
+  asObject(mboxName?: string): Attributes | Record<string, Attributes> {
     if (mboxName === undefined) {
       const all: Record<string, Attributes> = {};
-      for (const [name, attributes] of indexed()) assignOwn(all, { [name]: { ...attributes } });
+      for (const [name, attributes] of this.#indexed()) assignOwn(all, { [name]: { ...attributes } });
       return all;
     }
     const result: Attributes = {};
-    const attributes = indexed().get(mboxName);
+    const attributes = this.#indexed().get(mboxName);
     if (attributes) assignOwn(result, attributes);
     return result;
   }
 
-  function typed<T>(guard: (value: unknown) => value is T) {
-    return (mboxName: string, key: string, defaultValue?: unknown): unknown => {
-      const { found, value } = lookup(mboxName, key);
-      return found && guard(value) ? value : defaultValue;
-    };
+  toJSON(): Record<string, Attributes> {
+    return this.asObject() as Record<string, Attributes>;
   }
 
-  const provider = {
-    getValue(mboxName: string, key: string) {
-      const { found, value } = lookup(mboxName, key);
-      return found ? (value as JsonValue) : new AttributeNotFoundError(textOf(mboxName), textOf(key));
-    },
-    asObject,
-    toJSON: () => asObject() as Record<string, Attributes>,
-    getResponse: () => {
-      indexed();
-      return offers();
-    },
-    has: (mboxName: string, key: string) => lookup(mboxName, key).found,
-    getBoolean: typed((value): value is boolean => typeof value === "boolean"),
-    getNumber: typed((value): value is number => typeof value === "number" && Number.isFinite(value)),
-    getString: typed((value): value is string => typeof value === "string"),
-    getJSON(mboxName: string, key: string, defaultValue?: unknown): unknown {
-      const { found, value } = lookup(mboxName, key);
-      if (!found) return defaultValue;
-      if (typeof value === "object" && value !== null) return copyJson(value);
-      if (typeof value === "string") {
-        try {
-          const parsed: unknown = JSON.parse(value);
-          if (typeof parsed === "object" && parsed !== null) return parsed;
-        } catch {
-          // Not JSON: fall through to the default.
-        }
+  getResponse(): TargetDeliveryResponse {
+    this.#indexed();
+    const offers = this.#offers;
+    return typeof offers === "function" ? offers() : offers.result();
+  }
+
+  has(mboxName: string, key: string): boolean {
+    return this.#lookup(mboxName, key) !== NOT_FOUND;
+  }
+
+  getBoolean(mboxName: string, key: string, defaultValue?: unknown): unknown {
+    const value = this.#lookup(mboxName, key);
+    return isBoolean(value) ? value : defaultValue;
+  }
+
+  getNumber(mboxName: string, key: string, defaultValue?: unknown): unknown {
+    const value = this.#lookup(mboxName, key);
+    return isFiniteNumber(value) ? value : defaultValue;
+  }
+
+  getString(mboxName: string, key: string, defaultValue?: unknown): unknown {
+    const value = this.#lookup(mboxName, key);
+    return isString(value) ? value : defaultValue;
+  }
+
+  getJSON(mboxName: string, key: string, defaultValue?: unknown): unknown {
+    const value = this.#lookup(mboxName, key);
+    if (value === NOT_FOUND) return defaultValue;
+    if (typeof value === "object" && value !== null) return copyJson(value);
+    if (typeof value === "string") {
+      try {
+        const parsed: unknown = JSON.parse(value);
+        if (typeof parsed === "object" && parsed !== null) return parsed;
+      } catch {
+        // Not JSON: fall through to the default.
       }
-      return defaultValue;
+    }
+    return defaultValue;
+  }
+}
+
+/** What `#lookup` answers for an absent attribute (`undefined` is a value an attribute may hold). */
+const NOT_FOUND: unique symbol = Symbol("not found");
+
+// The reference's provider is an object of closures, so its methods work detached. Here each
+// prototype method is replaced by an accessor that binds it to the provider on first access
+// and stores the bound function on the provider: calls and destructuring behave as there, and
+// only the methods a caller actually reads cost a function.
+for (const name of ["getValue", "asObject", "toJSON", "getResponse", "has", "getBoolean", "getNumber", "getString", "getJSON"] as const) {
+  const method = Provider.prototype[name] as (...args: unknown[]) => unknown;
+  Object.defineProperty(Provider.prototype, name, {
+    configurable: true,
+    enumerable: false,
+    get(this: object) {
+      // Read off the prototype itself (or another object): the plain method, nothing stored.
+      if (!(this instanceof Provider)) return method;
+      const bound = method.bind(this);
+      Object.defineProperty(this, name, { value: bound, writable: true, configurable: true, enumerable: true });
+      return bound;
     },
-  };
-  return provider as AttributesProvider;
+  });
 }

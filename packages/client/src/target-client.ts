@@ -106,7 +106,7 @@ function jsonForLog(value: unknown): string {
 }
 
 const resultOf = (delivered: Delivered): TargetDeliveryResponse => delivered.result();
-const attributesOfDelivered = (delivered: Delivered): AttributesProvider => attributesOf(delivered.response, () => delivered.result());
+const attributesOfDelivered = (delivered: Delivered): AttributesProvider => attributesOf(delivered.response, delivered);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -101,4 +101,22 @@ describe("AttributesProvider", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((p.asObject("m") as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it("works with its methods taken off it, as the reference's closures do, each provider with its own data", () => {
+    const other = createAttributesProvider(offers({ execute: { mboxes: [{ name: "typed", options: [{ type: "json", content: { on: false } }] }] } }));
+    const fresh = createAttributesProvider(offers({ execute: { mboxes: [{ name: "typed", options: [{ type: "json", content: { on: true, n: 2.5, s: "x" } }] }] } }));
+    const { getValue, asObject, toJSON, getResponse, has, getBoolean, getNumber, getString, getJSON } = fresh;
+    expect(getValue("typed", "n")).toBe(2.5);
+    expect(asObject("typed")).toEqual({ on: true, n: 2.5, s: "x" });
+    expect(toJSON()).toEqual({ typed: { on: true, n: 2.5, s: "x" } });
+    expect(getResponse()).toBe(fresh.getResponse());
+    expect(has("typed", "s")).toBe(true);
+    expect(getBoolean("typed", "on")).toBe(true);
+    expect(getNumber("typed", "n")).toBe(2.5);
+    expect(getString("typed", "s")).toBe("x");
+    expect(getJSON("typed", "missing", "default")).toBe("default");
+    expect(other.getBoolean("typed", "on")).toBe(false);
+    expect(fresh.getValue).toBe(getValue);
+    expect(JSON.stringify(fresh)).toBe('{"typed":{"on":true,"n":2.5,"s":"x"}}');
+  });
 });
