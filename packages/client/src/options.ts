@@ -138,7 +138,11 @@ export function validateClientOptions(options: unknown): asserts options is Targ
 /** The validation error of `getOffers` options, if any. */
 export function getOffersOptionsError(options: unknown): OptionsError | undefined {
   if (!isNonEmptyObject(options)) return fail(ClientErrorCode.OptionsRequired, Messages.OPTIONS_REQUIRED);
-  const { request } = options;
+  return requestError(options.request);
+}
+
+/** The validation error of a `getOffers` request, if any. */
+export function requestError(request: unknown): OptionsError | undefined {
   if (!isNonEmptyObject(request)) return fail(ClientErrorCode.RequestRequired, Messages.REQUEST_REQUIRED);
   const { execute, prefetch } = request;
   if (isNonEmptyObject(execute) && execute.pageLoad === undefined && !isNonEmptyArray(execute.mboxes)) {

@@ -48,6 +48,7 @@ import { Messages } from "./messages.js";
 import {
   DEFAULT_TIMEOUT,
   getOffersOptionsError,
+  requestError,
   requiresDecisioningEngine,
   sendNotificationsOptionsError,
   validateClientOptions,
@@ -263,7 +264,9 @@ export class TargetClient {
     // Not an async function: an on-device answer is ready at once, and each await layer costs
     // a decision's worth of microtasks. Every error still arrives as a rejection.
     try {
-      const delivered = this.deliverChecked(options);
+      const error = getOffersOptionsError(options);
+      if (error) throw error;
+      const delivered = this.deliver(options, options.request, options.decisioningMethod || this.config.decisioningMethod);
       return delivered instanceof Delivered ? Promise.resolve(delivered.result()) : delivered.then(resultOf);
     } catch (error) {
       return Promise.reject(error);
@@ -277,12 +280,12 @@ export class TargetClient {
   getAttributes(mboxNames: readonly string[], options: GetAttributesOptions = {}): Promise<AttributesProvider> {
     try {
       if (!Array.isArray(mboxNames)) throw new OptionsError(ClientErrorCode.MboxNamesRequired, Messages.MBOX_NAMES_REQUIRED);
-      const given = options ?? {};
+      const given: GetAttributesOptions = options ?? {};
       const request = addMboxesToRequest(mboxNames, given.request || emptyRequest(), "execute");
-      // The key is declared before the spread: adding one to a spread copy is a slow V8 transition.
-      const call: GetOffersOptions = { request: undefined as unknown as DeliveryRequest, ...given };
-      call.request = request;
-      const delivered = this.deliverChecked(call);
+      // The request goes alongside the caller's options rather than into a copy of them.
+      const error = requestError(request);
+      if (error) throw error;
+      const delivered = this.deliver(given, request, given.decisioningMethod || this.config.decisioningMethod);
       return Promise.resolve(delivered instanceof Delivered ? attributesOfDelivered(delivered) : delivered.then(attributesOfDelivered));
     } catch (error) {
       return Promise.reject(error);
@@ -294,17 +297,10 @@ export class TargetClient {
     try {
       const error = sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
       if (error) throw error;
-      return this.deliverRemotely(options, this.visitorFor(options)).then(resultOf);
+      return this.deliverRemotely(options, options.request).then(resultOf);
     } catch (error) {
       return Promise.reject(error);
     }
-  }
-
-  /** `getOffers` after its option checks; synchronous when decided on-device. */
-  private deliverChecked(options: GetOffersOptions): Delivered | Promise<Delivered> {
-    const error = getOffersOptionsError(options);
-    if (error) throw error;
-    return this.deliver(options, this.visitorFor(options), options.decisioningMethod || this.config.decisioningMethod);
   }
 
   /**
@@ -367,7 +363,8 @@ export class TargetClient {
   }
 
   /** Decide on-device when the method and the artifact allow (at once, unless a geo lookup is due), else ask the edge. */
-  private deliver(options: VisitorOptions & { request: DeliveryRequest }, visitor: VisitorLike, requestedMethod: DecisioningMethod): Delivered | Promise<Delivered> {
+  private deliver(options: VisitorOptions, request: DeliveryRequest, requestedMethod: DecisioningMethod): Delivered | Promise<Delivered> {
+    const visitor = this.visitorFor(options);
     const engine = this.engine?.isReady() ? this.engine : undefined;
     let method = requestedMethod;
     if (requiresDecisioningEngine(method) && !engine) {
@@ -375,7 +372,7 @@ export class TargetClient {
       if (method !== DecisioningMethod.Hybrid) throw new EngineNotReadyError();
       method = DecisioningMethod.ServerSide;
     }
-    const call = this.prepare(options, visitor);
+    const call = this.prepare(options, request, visitor);
     const local =
       engine !== undefined &&
       requiresDecisioningEngine(method) &&
@@ -396,12 +393,12 @@ export class TargetClient {
   }
 
   /** Build the Delivery request, ids and session of a call, with nothing sent or decided yet. */
-  private prepare(options: VisitorOptions & { request: DeliveryRequest }, visitor: VisitorLike): PreparedCall {
+  private prepare(options: VisitorOptions, given: DeliveryRequest, visitor: VisitorLike): PreparedCall {
     const { config, platform, logger } = this;
-    const property = propertyOf(config.propertyToken, options.request, logger);
-    let input: DeliveryRequest = options.request;
+    const property = propertyOf(config.propertyToken, given, logger);
+    let input: DeliveryRequest = given;
     if (property) {
-      input = { property: undefined, ...options.request };
+      input = { property: undefined, ...given };
       input.property = property;
     }
     // Options come from callers' requests: a value of the wrong type counts as absent.
@@ -424,9 +421,9 @@ export class TargetClient {
   }
 
   /** A call (a server-side `getOffers`, a notification, or an on-device one that cannot decide) answered by Target's edge. */
-  private deliverRemotely(options: VisitorOptions & { request: DeliveryRequest }, visitor: VisitorLike): Promise<Delivered> {
+  private deliverRemotely(options: VisitorOptions, request: DeliveryRequest): Promise<Delivered> {
     const engine = this.engine?.isReady() ? this.engine : undefined;
-    return this.sendToEdge(this.prepare(options, visitor), engine);
+    return this.sendToEdge(this.prepare(options, request, this.visitorFor(options)), engine);
   }
 
   private async sendToEdge(call: PreparedCall, engine: DecisioningEngine | undefined): Promise<Delivered> {
@@ -457,7 +454,8 @@ export class TargetClient {
     const { logger } = this;
     if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
     const delivered = new Delivered(
-      { visitorState: call.visitor.getState(), request: call.request },
+      call.visitor.getState(),
+      call.request,
       call.sessionId,
       call.cluster,
       response,

@@ -182,7 +182,8 @@ export class Delivered {
   private shaped: TargetDeliveryResponse | undefined;
 
   constructor(
-    private readonly head: Pick<TargetDeliveryResponse, "visitorState" | "request">,
+    private readonly visitorState: VisitorState,
+    private readonly request: DeliveryRequest,
     private readonly sessionId: string,
     private readonly cluster: string | undefined,
     /** The response as decided or received (remote names not yet moved to `meta`). */
@@ -199,7 +200,7 @@ export class Delivered {
 
   /** The `getOffers` result, built once. */
   result(): TargetDeliveryResponse {
-    this.shaped ??= processResponse(this.head, this.sessionId, this.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
+    this.shaped ??= processResponse({ visitorState: this.visitorState, request: this.request }, this.sessionId, this.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
     return this.shaped;
   }
 }
