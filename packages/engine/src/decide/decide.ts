@@ -135,10 +135,12 @@ class RequestState {
     let geoMask = 0;
     let geoValues: unknown[] | undefined;
     if (scratch.geoEnabled !== 0) {
-      geoValues = GEO_TOKENS.map(([, key]) => context.geo[key]);
-      geoValues.forEach((value, i) => {
-        if (scratch.geoEnabled & (1 << i) && value !== undefined) geoMask |= 1 << i;
-      });
+      // Most requests carry no geo values: the mask comes first, the values only when it is set.
+      const { geo } = context;
+      for (let i = 0; i < GEO_TOKENS.length; i++) {
+        if (scratch.geoEnabled & (1 << i) && geo[(GEO_TOKENS[i] as readonly [string, string])[1]] !== undefined) geoMask |= 1 << i;
+      }
+      if (geoMask !== 0) geoValues = GEO_TOKENS.map(([, key]) => geo[key]);
     }
     this.geoMask = geoMask;
     this.geoValues = geoValues;

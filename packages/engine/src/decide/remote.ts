@@ -114,17 +114,19 @@ function decidableMboxes(prepared: PreparedArtifact): ReadonlySet<unknown> {
  */
 function decidedLocally(prepared: PreparedArtifact, request: DeliveryRequest): boolean {
   const decidable = decidableMboxes(prepared);
-  for (const mode of MODES) {
-    const block = request[mode];
-    if (block === undefined || block === null) continue;
-    if (Array.isArray(block.views)) return false;
-    if (isPlainObject(block.pageLoad) && !decidable.has(DEFAULT_GLOBAL_MBOX)) return false;
-    const list = block.mboxes;
-    if (!Array.isArray(list)) continue;
-    for (let i = 0; i < list.length; i++) {
-      const item: unknown = list[i];
-      if (isRecord(item) && item.name !== undefined && !decidable.has(item.name)) return false;
-    }
+  // Named reads of both modes, not a loop over their names: a keyed read is slower.
+  return modeDecidedLocally(decidable, request.prefetch) && modeDecidedLocally(decidable, request.execute);
+}
+
+function modeDecidedLocally(decidable: ReadonlySet<unknown>, block: DeliveryRequest["execute"] | DeliveryRequest["prefetch"]): boolean {
+  if (block === undefined || block === null) return true;
+  if (Array.isArray((block as { views?: unknown }).views)) return false;
+  if (isPlainObject(block.pageLoad) && !decidable.has(DEFAULT_GLOBAL_MBOX)) return false;
+  const list = block.mboxes;
+  if (!Array.isArray(list)) return true;
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    if (isRecord(item) && item.name !== undefined && !decidable.has(item.name)) return false;
   }
   return true;
 }
