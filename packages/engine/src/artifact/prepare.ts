@@ -1,3 +1,4 @@
+import type { RulePlan } from "../decide/plan.js";
 import { compileLogic, logicProblems, type CompiledLogic } from "../logic/compile.js";
 import type { Artifact, Rule } from "../types.js";
 import { conjunctsOf } from "./conjuncts.js";
@@ -47,6 +48,16 @@ export interface PreparedRule {
   readonly shared: Int32Array | undefined;
   /** With `shared`: the remaining conjuncts, all of which must hold; undefined when none remain. */
   readonly own: CompiledLogic | undefined;
+  /** The rule's response plan, made on its first match (decide/plan.ts); a slot, not a map lookup per match. */
+  plan: RulePlan | undefined;
+}
+
+/** Working memory decisions keep per artifact, made on first use (slots, not map lookups per decision). */
+export interface ArtifactMemo {
+  /** Per-artifact decision tables (decide/decide.ts). */
+  scratch?: unknown;
+  /** Mbox names the artifact decides alone (decide/remote.ts). */
+  decidable?: ReadonlySet<unknown>;
 }
 
 /** An artifact indexed and compiled once at load, so a decision touches only requested names. */
@@ -71,6 +82,7 @@ export interface PreparedArtifact {
   readonly ruleKeyCount: number;
   /** Distinct item-wide conjuncts of the rules' conditions, compiled; see `PreparedRule.shared`. */
   readonly sharedTests: readonly CompiledLogic[];
+  readonly memo: ArtifactMemo;
 }
 
 const NEVER = (): boolean => false;
@@ -182,6 +194,7 @@ function prepareRule(rule: Rule, field: string, state: PrepareState): PreparedRu
     usesAllocation: compiled.usesAllocation,
     shared: split.shared,
     own: split.own,
+    plan: undefined,
   };
 }
 
@@ -234,5 +247,6 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
     activityCount: state.activities.size,
     ruleKeyCount: state.ruleKeys.size,
     sharedTests: state.sharedTests,
+    memo: {},
   };
 }

@@ -71,10 +71,8 @@ interface DecisionScratch {
   readonly matchedStamps: Int32Array;
 }
 
-const scratches = new WeakMap<PreparedArtifact, DecisionScratch>();
-
 function scratchOf(prepared: PreparedArtifact): DecisionScratch {
-  let cache = scratches.get(prepared);
+  let cache = prepared.memo.scratch as DecisionScratch | undefined;
   if (!cache) {
     cache = {
       generation: 0,
@@ -89,7 +87,7 @@ function scratchOf(prepared: PreparedArtifact): DecisionScratch {
       matchedStamps: new Int32Array(prepared.ruleKeyCount),
       geoEnabled: GEO_TOKENS.reduce((mask, [token], i) => (prepared.responseTokens.has(token) ? mask | (1 << i) : mask), 0),
     };
-    scratches.set(prepared, cache);
+    prepared.memo.scratch = cache;
   }
   // Int32 stamps wrap after 2^31 requests; start over rather than trust a recycled number.
   if (cache.generation >= 0x7ffffff0) {

@@ -139,14 +139,8 @@ function planOf(rule: PreparedRule): RulePlan {
   };
 }
 
-const plans = new WeakMap<PreparedRule, RulePlan>();
-
 /** The rule's plan, computed on its first match and kept as long as the artifact is. */
 export function planFor(rule: PreparedRule): RulePlan {
-  let plan = plans.get(rule);
-  if (!plan) {
-    plan = planOf(rule);
-    plans.set(rule, plan);
-  }
-  return plan;
+  rule.plan ??= planOf(rule);
+  return rule.plan;
 }

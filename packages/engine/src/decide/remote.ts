@@ -96,14 +96,12 @@ function remoteNames(
 }
 
 /** Per artifact: the mboxes it lists as local and not as remote, which it decides alone. */
-const decidableCache = new WeakMap<PreparedArtifact, ReadonlySet<unknown>>();
-
 function decidableMboxes(prepared: PreparedArtifact): ReadonlySet<unknown> {
-  let decidable = decidableCache.get(prepared);
+  let decidable = prepared.memo.decidable;
   if (!decidable) {
     const remote = new Set<unknown>(prepared.remoteMboxes);
     decidable = new Set([...prepared.localMboxes].filter((name) => !remote.has(name)));
-    decidableCache.set(prepared, decidable);
+    prepared.memo.decidable = decidable;
   }
   return decidable;
 }
