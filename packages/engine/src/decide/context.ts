@@ -4,6 +4,23 @@ import { timeContextOf } from "../context/time.js";
 import type { Context, ParseDomain } from "../types.js";
 import { Lru } from "../util/lru.js";
 
+/** The geo context of a request without one: shared, and frozen so no rule can change it. */
+const NO_GEO: Readonly<Record<string, unknown>> = Object.freeze({
+  country: undefined,
+  region: undefined,
+  city: undefined,
+  latitude: undefined,
+  longitude: undefined,
+});
+
+/** The geo context rules read; the shared empty one when the request locates nothing. */
+function geoContextOf(geo: Context["geo"]): Readonly<Record<string, unknown>> {
+  if (geo === undefined || geo === null) return NO_GEO;
+  const { countryCode, stateCode, city, latitude, longitude } = geo;
+  if (countryCode === undefined && stateCode === undefined && city === undefined && latitude === undefined && longitude === undefined) return NO_GEO;
+  return { country: countryCode, region: stateCode, city, latitude, longitude };
+}
+
 /** Longer keys are parsed every time: caching them would let a few requests fill the heap. */
 const MAX_CACHED_KEY = 2048;
 
@@ -30,6 +47,8 @@ export class ContextBuilder {
   private readonly users: Lru<string, Readonly<Record<string, unknown>>>;
   private readonly hintedUsers: Lru<string, Readonly<Record<string, unknown>>>;
   private time: { minute: number; current_time: string; current_day: number } = { minute: Number.NaN, current_time: "", current_day: 0 };
+  /** The context of the empty URL (no referring URL, or none at all). */
+  private emptyUrl: UrlContext | undefined;
 
   constructor(
     private readonly parseDomain: ParseDomain,
@@ -43,9 +62,19 @@ export class ContextBuilder {
   /** The URL context of a URL; anything but a non-empty string counts as "". */
   url(value: unknown): UrlContext {
     const url = typeof value === "string" ? value : "";
+    // Most requests have no referring URL: its context is kept aside rather than looked up,
+    // which would also move it ahead of the page's URL in the cache on every request.
+    if (url === "") return (this.emptyUrl ??= this.parsed(""));
     const cacheable = url.length <= MAX_CACHED_KEY;
     const cached = cacheable ? this.urls.get(url) : undefined;
     if (cached) return cached;
+    const frozen = this.parsed(url);
+    if (cacheable) this.urls.set(url, frozen);
+    return frozen;
+  }
+
+  /** Parse a URL into its frozen context. */
+  private parsed(url: string): UrlContext {
     const parts = parseUrl(url);
     const base: Record<string, unknown> = {
       url,
@@ -59,9 +88,7 @@ export class ContextBuilder {
       const part = base[key];
       result[`${key}_lc`] = typeof part === "string" ? part.toLowerCase() : part;
     }
-    const frozen = Object.freeze(result);
-    if (cacheable) this.urls.set(url, frozen);
-    return frozen;
+    return Object.freeze(result);
   }
 
   /** The `user` context from the user agent and client hints. */
@@ -90,7 +117,7 @@ export class ContextBuilder {
 
   /** The request-wide context. */
   request(context: Context, nowMs: number): RequestContext {
-    const geo = context.geo ?? {};
+    const { geo } = context;
     const address = context.address;
     // Formatting the time of day is only redone when the minute changes.
     const minute = Math.floor(nowMs / 60_000);
@@ -107,13 +134,7 @@ export class ContextBuilder {
       user: this.user(context),
       page: this.url(address ? address.url : undefined),
       referring: this.url(address ? address.referringUrl : undefined),
-      geo: {
-        country: geo.countryCode,
-        region: geo.stateCode,
-        city: geo.city,
-        latitude: geo.latitude,
-        longitude: geo.longitude,
-      },
+      geo: geoContextOf(geo),
     };
   }
 }
