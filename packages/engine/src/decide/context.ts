@@ -5,7 +5,7 @@ import type { Context, ParseDomain } from "../types.js";
 import { Lru } from "../util/lru.js";
 
 /** The geo context of a request without one: shared, and frozen so no rule can change it. */
-const NO_GEO: Readonly<Record<string, unknown>> = Object.freeze({
+export const NO_GEO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({
   country: undefined,
   region: undefined,
   city: undefined,
@@ -15,9 +15,9 @@ const NO_GEO: Readonly<Record<string, unknown>> = Object.freeze({
 
 /** The geo context rules read; the shared empty one when the request locates nothing. */
 function geoContextOf(geo: Context["geo"]): Readonly<Record<string, unknown>> {
-  if (geo === undefined || geo === null) return NO_GEO;
+  if (geo === undefined || geo === null) return NO_GEO_CONTEXT;
   const { countryCode, stateCode, city, latitude, longitude } = geo;
-  if (countryCode === undefined && stateCode === undefined && city === undefined && latitude === undefined && longitude === undefined) return NO_GEO;
+  if (countryCode === undefined && stateCode === undefined && city === undefined && latitude === undefined && longitude === undefined) return NO_GEO_CONTEXT;
   return { country: countryCode, region: stateCode, city, latitude, longitude };
 }
 

@@ -10,7 +10,7 @@ import type {
   RequestDetails,
 } from "../types.js";
 import { copyJson, copyWith, defineOwn, isRecord } from "../util/json.js";
-import type { ContextBuilder, RequestContext } from "./context.js";
+import { NO_GEO_CONTEXT, type ContextBuilder, type RequestContext } from "./context.js";
 import { replaceMacros } from "./macros.js";
 import { planFor, type Cloner, type OptionPlan, type RulePlan } from "./plan.js";
 import { remoteDependencyOf } from "./remote.js";
@@ -132,7 +132,7 @@ class RequestState {
     const scratch = scratchOf(prepared);
     let geoMask = 0;
     let geoValues: unknown[] | undefined;
-    if (scratch.geoEnabled !== 0) {
+    if (scratch.geoEnabled !== 0 && context.geo !== NO_GEO_CONTEXT) {
       // Most requests carry no geo values: the mask comes first, the values only when it is set.
       const { geo } = context;
       for (let i = 0; i < GEO_TOKENS.length; i++) {
@@ -446,7 +446,12 @@ function fromShape(plan: RulePlan, options: unknown, metrics: unknown, index: un
   const out: Record<string, unknown> = { ...shapeTemplate(plan, metrics !== undefined, index !== undefined) };
   out.options = options;
   if (metrics !== undefined) out.metrics = metrics;
-  for (const [name, value, clone] of plan.extras) if (value !== undefined) defineOwn(out, name, clone(value));
+  const { extras } = plan;
+  // Indexed rather than destructured in a for-of: this runs for every match.
+  for (let i = 0; i < extras.length; i++) {
+    const extra = extras[i] as readonly [string, unknown, Cloner];
+    if (extra[1] !== undefined) defineOwn(out, extra[0], extra[2](extra[1]));
+  }
   if (index !== undefined) out.index = index;
   return out;
 }
