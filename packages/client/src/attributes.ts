@@ -212,7 +212,8 @@ for (const name of ["getValue", "asObject", "toJSON", "getResponse", "has", "get
       // Read off the prototype itself (or another object): the plain method, nothing stored.
       if (!(this instanceof Provider)) return method;
       const bound = method.bind(this);
-      Object.defineProperty(this, name, { value: bound, writable: true, configurable: true, enumerable: true });
+      // A caller may have frozen the provider; its methods then stay unstored, not broken.
+      if (Object.isExtensible(this)) Object.defineProperty(this, name, { value: bound, writable: true, configurable: true, enumerable: true });
       return bound;
     },
   });

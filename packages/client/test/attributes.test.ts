@@ -119,4 +119,11 @@ describe("AttributesProvider", () => {
     expect(fresh.getValue).toBe(getValue);
     expect(JSON.stringify(fresh)).toBe('{"typed":{"on":true,"n":2.5,"s":"x"}}');
   });
+
+  it("keeps working when a caller freezes it", () => {
+    const frozen = Object.freeze(createAttributesProvider(offers({ execute: { mboxes: [{ name: "m", options: [{ type: "json", content: { k: 1 } }] }] } })));
+    expect(frozen.getValue("m", "k")).toBe(1);
+    expect(frozen.getNumber("m", "k", 0)).toBe(1);
+    expect(JSON.stringify(frozen)).toBe('{"m":{"k":1}}');
+  });
 });
