@@ -64,23 +64,31 @@ function copyJson<T>(value: T): T {
 function indexAttributes(response: DeliveryResponse | undefined): Map<string, Attributes> {
   const indexed = new Map<string, Attributes>();
   if (!response) return indexed;
-  for (const mode of [response.prefetch, response.execute]) {
-    const mboxes = mode?.mboxes;
-    if (!Array.isArray(mboxes)) continue;
-    for (const mbox of mboxes) {
-      if (typeof mbox?.name !== "string" || !Array.isArray(mbox.options)) continue;
-      for (const option of mbox.options) {
-        const content = option?.content;
-        if (option?.type !== "json" || typeof content !== "object" || content === null || Array.isArray(content)) continue;
-        const merged: Attributes = {};
-        const previous = indexed.get(mbox.name);
-        if (previous) assignOwn(merged, previous);
+  indexMode(indexed, response.prefetch?.mboxes);
+  indexMode(indexed, response.execute?.mboxes);
+  return indexed;
+}
+
+function indexMode(indexed: Map<string, Attributes>, mboxes: unknown): void {
+  if (!Array.isArray(mboxes)) return;
+  for (const mbox of mboxes as Array<{ name?: unknown; options?: unknown } | undefined>) {
+    if (typeof mbox?.name !== "string" || !Array.isArray(mbox.options)) continue;
+    for (const option of mbox.options as Array<{ type?: unknown; content?: unknown } | undefined>) {
+      const content = option?.content;
+      if (option?.type !== "json" || typeof content !== "object" || content === null || Array.isArray(content)) continue;
+      const previous = indexed.get(mbox.name);
+      let merged: Attributes;
+      if (previous) {
+        merged = {};
+        assignOwn(merged, previous);
         assignOwn(merged, content as Record<string, unknown>);
-        indexed.set(mbox.name, merged);
+      } else {
+        // Into nothing, a spread is the same copy (own keys as data, `__proto__` included), and fast.
+        merged = { ...(content as Attributes) };
       }
+      indexed.set(mbox.name, merged);
     }
   }
-  return indexed;
 }
 
 /** Build an attributes provider over a `getOffers` result. */
@@ -121,6 +129,34 @@ class Provider {
     this.#response = response;
     this.#offers = offers;
     this.#index = index;
+  }
+
+  /** Methods bound to this provider, by name, as first read. */
+  #bound: Record<string, (...args: unknown[]) => unknown> | undefined;
+
+  // The reference's provider is an object of closures, so its methods work detached. Here each
+  // prototype method is replaced by an accessor that binds it to the provider on first read and
+  // keeps the bound function: calls and destructuring behave as there, and only the methods a
+  // caller actually reads cost a function.
+  static {
+    for (const name of ["getValue", "asObject", "toJSON", "getResponse", "has", "getBoolean", "getNumber", "getString", "getJSON"] as const) {
+      const method = Provider.prototype[name] as (...args: unknown[]) => unknown;
+      Object.defineProperty(Provider.prototype, name, {
+        configurable: true,
+        enumerable: false,
+        get(this: object) {
+          // Read off the prototype itself (or another object): the plain method.
+          if (!(this instanceof Provider)) return method;
+          const bound = (this.#bound ??= {});
+          let fn = bound[name];
+          if (fn === undefined) {
+            fn = method.bind(this);
+            bound[name] = fn;
+          }
+          return fn;
+        },
+      });
+    }
   }
 
   #indexed(): Map<string, Attributes> {
@@ -198,23 +234,3 @@ class Provider {
 
 /** What `#lookup` answers for an absent attribute (`undefined` is a value an attribute may hold). */
 const NOT_FOUND: unique symbol = Symbol("not found");
-
-// The reference's provider is an object of closures, so its methods work detached. Here each
-// prototype method is replaced by an accessor that binds it to the provider on first access
-// and stores the bound function on the provider: calls and destructuring behave as there, and
-// only the methods a caller actually reads cost a function.
-for (const name of ["getValue", "asObject", "toJSON", "getResponse", "has", "getBoolean", "getNumber", "getString", "getJSON"] as const) {
-  const method = Provider.prototype[name] as (...args: unknown[]) => unknown;
-  Object.defineProperty(Provider.prototype, name, {
-    configurable: true,
-    enumerable: false,
-    get(this: object) {
-      // Read off the prototype itself (or another object): the plain method, nothing stored.
-      if (!(this instanceof Provider)) return method;
-      const bound = method.bind(this);
-      // A caller may have frozen the provider; its methods then stay unstored, not broken.
-      if (Object.isExtensible(this)) Object.defineProperty(this, name, { value: bound, writable: true, configurable: true, enumerable: true });
-      return bound;
-    },
-  });
-}
