@@ -79,10 +79,12 @@ export function attributesScenario() {
   if (!large) throw new Error("the benchmark needs ../shared/conformance");
   return {
     id: "4-get-attributes",
-    title: "getAttributes through the TargetClient, on-device, one mbox (artifact-large.json)",
+    title: "getAttributes through the TargetClient, on-device, one mbox, one value read (artifact-large.json)",
     artifactPath: large,
     client: readJson(large).meta.clientCode,
     mboxes: ["demo-engineering-flags"],
+    // A value is read from every answer: an SDK may leave work until the first read (ours does).
+    read: ["demo-engineering-flags", "searchProviderId"],
     options: () => ({
       request: {
         id: { tntId: freshVisitor() },
