@@ -166,7 +166,10 @@ class Provider {
 
   /** The attribute, or `NOT_FOUND`. */
   #lookup(mboxName: string, key: string): unknown {
-    const attributes = this.#indexed().get(mboxName);
+    // Until the response is handed out (getResponse indexes first), nobody else can have
+    // changed it: a read goes straight to the options, as the index would answer it.
+    if (this.#index === undefined) return lookupInResponse(this.#response, mboxName, key);
+    const attributes = this.#index.get(mboxName);
     return attributes && own(attributes, key) ? attributes[key] : NOT_FOUND;
   }
 
@@ -230,6 +233,34 @@ class Provider {
     }
     return defaultValue;
   }
+}
+
+/**
+ * An mbox's attribute read from the response itself: the value of the last JSON option (prefetch
+ * first, then execute) that has the key, which is what merging them into the index keeps.
+ */
+function lookupInResponse(response: DeliveryResponse | undefined, mboxName: string, key: string): unknown {
+  if (!response) return NOT_FOUND;
+  const found = lookupInMode(response.execute?.mboxes, mboxName, key);
+  return found !== NOT_FOUND ? found : lookupInMode(response.prefetch?.mboxes, mboxName, key);
+}
+
+/** The last matching option's value in one mode's mboxes, or `NOT_FOUND`. */
+function lookupInMode(mboxes: unknown, mboxName: string, key: string): unknown {
+  if (!Array.isArray(mboxes)) return NOT_FOUND;
+  for (let m = mboxes.length - 1; m >= 0; m--) {
+    const mbox = mboxes[m] as { name?: unknown; options?: unknown } | undefined;
+    // As the index: only string-named mboxes count.
+    if (typeof mbox?.name !== "string" || mbox.name !== mboxName || !Array.isArray(mbox.options)) continue;
+    const options = mbox.options as Array<{ type?: unknown; content?: unknown } | undefined>;
+    for (let o = options.length - 1; o >= 0; o--) {
+      const option = options[o];
+      const content = option?.content;
+      if (option?.type !== "json" || typeof content !== "object" || content === null || Array.isArray(content)) continue;
+      if (own(content, key)) return (content as Record<string, unknown>)[key];
+    }
+  }
+  return NOT_FOUND;
 }
 
 /** What `#lookup` answers for an absent attribute (`undefined` is a value an attribute may hold). */

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createAttributesProvider } from "../src/attributes.js";
+import { attributesOf, createAttributesProvider } from "../src/attributes.js";
 import { AttributeNotFoundError, ClientErrorCode } from "../src/errors.js";
 import type { TargetDeliveryResponse } from "../src/delivery/response.js";
 import type { DeliveryResponse } from "../src/types.js";
@@ -125,5 +126,28 @@ describe("AttributesProvider", () => {
     expect(frozen.getValue("m", "k")).toBe(1);
     expect(frozen.getNumber("m", "k", 0)).toBe(1);
     expect(JSON.stringify(frozen)).toBe('{"m":{"k":1}}');
+  });
+
+  it("answers reads before any index exactly as the index answers them, on random responses", () => {
+    const name = fc.constantFrom("a", "b", "c");
+    const key = fc.constantFrom("k", "x", "__proto__", "toString");
+    const content = fc.dictionary(key, fc.oneof(fc.integer(), fc.constant(undefined), fc.constant(null), fc.string()), { maxKeys: 3 });
+    const option = fc.record({ type: fc.constantFrom("json", "html"), content: fc.oneof(content, fc.constant([1]), fc.constant("text")) });
+    const mbox = fc.record({ name: fc.oneof(name, fc.constant(7)), options: fc.array(option, { maxLength: 3 }) });
+    const mode = fc.option(fc.record({ mboxes: fc.array(mbox, { maxLength: 4 }) }), { nil: undefined });
+    fc.assert(
+      fc.property(mode, mode, (prefetch, execute) => {
+        const response = JSON.parse(JSON.stringify({ prefetch, execute })) as DeliveryResponse;
+        const indexed = createAttributesProvider(offers(response));
+        const lazy = attributesOf(response, { result: () => offers(response) });
+        for (const mboxName of ["a", "b", "c", "7"]) {
+          for (const attribute of ["k", "x", "__proto__", "toString", "missing"]) {
+            expect(lazy.has(mboxName, attribute)).toBe(indexed.has(mboxName, attribute));
+            expect(lazy.getValue(mboxName, attribute)).toEqual(indexed.getValue(mboxName, attribute));
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
