@@ -107,9 +107,10 @@ const NOTES = `## How to read it
   allocation cache grows with every new visitor), so compare ratios within one run.
 - "ours sync" is \`createDecider().decide()\`: the same decision without the promise and the
   notification hand-off.
-- Scenario 4 reads one value from each answer (\`getValue\`), in both SDKs: ours builds the
-  attributes index on the first read, and the full \`getOffers\` result (cookies, token lists)
-  only when \`getResponse()\` asks for it, so an answer nobody reads would flatter it.
+- Scenario 4 reads one value from each answer (\`getValue\`), in both SDKs: ours reads
+  attributes straight from the decided options and builds the full \`getOffers\` result
+  (cookies, token lists) only when \`getResponse()\` asks for it, so an answer nobody reads
+  would flatter it.
 - What the speed comes from is listed in docs/ARCHITECTURE.md ("How a decision stays cheap").
 `;
 
