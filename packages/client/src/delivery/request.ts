@@ -47,6 +47,9 @@ export interface RequestBuildOptions {
 
 type Loose = Record<string, unknown>;
 
+/** What an absent part of a request reads as: shared (only ever read), frozen to keep it so. */
+const NOTHING: Loose = Object.freeze({});
+
 const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
 const isDefined = (value: unknown): boolean => value !== undefined;
 /** Whether an own enumerable key holds a defined value; stops at the first (no `Object.values` array). */
@@ -185,7 +188,7 @@ export function customerIdsOf(input: unknown): CustomerIds | undefined {
 }
 
 function createVisitorId(id: VisitorId | undefined, options: RequestBuildOptions): VisitorId | undefined {
-  const given: Loose = isObject(id) ? id : {};
+  const given: Loose = isObject(id) ? id : NOTHING;
   const tntId = given.tntId === undefined ? options.deviceId : given.tntId;
   const mcid = given.marketingCloudVisitorId === undefined ? (visitorValues(options.visitor) as VisitorValues).MCMID : given.marketingCloudVisitorId;
   const customerIds = mergedCustomerIds(given.customerIds as CustomerId[] | undefined, options.visitor);
@@ -218,7 +221,7 @@ function currentSdid(visitor: VisitorLike): unknown {
 }
 
 function createAnalytics(analytics: AnalyticsRequest | undefined, options: RequestBuildOptions): AnalyticsRequest {
-  const given: Loose = isObject(analytics) ? analytics : {};
+  const given: Loose = isObject(analytics) ? analytics : NOTHING;
   const consumerId = options.consumerId ?? DEFAULT_GLOBAL_MBOX;
   const givenSdid = given.supplementalDataId;
   const supplementalDataId =
@@ -233,7 +236,7 @@ function createAnalytics(analytics: AnalyticsRequest | undefined, options: Reque
 }
 
 function createAudienceManager(audienceManager: AudienceManager | undefined, visitor: VisitorLike): AudienceManager | undefined {
-  const given: Loose = isObject(audienceManager) ? audienceManager : {};
+  const given: Loose = isObject(audienceManager) ? audienceManager : NOTHING;
   const values: Readonly<VisitorValues> = visitorValues(visitor) ?? {};
   const hint = values.MCAAMLH === undefined ? Number.NaN : Number.parseInt(values.MCAAMLH, 10);
   const locationHint = given.locationHint === undefined ? (Number.isNaN(hint) ? undefined : hint) : given.locationHint;
@@ -246,7 +249,7 @@ function createAudienceManager(audienceManager: AudienceManager | undefined, vis
 }
 
 function createExperienceCloud(experienceCloud: ExperienceCloud | undefined, options: RequestBuildOptions): ExperienceCloud {
-  const given: Loose = isObject(experienceCloud) ? experienceCloud : {};
+  const given: Loose = isObject(experienceCloud) ? experienceCloud : NOTHING;
   const result: ExperienceCloud = { analytics: createAnalytics(given.analytics as AnalyticsRequest | undefined, options) };
   const audienceManager = createAudienceManager(given.audienceManager as AudienceManager | undefined, options.visitor);
   if (audienceManager) result.audienceManager = audienceManager;
@@ -274,7 +277,7 @@ function createMboxes(mboxes: unknown, logger: SafeLogger): MboxRequest[] | unde
 function createViews(views: unknown): ViewRequest[] | undefined {
   if (!isNonEmptyArray(views)) return undefined;
   const result = views.map((view) => {
-    const given: Loose = isObject(view) ? view : {};
+    const given: Loose = isObject(view) ? view : NOTHING;
     const item = pickDetails<ViewRequest>(given);
     if (isNonEmptyString(given.name)) item.name = given.name;
     if (isNonEmptyString(given.key)) item.key = given.key;
@@ -359,7 +362,7 @@ export function propertyOf(configToken: string | undefined, request: DeliveryReq
 
 /** Build the Delivery API request from the caller's request; falsy top-level fields are dropped. */
 export function createDeliveryRequest(input: DeliveryRequest, options: RequestBuildOptions): DeliveryRequest {
-  const given: Loose = isObject(input) ? input : {};
+  const given: Loose = isObject(input) ? input : NOTHING;
   // Built key by key, in the Delivery API's order, rather than as a literal whose falsy keys are
   // deleted afterwards: `delete` turns a hot object into a slow dictionary.
   const result: Loose = {};
