@@ -76,6 +76,18 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
     return prepared;
   }
 
+  /** The artifact to decide a request with, once the request passed its checks. */
+  function begin(options: GetOffersOptions): PreparedArtifact {
+    const prepared = current();
+    checkRequest(options, deps.limits);
+    return prepared;
+  }
+
+  /** The fetch to look the request's IP address up with first, when its geo context is only that and the artifact targets geo. */
+  function geoLookupFetch(prepared: PreparedArtifact, options: GetOffersOptions): FetchApi | undefined {
+    return prepared.geoTargetingEnabled && needsGeoLookup(options.request.context?.geo ?? undefined) ? platform.fetch : undefined;
+  }
+
   function finish(prepared: PreparedArtifact, options: GetOffersOptions, geo: Geo | undefined): DeliveryResponse {
     const result = runDecision(prepared, options, deps, geo, true);
     if (result.notification && notifier) notifier.enqueue(result.notification);
@@ -101,20 +113,17 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
     getOffers(options) {
       // Synchronous up to the answer unless an IP-only geo context needs a lookup.
       try {
-        const prepared = current();
-        checkRequest(options, deps.limits);
-        const geo = options.request.context?.geo ?? undefined;
-        if (prepared.geoTargetingEnabled && platform.fetch && needsGeoLookup(geo)) return withGeoLookup(prepared, options, platform.fetch);
+        const prepared = begin(options);
+        const fetchApi = geoLookupFetch(prepared, options);
+        if (fetchApi) return withGeoLookup(prepared, options, fetchApi);
         return Promise.resolve(finish(prepared, options, undefined));
       } catch (error) {
         return Promise.reject(error);
       }
     },
     getOffersSync(options) {
-      const prepared = current();
-      checkRequest(options, deps.limits);
-      if (prepared.geoTargetingEnabled && platform.fetch && needsGeoLookup(options.request.context?.geo ?? undefined)) return undefined;
-      return finish(prepared, options, undefined);
+      const prepared = begin(options);
+      return geoLookupFetch(prepared, options) ? undefined : finish(prepared, options, undefined);
     },
     getRawArtifact: () => {
       const prepared = loader.current();
