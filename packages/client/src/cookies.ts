@@ -132,9 +132,14 @@ export function clusterOfEdgeHost(edgeHost: string | undefined): string | undefi
   return parts[0].replace(EDGE_CLUSTER_PREFIX, "");
 }
 
+/** The edge cluster to remember after a request: the request's cluster, else the one the edge reported. */
+export function locationHintOf(requestCluster: string | undefined, edgeHost: string | undefined): string | undefined {
+  return requestCluster || clusterOfEdgeHost(edgeHost);
+}
+
 /** The `mboxEdgeCluster` cookie to set: the request's cluster, else the one the edge reported. */
 export function locationHintCookieFor(requestCluster: string | undefined, edgeHost: string | undefined): TargetCookie | undefined {
-  const cluster = requestCluster || clusterOfEdgeHost(edgeHost);
+  const cluster = locationHintOf(requestCluster, edgeHost);
   if (!cluster) return undefined;
   return { name: LOCATION_HINT_COOKIE, value: cluster, maxAge: LOCATION_HINT_MAX_AGE };
 }

@@ -2,7 +2,7 @@
  * Shaping a Delivery API response into what `getOffers` resolves with: cookies to set, A4T
  * payloads, traces and response tokens gathered from every item, and where it was decided.
  */
-import { clusterOfEdgeHost, locationHintCookieFor, targetCookieFor, type TargetCookie } from "../cookies.js";
+import { locationHintCookieFor, locationHintOf, targetCookieFor, type TargetCookie } from "../cookies.js";
 import { DecisioningMethod } from "../types.js";
 import type {
   AnalyticsResponse,
@@ -195,7 +195,7 @@ export class Delivered {
 
   /** The edge cluster the result's `mboxEdgeCluster` cookie names, if any. */
   locationHint(): string | undefined {
-    return this.cluster || clusterOfEdgeHost(this.response.edgeHost);
+    return locationHintOf(this.cluster, this.response.edgeHost);
   }
 
   /** The `getOffers` result, built once. */
