@@ -69,24 +69,39 @@ function indexAttributes(response: DeliveryResponse | undefined): Map<string, At
   return indexed;
 }
 
+type LooseMbox = { name?: unknown; options?: unknown } | undefined;
+
+/** An mbox's options when it is one attributes come from: string-named, with a list of options. */
+function optionsOf(mbox: LooseMbox): unknown[] | undefined {
+  return typeof mbox?.name === "string" && Array.isArray(mbox.options) ? mbox.options : undefined;
+}
+
+/** An option's attributes: the content of a `json` option that is a plain object. */
+function jsonContentOf(option: unknown): Attributes | undefined {
+  const { type, content } = (option ?? {}) as { type?: unknown; content?: unknown };
+  return type === "json" && typeof content === "object" && content !== null && !Array.isArray(content) ? (content as Attributes) : undefined;
+}
+
 function indexMode(indexed: Map<string, Attributes>, mboxes: unknown): void {
   if (!Array.isArray(mboxes)) return;
-  for (const mbox of mboxes as Array<{ name?: unknown; options?: unknown } | undefined>) {
-    if (typeof mbox?.name !== "string" || !Array.isArray(mbox.options)) continue;
-    for (const option of mbox.options as Array<{ type?: unknown; content?: unknown } | undefined>) {
-      const content = option?.content;
-      if (option?.type !== "json" || typeof content !== "object" || content === null || Array.isArray(content)) continue;
-      const previous = indexed.get(mbox.name);
+  for (const mbox of mboxes as LooseMbox[]) {
+    const options = optionsOf(mbox);
+    if (!options) continue;
+    const name = (mbox as { name: string }).name;
+    for (const option of options) {
+      const content = jsonContentOf(option);
+      if (!content) continue;
+      const previous = indexed.get(name);
       let merged: Attributes;
       if (previous) {
         merged = {};
         assignOwn(merged, previous);
-        assignOwn(merged, content as Record<string, unknown>);
+        assignOwn(merged, content);
       } else {
         // Into nothing, a spread is the same copy (own keys as data, `__proto__` included), and fast.
-        merged = { ...(content as Attributes) };
+        merged = { ...content };
       }
-      indexed.set(mbox.name, merged);
+      indexed.set(name, merged);
     }
   }
 }
@@ -94,7 +109,7 @@ function indexMode(indexed: Map<string, Attributes>, mboxes: unknown): void {
 /** Build an attributes provider over a `getOffers` result. */
 export function createAttributesProvider(offers: TargetDeliveryResponse): AttributesProvider {
   // Indexed now: the caller holds the response and may change it afterwards.
-  return new Provider(offers.response, () => offers, indexAttributes(offers.response)) as unknown as AttributesProvider;
+  return new Provider(offers.response, { result: () => offers }, indexAttributes(offers.response)) as unknown as AttributesProvider;
 }
 
 /** Something that builds a `getOffers` result on demand (the client's delivered response). */
@@ -123,9 +138,9 @@ const isString = (value: unknown): value is string => typeof value === "string";
 class Provider {
   #index: Map<string, Attributes> | undefined;
   readonly #response: DeliveryResponse | undefined;
-  readonly #offers: OffersSource | (() => TargetDeliveryResponse);
+  readonly #offers: OffersSource;
 
-  constructor(response: DeliveryResponse | undefined, offers: OffersSource | (() => TargetDeliveryResponse), index: Map<string, Attributes> | undefined) {
+  constructor(response: DeliveryResponse | undefined, offers: OffersSource, index: Map<string, Attributes> | undefined) {
     this.#response = response;
     this.#offers = offers;
     this.#index = index;
@@ -196,8 +211,7 @@ class Provider {
 
   getResponse(): TargetDeliveryResponse {
     this.#indexed();
-    const offers = this.#offers;
-    return typeof offers === "function" ? offers() : offers.result();
+    return this.#offers.result();
   }
 
   has(mboxName: string, key: string): boolean {
@@ -249,15 +263,12 @@ function lookupInResponse(response: DeliveryResponse | undefined, mboxName: stri
 function lookupInMode(mboxes: unknown, mboxName: string, key: string): unknown {
   if (!Array.isArray(mboxes)) return NOT_FOUND;
   for (let m = mboxes.length - 1; m >= 0; m--) {
-    const mbox = mboxes[m] as { name?: unknown; options?: unknown } | undefined;
-    // As the index: only string-named mboxes count.
-    if (typeof mbox?.name !== "string" || mbox.name !== mboxName || !Array.isArray(mbox.options)) continue;
-    const options = mbox.options as Array<{ type?: unknown; content?: unknown } | undefined>;
+    const mbox = mboxes[m] as LooseMbox;
+    const options = optionsOf(mbox);
+    if (!options || (mbox as { name: string }).name !== mboxName) continue;
     for (let o = options.length - 1; o >= 0; o--) {
-      const option = options[o];
-      const content = option?.content;
-      if (option?.type !== "json" || typeof content !== "object" || content === null || Array.isArray(content)) continue;
-      if (own(content, key)) return (content as Record<string, unknown>)[key];
+      const content = jsonContentOf(options[o]);
+      if (content && own(content, key)) return content[key];
     }
   }
   return NOT_FOUND;
