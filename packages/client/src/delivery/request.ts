@@ -429,16 +429,20 @@ export function withKey<T extends object>(source: object, key: string, value: un
  * starting at 1 as in the reference.
  */
 export function addMboxesToRequest(mboxNames: readonly string[], request: DeliveryRequest, mode: "execute" | "prefetch" = "execute"): DeliveryRequest {
-  if (mboxNames.length === 1 && !hasMboxes(request.prefetch) && !hasMboxes(request.execute)) {
-    // The usual call: one name, nothing requested yet, so no set of names to build.
-    const given = request[mode];
-    const mboxes: MboxRequest[] = [{ name: mboxNames[0] as string, index: 1 }];
-    return withKey(request, mode, given === undefined || given === null ? { mboxes } : withKey(given, "mboxes", mboxes));
-  }
+  const given = request[mode];
+  const mboxes =
+    mboxNames.length === 1 && !hasMboxes(request.prefetch) && !hasMboxes(request.execute)
+      ? // The usual call: one name, nothing requested yet, so no set of names to build.
+        [{ name: mboxNames[0] as string, index: 1 }]
+      : mergedMboxes(mboxNames, request, given);
+  return withKey(request, mode, given === undefined || given === null ? { mboxes } : withKey(given, "mboxes", mboxes));
+}
+
+/** The mode's mboxes followed by the names not requested anywhere yet, indexed after the highest index. */
+function mergedMboxes(mboxNames: readonly string[], request: DeliveryRequest, given: ExecuteRequest | PrefetchRequest | undefined): MboxRequest[] {
   const requested = new Set<unknown>();
   addMboxNames(requested, request.prefetch);
   addMboxNames(requested, request.execute);
-  const given = request[mode];
   let mboxes: MboxRequest[] = Array.isArray(given?.mboxes) ? [...(given?.mboxes ?? [])] : [];
   let next = 1;
   for (const mbox of mboxes) if (isNumber(mbox?.index) && mbox.index + 1 > next) next = mbox.index + 1;
@@ -451,5 +455,5 @@ export function addMboxesToRequest(mboxNames: readonly string[], request: Delive
     else mboxes.push({ name, index: next });
     next += 1;
   }
-  return withKey(request, mode, given === undefined || given === null ? { mboxes } : withKey(given, "mboxes", mboxes));
+  return mboxes;
 }
