@@ -36,13 +36,33 @@ export async function referenceEngine(artifact, client) {
   return { decide: (request) => engine.getOffers({ request }), close: async () => engine.stopPolling() };
 }
 
-/** A Delivery API stand-in: answers every POST at once, so nothing leaves the machine. */
-function stubFetch() {
-  return Promise.resolve(
-    new Response(JSON.stringify({ status: 200, requestId: "stub", client: "bench", id: {}, edgeHost: "mboxedge28.tt.omtrdc.net" }), {
-      headers: { "content-type": "application/json" },
-    }),
-  );
+/**
+ * A Delivery API stand-in per client: answers every POST at once, so nothing leaves the
+ * machine, and counts the calls, so a run can wait until every notification owed went out.
+ */
+function deliveryStub() {
+  const counts = { calls: 0 };
+  const body = JSON.stringify({ status: 200, requestId: "stub", client: "bench", id: {}, edgeHost: "mboxedge28.tt.omtrdc.net" });
+  const fetchApi = () => {
+    counts.calls += 1;
+    return Promise.resolve(new Response(body, { headers: { "content-type": "application/json" } }));
+  };
+  return { fetchApi, counts };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Resolves once `calls` Delivery API calls have been made, and a few turns of the event loop
+ * later (their answers are read by then). Timers are let fire too: both SDKs send from a timer.
+ */
+async function settled(counts, calls) {
+  for (let spins = 0; counts.calls < calls; spins++) {
+    if (spins > 5000) throw new Error(`notifications did not settle: ${counts.calls} of ${calls} sent`);
+    await (spins % 4 === 3 ? tick() : turn());
+  }
+  for (let i = 0; i < 4; i++) await turn();
 }
 
 async function whenReady(create) {
@@ -55,26 +75,46 @@ async function whenReady(create) {
   });
 }
 
-const clientOptions = (artifact, client, clientReady) => ({
+const clientOptions = (artifact, client, fetchApi, clientReady) => ({
   client,
   organizationId: "bench@AdobeOrg",
   decisioningMethod: "on-device",
   artifactPayload: artifact,
   pollingInterval: 0,
-  fetchApi: stubFetch,
+  fetchApi,
   events: { clientReady },
 });
+
+/**
+ * A TargetClient behind one shape: `getAttributes`, plus `decisions()` (on-device calls so far)
+ * and `settled()` (every notification owed so far sent and answered).
+ */
+async function benchClient(TargetClient, artifact, client) {
+  const stub = deliveryStub();
+  const target = await whenReady((ready) => TargetClient.create(clientOptions(artifact, client, stub.fetchApi, ready)));
+  // Calls made before the first decision (none are expected) are not owed by decisions.
+  let owed = stub.counts.calls;
+  return {
+    target,
+    getAttributes: (mboxes, options) => {
+      owed += 1;
+      return target.getAttributes(mboxes, options);
+    },
+    settled: () => settled(stub.counts, owed),
+    counts: stub.counts,
+  };
+}
 
 /** Our TargetClient's on-device getAttributes. */
 export async function ourClient(artifact, client) {
   const { default: TargetClient } = await import("../../packages/client/dist/index.js");
-  const target = await whenReady((ready) => TargetClient.create(clientOptions(artifact, client, ready)));
-  return { getAttributes: (mboxes, options) => target.getAttributes(mboxes, options), close: async () => target.close?.() };
+  const bench = await benchClient(TargetClient, artifact, client);
+  return { ...bench, close: async () => bench.target.close?.() };
 }
 
 /** Adobe's TargetClient (@adobe/target-nodejs-sdk 2.4.3), on-device. */
 export async function referenceClient(artifact, client) {
   const TargetClient = require("@adobe/target-nodejs-sdk");
-  const target = await whenReady((ready) => TargetClient.create(clientOptions(artifact, client, ready)));
-  return { getAttributes: (mboxes, options) => target.getAttributes(mboxes, options), close: async () => target.decisioningEngine?.stopPolling?.() };
+  const bench = await benchClient(TargetClient, artifact, client);
+  return { ...bench, close: async () => bench.target.decisioningEngine?.stopPolling?.() };
 }
