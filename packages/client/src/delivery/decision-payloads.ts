@@ -100,13 +100,21 @@ function plainCopy(value: unknown, depth: number): unknown {
 }
 
 /**
- * What the notification queue holds for a payload: its own copy of the request (and of the
- * decision context), so that the objects of the decision itself stay short-lived.
+ * What the notification queue holds for a payload: its own copy of what the caller could still
+ * reach and change after the call (ids, context and Experience Cloud data, which may hold the
+ * caller's own objects), so that it goes out as decided. The notifications and telemetry
+ * entries are the decision's own, made for this payload and held by nothing else: kept as they
+ * are (copying them was most of the cost of queuing a payload).
  */
 export function retainedPayload(payload: NotificationPayload): NotificationPayload {
-  const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
-  return {
-    request: plainCopy(payload.request, 0) as NotificationPayload["request"],
-    visitor: context ? new DecisionContext(context.visitor, context.sessionId, context.targetLocationHint) : payload.visitor,
-  };
+  const { request } = payload;
+  const held: NotificationPayload["request"] = {};
+  // Keys in the order the engine writes them, so the request serializes as it did.
+  for (const key of Object.keys(request)) {
+    const value = (request as Record<string, unknown>)[key];
+    const kept = key === "notifications" || key === "telemetry" ? value : plainCopy(value, 1);
+    if (key === "__proto__") Object.defineProperty(held, key, { value: kept, writable: true, enumerable: true, configurable: true });
+    else (held as Record<string, unknown>)[key] = kept;
+  }
+  return { request: held, visitor: payload.visitor };
 }

@@ -37,20 +37,30 @@ describe("sameRequestData", () => {
 });
 
 describe("retainedPayload", () => {
-  it("copies the request's plain objects and arrays and keeps the visitor behind a fresh decision context", () => {
+  it("copies what the caller can reach and keeps the decision's own notifications, telemetry and context", () => {
     const visitor = new ServerVisitor(ORG);
     const at = new Date(0);
-    const request = { id: { tntId: "t" }, context: { channel: "web", address: { url: "https://a/" }, at }, notifications: [{ id: "n", tokens: ["x"] }] };
+    const request = {
+      id: { tntId: "t", customerIds: [{ id: "c", integrationCode: "i" }] },
+      context: { channel: "web", address: { url: "https://a/" }, at },
+      experienceCloud: { analytics: { logging: "server_side" } },
+      telemetry: { entries: [{ requestId: "r" }] },
+      notifications: [{ id: "n", tokens: ["x"] }],
+    };
     const original = payload(new DecisionContext(visitor, "s", "35"), request as unknown as NotificationPayload["request"]);
     const held = retainedPayload(original);
     expect(held.request).toEqual(original.request);
+    expect(Object.keys(held.request)).toEqual(Object.keys(request));
     expect(held.request.context).not.toBe(request.context);
-    expect((held.request.notifications as unknown[])[0]).not.toBe(request.notifications[0]);
+    expect((held.request.context as { address: unknown }).address).not.toBe(request.context.address);
+    expect(held.request.id).not.toBe(request.id);
+    expect((held.request.id as { customerIds: unknown[] }).customerIds[0]).not.toBe(request.id.customerIds[0]);
+    expect(held.request.experienceCloud).not.toBe(request.experienceCloud);
     // Not a plain object: shared, so that it still serializes as itself.
     expect((held.request.context as unknown as { at: Date }).at).toBe(at);
-    expect(held.visitor).toBeInstanceOf(DecisionContext);
-    expect(held.visitor).not.toBe(original.visitor);
-    expect((held.visitor as DecisionContext).visitor).toBe(visitor);
+    expect(held.request.notifications).toBe(request.notifications);
+    expect(held.request.telemetry).toBe(request.telemetry);
+    expect(held.visitor).toBe(original.visitor);
     expect(mergeKeyOf(held)).toBe(mergeKeyOf(original));
   });
 
