@@ -125,7 +125,7 @@ for (const { scenario, o, s, r } of rows) {
   lines.push("| scenario, notification delivery included | ours calls/s | reference calls/s | ratio | ours µs per call | of which the stub's Response alone |");
   lines.push("| --- | ---: | ---: | ---: | ---: | ---: |");
   lines.push(
-    `| ${scenario.id}b: the same calls, each call's notification sent to the stub Delivery API and its answer read | ${fmt(ours)} | ${fmt(reference)} | **${fmt(ours / reference, 1)}x** | ${fmt(1e6 / ours, 1)} µs | ${us(responseFloorMs)} |`,
+    `| 4b-get-attributes: the same calls, each call's notification sent to the stub Delivery API and its answer read | ${fmt(ours)} | ${fmt(reference)} | **${fmt(ours / reference, 1)}x** | ${fmt(1e6 / ours, 1)} µs | ${us(responseFloorMs)} |`,
   );
 }
 lines.push("");
