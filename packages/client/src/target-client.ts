@@ -384,7 +384,7 @@ export class TargetClient {
     const decision: Parameters<typeof engine.getOffers>[0] = {
       request: toEngine(call.request),
       sessionId: call.sessionId,
-      visitor: new DecisionContext(visitor, call.sessionId, call.cluster),
+      visitor: new DecisionContext(visitor, call.sessionId, call.cluster, visitor === options.visitor),
     };
     if (call.targetLocationHint) decision.targetLocationHint = call.targetLocationHint;
     const decided = engine.getOffersSync(decision);

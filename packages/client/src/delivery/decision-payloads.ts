@@ -16,6 +16,11 @@ export class DecisionContext implements VisitorLike {
     readonly visitor: VisitorLike,
     readonly sessionId: string,
     readonly targetLocationHint: string | undefined,
+    /**
+     * Whether the visitor object may come back in another call (the caller's own). One the
+     * client made for this call never does, so its payload has nothing to merge with.
+     */
+    readonly recurring = true,
   ) {}
 
   getVisitorValues(): VisitorValues {
@@ -56,7 +61,7 @@ function visitorKeyOf(visitor: VisitorLike): string {
  */
 export function mergeKeyOf(payload: NotificationPayload): string | undefined {
   const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
-  if (!context) return undefined;
+  if (!context?.recurring) return undefined;
   return `${visitorKeyOf(context.visitor)}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}`;
 }
 

@@ -24,6 +24,12 @@ describe("mergeKeyOf", () => {
     expect(mergeKeyOf(payload(new DecisionContext(own, "s", undefined)))).toBe(mergeKeyOf(payload(new DecisionContext(own, "s", undefined))));
     expect(mergeKeyOf(payload(undefined))).toBeUndefined();
   });
+
+  it("never keys a payload whose visitor was made for its own call, since no other call can share it", () => {
+    const visitor = new ServerVisitor(ORG);
+    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-1", "35", false)))).toBeUndefined();
+    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-1", "35", true)))).toBeTypeOf("string");
+  });
 });
 
 describe("sameRequestData", () => {
