@@ -285,7 +285,8 @@ export class TargetClient {
       // The request goes alongside the caller's options rather than into a copy of them.
       const error = requestError(request);
       if (error) throw error;
-      const delivered = this.deliver(given, request, given.decisioningMethod || this.config.decisioningMethod);
+      // The decided request reaches the caller only through `getResponse()`, as a copy.
+      const delivered = this.deliver(given, request, given.decisioningMethod || this.config.decisioningMethod, false);
       return Promise.resolve(delivered instanceof Delivered ? attributesOfDelivered(delivered) : delivered.then(attributesOfDelivered));
     } catch (error) {
       return Promise.reject(error);
@@ -363,7 +364,7 @@ export class TargetClient {
   }
 
   /** Decide on-device when the method and the artifact allow (at once, unless a geo lookup is due), else ask the edge. */
-  private deliver(options: VisitorOptions, request: DeliveryRequest, requestedMethod: DecisioningMethod): Delivered | Promise<Delivered> {
+  private deliver(options: VisitorOptions, request: DeliveryRequest, requestedMethod: DecisioningMethod, handsOutRequest = true): Delivered | Promise<Delivered> {
     const visitor = this.visitorFor(options);
     const engine = this.engine?.isReady() ? this.engine : undefined;
     let method = requestedMethod;
@@ -384,12 +385,12 @@ export class TargetClient {
     const decision: Parameters<typeof engine.getOffers>[0] = {
       request: toEngine(call.request),
       sessionId: call.sessionId,
-      visitor: new DecisionContext(visitor, call.sessionId, call.cluster, visitor === options.visitor),
+      visitor: new DecisionContext(visitor, call.sessionId, call.cluster, visitor === options.visitor, handsOutRequest),
     };
     if (call.targetLocationHint) decision.targetLocationHint = call.targetLocationHint;
     const decided = engine.getOffersSync(decision);
-    if (decided !== undefined) return this.delivered(call, fromEngine(decided), DecisioningMethod.OnDevice, engine);
-    return engine.getOffers(decision).then((response) => this.delivered(call, fromEngine(response), DecisioningMethod.OnDevice, engine));
+    if (decided !== undefined) return this.delivered(call, fromEngine(decided), DecisioningMethod.OnDevice, engine, !handsOutRequest);
+    return engine.getOffers(decision).then((response) => this.delivered(call, fromEngine(response), DecisioningMethod.OnDevice, engine, !handsOutRequest));
   }
 
   /** Build the Delivery request, ids and session of a call, with nothing sent or decided yet. */
@@ -450,7 +451,7 @@ export class TargetClient {
   }
 
   /** A response in hand: logged, its cluster remembered, its result shaped when first asked for. */
-  private delivered(call: PreparedCall, response: DeliveryResponse, used: DecisioningMethod, engine: DecisioningEngine | undefined): Delivered {
+  private delivered(call: PreparedCall, response: DeliveryResponse, used: DecisioningMethod, engine: DecisioningEngine | undefined, copyRequest = false): Delivered {
     const { logger } = this;
     if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
     const delivered = new Delivered(
@@ -462,6 +463,7 @@ export class TargetClient {
       used,
       engine && this.remoteNamesOf(engine),
       this.platform.now(),
+      copyRequest,
     );
     const hint = delivered.locationHint();
     if (hint) this.targetLocationHint = hint;

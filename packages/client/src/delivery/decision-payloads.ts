@@ -21,6 +21,12 @@ export class DecisionContext implements VisitorLike {
      * client made for this call never does, so its payload has nothing to merge with.
      */
     readonly recurring = true,
+    /**
+     * Whether the caller is handed the decided request's objects (`getOffers` returns the
+     * request). When not (`getAttributes`, whose `getResponse()` hands out a copy), only the
+     * caller's own objects inside the request can change after the call.
+     */
+    readonly requestHandedOut = true,
   ) {}
 
   getVisitorValues(): VisitorValues {
@@ -106,20 +112,42 @@ function plainCopy(value: unknown, depth: number): unknown {
 
 /**
  * What the notification queue holds for a payload: its own copy of what the caller could still
- * reach and change after the call (ids, context and Experience Cloud data, which may hold the
- * caller's own objects), so that it goes out as decided. The notifications and telemetry
- * entries are the decision's own, made for this payload and held by nothing else: kept as they
- * are (copying them was most of the cost of queuing a payload).
+ * reach and change after the call, so that it goes out as decided. That is the ids, context and
+ * Experience Cloud data when the caller was handed the request; otherwise only the caller's
+ * objects inside the ids and the context (a location, a customer id list), the client's own
+ * containers around them staying unreachable. The notifications and telemetry entries are the
+ * decision's own, made for this payload and held by nothing else: kept as they are (copying
+ * them was most of the cost of queuing a payload).
  */
 export function retainedPayload(payload: NotificationPayload): NotificationPayload {
   const { request } = payload;
+  const handedOut = !(payload.visitor instanceof DecisionContext) || payload.visitor.requestHandedOut;
   const held: NotificationPayload["request"] = {};
   // Keys in the order the engine writes them, so the request serializes as it did.
   for (const key of Object.keys(request)) {
     const value = (request as Record<string, unknown>)[key];
-    const kept = key === "notifications" || key === "telemetry" ? value : plainCopy(value, 1);
+    let kept: unknown = value;
+    if (key === "notifications" || key === "telemetry") kept = value;
+    else if (handedOut) kept = plainCopy(value, 1);
+    else if (key === "id" || key === "context") kept = withCopiedValues(value);
     if (key === "__proto__") Object.defineProperty(held, key, { value: kept, writable: true, enumerable: true, configurable: true });
     else (held as Record<string, unknown>)[key] = kept;
   }
   return { request: held, visitor: payload.visitor };
+}
+
+/** The client's own container, its object values replaced in place by copies (the container is the client's; its values may be the caller's). */
+function withCopiedValues(container: unknown): unknown {
+  if (typeof container !== "object" || container === null || Array.isArray(container)) return plainCopy(container, 1);
+  const record = container as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (typeof value === "object" && value !== null) record[key] = plainCopy(value, 2);
+  }
+  return container;
+}
+
+/** A copy of a decided request's plain objects and arrays, to hand to a caller while the queue may hold the originals. */
+export function requestCopy<T>(request: T): T {
+  return plainCopy(request, 0) as T;
 }

@@ -2,6 +2,7 @@
  * Shaping a Delivery API response into what `getOffers` resolves with: cookies to set, A4T
  * payloads, traces and response tokens gathered from every item, and where it was decided.
  */
+import { requestCopy } from "./decision-payloads.js";
 import { locationHintCookieFor, locationHintOf, targetCookieFor, type TargetCookie } from "../cookies.js";
 import { DecisioningMethod } from "../types.js";
 import type {
@@ -191,6 +192,8 @@ export class Delivered {
     private readonly decisioningMethod: DecisioningMethod,
     private readonly engine: RemoteDependencySource | undefined,
     private readonly nowMs: number,
+    /** Hand out a copy of the request: the notification queue may hold its objects (see `retainedPayload`). */
+    private readonly copyRequest = false,
   ) {}
 
   /** The edge cluster the result's `mboxEdgeCluster` cookie names, if any. */
@@ -200,7 +203,10 @@ export class Delivered {
 
   /** The `getOffers` result, built once. */
   result(): TargetDeliveryResponse {
-    this.shaped ??= processResponse({ visitorState: this.visitorState, request: this.request }, this.sessionId, this.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
+    if (this.shaped === undefined) {
+      const request = this.copyRequest ? requestCopy(this.request) : this.request;
+      this.shaped = processResponse({ visitorState: this.visitorState, request }, this.sessionId, this.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
+    }
     return this.shaped;
   }
 }

@@ -70,6 +70,26 @@ describe("retainedPayload", () => {
     expect(mergeKeyOf(held)).toBe(mergeKeyOf(original));
   });
 
+  it("when the caller was not handed the request, copies only the object values inside the ids and the context", () => {
+    const visitor = new ServerVisitor(ORG);
+    const address = { url: "https://a/" };
+    const customerIds = [{ id: "c", integrationCode: "i" }];
+    const request = {
+      id: { tntId: "t", customerIds },
+      context: { channel: "web", address },
+      experienceCloud: { analytics: { logging: "server_side" } },
+      notifications: [{ id: "n", tokens: ["x"] }],
+    };
+    const held = retainedPayload(payload(new DecisionContext(visitor, "s", undefined, false, false), request as unknown as NotificationPayload["request"]));
+    expect(held.request).toEqual(request);
+    // The client's containers are kept; the caller's objects inside them are replaced by copies.
+    expect(held.request.context).toBe(request.context);
+    expect((held.request.context as { address: unknown }).address).not.toBe(address);
+    expect((held.request.id as { customerIds: unknown }).customerIds).not.toBe(customerIds);
+    expect(held.request.experienceCloud).toBe(request.experienceCloud);
+    expect(held.request.notifications).toBe(request.notifications);
+  });
+
   it("keeps a `__proto__` key as data and shares what nests deeper than a decided request can", () => {
     const hostile = JSON.parse('{"context":{"__proto__":{"polluted":true}}}') as NotificationPayload["request"];
     const held = retainedPayload(payload(undefined, hostile));

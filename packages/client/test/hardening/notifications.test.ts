@@ -205,6 +205,33 @@ describe("notifications under pressure", () => {
     expect(sent?.body?.id).toMatchObject({ tntId: "visitor-mutated" });
   });
 
+  it("sends a getAttributes decision as decided when the caller changes its objects or the handed-out response afterwards", async () => {
+    const { client } = await onDeviceClient({});
+    const customerIds = [{ id: "customer-1", integrationCode: "crm", authenticatedState: "authenticated" as const }];
+    const request = {
+      id: { tntId: "visitor-attributes", customerIds },
+      context: { channel: "web" as const, address: { url: "https://www.acme.com/as-decided" }, browser: { host: "www.acme.com" } },
+    };
+    const attributes = await client.getAttributes(["demo-checkout-experiment"], { request });
+    request.context.address.url = "https://www.acme.com/changed-later";
+    request.context.browser.host = "changed.example";
+    customerIds[0]!.id = "customer-changed";
+    const handedOut = attributes.getResponse().request as {
+      context: { address: { url: string } };
+      id: { tntId: string };
+      experienceCloud: { analytics: { supplementalDataId: string } };
+    };
+    const sdid = handedOut.experienceCloud.analytics.supplementalDataId;
+    handedOut.context.address.url = "https://www.acme.com/changed-in-response";
+    handedOut.id.tntId = "someone-else";
+    handedOut.experienceCloud.analytics.supplementalDataId = "changed-in-response";
+    await client.close();
+    const sent = target.deliveryRequests.find((r) => Array.isArray(r.body?.notifications) && (r.body?.id as { tntId?: string })?.tntId === "visitor-attributes");
+    expect(sent?.body?.context).toMatchObject({ address: { url: "https://www.acme.com/as-decided" }, browser: { host: "www.acme.com" } });
+    expect(sent?.body?.id).toMatchObject({ tntId: "visitor-attributes", customerIds: [{ id: "customer-1" }] });
+    expect(sent?.body?.experienceCloud).toMatchObject({ analytics: { supplementalDataId: sdid } });
+  });
+
   it("close() flushes within closeTimeoutMs plus one request timeout when the Delivery API never answers, and reports the rest", async () => {
     const edge = new Edge(target);
     edge.mode = "hang";
