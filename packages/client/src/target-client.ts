@@ -16,6 +16,7 @@ import {
   clusterOfDeviceId,
   DEVICE_ID_COOKIE,
   LOCATION_HINT_COOKIE,
+  locationHintOf,
   parseTargetCookie,
   SESSION_ID_COOKIE,
   TARGET_COOKIE,
@@ -328,16 +329,27 @@ export class TargetClient {
     this.emit("sendNotificationError", { notification: drop.payload, error, reason: drop.reason, attempts: drop.attempts });
   }
 
-  /** The engine's notifications, sent under the decision's visitor, session and cluster. */
-  private sendDecisionNotifications(payload: NotificationPayload): Promise<TargetDeliveryResponse> {
-    const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
-    const options: SendNotificationsOptions = { request: payload.request as DeliveryRequest };
-    if (context) {
-      options.visitor = context.visitor;
-      options.sessionId = context.sessionId;
-      if (context.targetLocationHint) options.targetLocationHint = context.targetLocationHint;
+  /**
+   * The engine's notifications, sent under the decision's visitor, session and cluster, as
+   * `sendNotifications` sends them; the queue reads no result, so none is shaped.
+   */
+  private sendDecisionNotifications(payload: NotificationPayload): Promise<void> {
+    try {
+      const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
+      const options: SendNotificationsOptions = { request: payload.request as DeliveryRequest };
+      if (context) {
+        options.visitor = context.visitor;
+        options.sessionId = context.sessionId;
+        if (context.targetLocationHint) options.targetLocationHint = context.targetLocationHint;
+      }
+      const error = sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
+      if (error) throw error;
+      return this.exchange(this.prepare(options, options.request, this.visitorFor(options))).then(({ call, response }) => {
+        this.learnCluster(call, response);
+      });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.sendNotifications(options);
   }
 
   private remoteSource: { engine: DecisioningEngine; source: RemoteDependencySource } | undefined;
@@ -428,6 +440,15 @@ export class TargetClient {
   }
 
   private async sendToEdge(call: PreparedCall, engine: DecisioningEngine | undefined): Promise<Delivered> {
+    const answered = await this.exchange(call);
+    const delivered = this.delivered(answered.call, answered.response, DecisioningMethod.ServerSide, engine);
+    // Shaped now: an edge answer's remote names come from the artifact current at this moment.
+    delivered.result();
+    return delivered;
+  }
+
+  /** One Delivery API exchange for a call, waiting telemetry included and the exchange's own recorded. */
+  private async exchange(call: PreparedCall): Promise<{ call: PreparedCall; response: DeliveryResponse }> {
     const { config, platform, logger } = this;
     const used = DecisioningMethod.ServerSide;
     let { request } = call;
@@ -444,17 +465,21 @@ export class TargetClient {
       request,
     );
     this.telemetry.addDeliveryEntry(request, result.response, used, platform.monotonic() - started, result.timings);
-    const delivered = this.delivered({ ...call, request }, result.response, used, engine);
-    // Shaped now: an edge answer's remote names come from the artifact current at this moment.
-    delivered.result();
-    return delivered;
+    return { call: request === call.request ? call : { ...call, request }, response: result.response };
+  }
+
+  /** Remember the edge cluster an answer names, as a delivered response does. */
+  private learnCluster(call: PreparedCall, response: DeliveryResponse): void {
+    const { logger } = this;
+    if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
+    const hint = locationHintOf(call.cluster, response.edgeHost);
+    if (hint) this.targetLocationHint = hint;
   }
 
   /** A response in hand: logged, its cluster remembered, its result shaped when first asked for. */
   private delivered(call: PreparedCall, response: DeliveryResponse, used: DecisioningMethod, engine: DecisioningEngine | undefined, copyRequest = false): Delivered {
-    const { logger } = this;
-    if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
-    const delivered = new Delivered(
+    this.learnCluster(call, response);
+    return new Delivered(
       call.visitor.getState(),
       call.request,
       call.sessionId,
@@ -465,9 +490,6 @@ export class TargetClient {
       this.platform.now(),
       copyRequest,
     );
-    const hint = delivered.locationHint();
-    if (hint) this.targetLocationHint = hint;
-    return delivered;
   }
 }
 

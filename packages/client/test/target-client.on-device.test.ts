@@ -172,4 +172,17 @@ describe("getOffers, on-device", () => {
     await expect(client.getOffers({ request: checkout("v") })).resolves.toBeDefined();
     await client.close();
   });
+
+  it("learns the edge cluster from the answer to a queued notification, and sends the next call there", async () => {
+    const { fetchApi, urls } = reroutingFetch(target);
+    const { client } = await readyClient({ ...onDevice(), fetchApi, targetLocationHint: undefined });
+    target.answerExtra = { edgeHost: "mboxedge31.tt.omtrdc.net" };
+    const decided = await client.getOffers({ request: checkout("visitor-1") });
+    expect(decided.targetLocationHintCookie).toBeUndefined();
+    await eventually(() => client.getNotificationStats().sent === 1);
+    const next = await client.getOffers({ request: checkout("visitor-2") });
+    expect(next.targetLocationHintCookie).toEqual({ name: "mboxEdgeCluster", value: "31", maxAge: 1860 });
+    await client.close();
+    expect(new URL(urls[urls.length - 1] as string).host).toBe("mboxedge31.tt.omtrdc.net");
+  });
 });

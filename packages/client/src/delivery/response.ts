@@ -3,7 +3,7 @@
  * payloads, traces and response tokens gathered from every item, and where it was decided.
  */
 import { requestCopy } from "./decision-payloads.js";
-import { locationHintCookieFor, locationHintOf, targetCookieFor, type TargetCookie } from "../cookies.js";
+import { locationHintCookieFor, targetCookieFor, type TargetCookie } from "../cookies.js";
 import { DecisioningMethod } from "../types.js";
 import type {
   AnalyticsResponse,
@@ -195,11 +195,6 @@ export class Delivered {
     /** Hand out a copy of the request: the notification queue may hold its objects (see `retainedPayload`). */
     private readonly copyRequest = false,
   ) {}
-
-  /** The edge cluster the result's `mboxEdgeCluster` cookie names, if any. */
-  locationHint(): string | undefined {
-    return locationHintOf(this.cluster, this.response.edgeHost);
-  }
 
   /** The `getOffers` result, built once. */
   result(): TargetDeliveryResponse {
