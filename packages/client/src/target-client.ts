@@ -345,7 +345,7 @@ export class TargetClient {
       const error = sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
       if (error) throw error;
       return this.exchange(this.prepare(options, options.request, this.visitorFor(options))).then(({ call, response }) => {
-        this.learnCluster(call, response);
+        this.received(call, response);
       });
     } catch (error) {
       return Promise.reject(error);
@@ -468,8 +468,8 @@ export class TargetClient {
     return { call: request === call.request ? call : { ...call, request }, response: result.response };
   }
 
-  /** Remember the edge cluster an answer names, as a delivered response does. */
-  private learnCluster(call: PreparedCall, response: DeliveryResponse): void {
+  /** An answer in hand: logged, and the edge cluster it names remembered. */
+  private received(call: PreparedCall, response: DeliveryResponse): void {
     const { logger } = this;
     if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
     const hint = locationHintOf(call.cluster, response.edgeHost);
@@ -478,7 +478,7 @@ export class TargetClient {
 
   /** A response in hand: logged, its cluster remembered, its result shaped when first asked for. */
   private delivered(call: PreparedCall, response: DeliveryResponse, used: DecisioningMethod, engine: DecisioningEngine | undefined, copyRequest = false): Delivered {
-    this.learnCluster(call, response);
+    this.received(call, response);
     return new Delivered(
       call.visitor.getState(),
       call.request,

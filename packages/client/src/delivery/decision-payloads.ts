@@ -127,9 +127,10 @@ export function retainedPayload(payload: NotificationPayload): NotificationPaylo
   for (const key of Object.keys(request)) {
     const value = (request as Record<string, unknown>)[key];
     let kept: unknown = value;
-    if (key === "notifications" || key === "telemetry") kept = value;
-    else if (handedOut) kept = plainCopy(value, 1);
-    else if (key === "id" || key === "context") kept = withCopiedValues(value);
+    if (key !== "notifications" && key !== "telemetry") {
+      if (handedOut) kept = plainCopy(value, 1);
+      else if (key === "id" || key === "context") kept = withCopiedValues(value);
+    }
     if (key === "__proto__") Object.defineProperty(held, key, { value: kept, writable: true, enumerable: true, configurable: true });
     else (held as Record<string, unknown>)[key] = kept;
   }
