@@ -57,9 +57,16 @@ function shapeProblemAt(root: Record<string, unknown>): { path: string; problem:
     if (depth >= MAX_ARTIFACT_DEPTH) return { path: pathOf(visit), problem: TOO_DEEP };
     if (Array.isArray(value)) {
       if (Object.prototype.hasOwnProperty.call(value, "constructor")) return { path: pathOf(visit) || "artifact", problem: OWN_CONSTRUCTOR };
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, key: i, parent: visit });
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        // Only objects and arrays can nest: leaves (most of an artifact) get no visit.
+        if (typeof item === "object" && item !== null) stack.push({ value: item, depth: depth + 1, key: i, parent: visit });
+      }
     } else {
-      for (const key of Object.keys(value)) stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, key, parent: visit });
+      for (const key of Object.keys(value)) {
+        const item = (value as Record<string, unknown>)[key];
+        if (typeof item === "object" && item !== null) stack.push({ value: item, depth: depth + 1, key, parent: visit });
+      }
     }
   }
   return undefined;
