@@ -111,41 +111,42 @@ function plainCopy(value: unknown, depth: number): unknown {
 }
 
 /**
- * What the notification queue holds for a payload: its own copy of what the caller could still
- * reach and change after the call, so that it goes out as decided. That is the ids, context and
- * Experience Cloud data when the caller was handed the request; otherwise only the caller's
- * objects inside the ids and the context (a location, a customer id list), the client's own
- * containers around them staying unreachable. The notifications and telemetry entries are the
- * decision's own, made for this payload and held by nothing else: kept as they are (copying
- * them was most of the cost of queuing a payload).
+ * What the notification queue holds for a payload, so that it goes out as decided whatever the
+ * caller changes after the call. When the caller was handed the request (`getOffers`), a copy
+ * of its ids, context and Experience Cloud data. Otherwise (`getAttributes`) the payload itself,
+ * whose containers no caller can reach, with the caller's objects inside its ids and context (a
+ * location, a customer id list) replaced by copies. The notifications and telemetry entries are
+ * the decision's own, made for this payload: never copied (copying was most of the cost of
+ * queuing a payload).
  */
 export function retainedPayload(payload: NotificationPayload): NotificationPayload {
   const { request } = payload;
-  const handedOut = !(payload.visitor instanceof DecisionContext) || payload.visitor.requestHandedOut;
+  if (payload.visitor instanceof DecisionContext && !payload.visitor.requestHandedOut) {
+    // The payload and its containers are the decision's own, held by nothing else: kept.
+    copyValuesInPlace(request.id);
+    copyValuesInPlace(request.context);
+    return payload;
+  }
   const held: NotificationPayload["request"] = {};
   // Keys in the order the engine writes them, so the request serializes as it did.
   for (const key of Object.keys(request)) {
     const value = (request as Record<string, unknown>)[key];
-    let kept: unknown = value;
-    if (key !== "notifications" && key !== "telemetry") {
-      if (handedOut) kept = plainCopy(value, 1);
-      else if (key === "id" || key === "context") kept = withCopiedValues(value);
-    }
+    const kept = key === "notifications" || key === "telemetry" ? value : plainCopy(value, 1);
     if (key === "__proto__") Object.defineProperty(held, key, { value: kept, writable: true, enumerable: true, configurable: true });
     else (held as Record<string, unknown>)[key] = kept;
   }
   return { request: held, visitor: payload.visitor };
 }
 
-/** The client's own container, its object values replaced in place by copies (the container is the client's; its values may be the caller's). */
-function withCopiedValues(container: unknown): unknown {
-  if (typeof container !== "object" || container === null || Array.isArray(container)) return plainCopy(container, 1);
+/** Replace the object values of a container of the decision's own (which may be the caller's objects) by copies, in place. */
+function copyValuesInPlace(container: unknown): void {
+  if (typeof container !== "object" || container === null) return;
   const record = container as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
     const value = record[key];
     if (typeof value === "object" && value !== null) record[key] = plainCopy(value, 2);
   }
-  return container;
 }
 
 /** A copy of a decided request's plain objects and arrays, to hand to a caller while the queue may hold the originals. */

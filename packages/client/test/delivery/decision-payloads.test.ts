@@ -70,7 +70,7 @@ describe("retainedPayload", () => {
     expect(mergeKeyOf(held)).toBe(mergeKeyOf(original));
   });
 
-  it("when the caller was not handed the request, copies only the object values inside the ids and the context", () => {
+  it("when the caller was not handed the request, keeps the payload and replaces only the object values inside its ids and context by copies", () => {
     const visitor = new ServerVisitor(ORG);
     const address = { url: "https://a/" };
     const customerIds = [{ id: "c", integrationCode: "i" }];
@@ -80,8 +80,10 @@ describe("retainedPayload", () => {
       experienceCloud: { analytics: { logging: "server_side" } },
       notifications: [{ id: "n", tokens: ["x"] }],
     };
-    const held = retainedPayload(payload(new DecisionContext(visitor, "s", undefined, false, false), request as unknown as NotificationPayload["request"]));
-    expect(held.request).toEqual(request);
+    const original = payload(new DecisionContext(visitor, "s", undefined, false, false), request as unknown as NotificationPayload["request"]);
+    const held = retainedPayload(original);
+    expect(held).toBe(original);
+    expect(held.request).toEqual({ ...request, id: { tntId: "t", customerIds: [{ id: "c", integrationCode: "i" }] }, context: { channel: "web", address: { url: "https://a/" } } });
     // The client's containers are kept; the caller's objects inside them are replaced by copies.
     expect(held.request.context).toBe(request.context);
     expect((held.request.context as { address: unknown }).address).not.toBe(address);
