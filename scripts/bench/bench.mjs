@@ -175,9 +175,9 @@ const NOTES = `## How to read it
 - Scenario 4b is what a server pays per call once that sending is counted: calls with the
   event loop turning every 64, timed until every notification has been sent to the stub
   Delivery API (an in-process function answering each POST with a fetch \`Response\`) and the
-  answer read. The last column is the stub's \`Response\` made and read with nothing else (in
-  Node 20 that is most of a fetch's CPU short of the network): a floor under any SDK that
-  sends with fetch, and the same stub for both.
+  answer read. The last column is the stub's \`Response\` made and read with nothing else: a
+  floor under any SDK that sends with fetch (a real fetch adds the network to it), and the
+  same stub for both.
 - Each scenario runs in a fresh Node process, in which both SDKs run one after the other on
   the same requests (a new visitor id per call): code that V8 optimized for one scenario's
   artifact and requests would otherwise slow the next scenario down, as no server would see.
