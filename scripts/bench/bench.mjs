@@ -104,7 +104,11 @@ async function runAttributesScenario() {
 }
 
 function probe(script, ...argv) {
-  const out = execFileSync(process.execPath, ["--expose-gc", `${here}${script}`, ...argv], { encoding: "utf8", maxBuffer: 1 << 26 });
+  return probeWith([], script, ...argv);
+}
+
+function probeWith(flags, script, ...argv) {
+  const out = execFileSync(process.execPath, ["--expose-gc", ...flags, `${here}${script}`, ...argv], { encoding: "utf8", maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split("\n").pop());
 }
 // Each scenario runs in a process of its own: code optimized for one scenario's shapes (another
@@ -126,6 +130,13 @@ rows.delivered = attributes.delivered;
 const loads = ["large", "synthetic"].flatMap((which) => ["ours", "reference"].map((engine) => ({ which, engine, ...probe("load.mjs", engine, which) })));
 const sizeScaling = probe("scaling.mjs");
 const visitors = [probe("visitors.mjs", "1000000", "ours"), probe("visitors.mjs", "20000", "reference")];
+// A young generation big enough that no collection interrupts the measured calls.
+const allocationFlags = ["--min-semi-space-size=256", "--max-semi-space-size=256"];
+const allocations = rows.map(({ scenario }) => ({
+  id: scenario.id,
+  ours: probeWith(allocationFlags, "allocation.mjs", "ours", scenario.id).bytesPerCall,
+  reference: probeWith(allocationFlags, "allocation.mjs", "reference", scenario.id).bytesPerCall,
+}));
 
 const lines = [];
 lines.push(`Machine: ${os.cpus()[0]?.model ?? "unknown"} × ${os.cpus().length}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`);
@@ -161,6 +172,10 @@ lines.push("| ---: | --- | ---: | ---: | ---: |");
 for (const v of visitors) {
   lines.push(`| ${fmt(v.visitors)} | ${v.engine} | ${fmt(v.before / 2 ** 20, 1)} MiB | ${fmt(v.after / 2 ** 20, 1)} MiB | ${fmt(Math.max(0, v.bytesPerVisitor), 1)} bytes |`);
 }
+lines.push("");
+lines.push("| scenario | ours bytes allocated per call | reference bytes allocated per call | ratio |");
+lines.push("| --- | ---: | ---: | ---: |");
+for (const a of allocations) lines.push(`| ${a.id} | ${fmt(a.ours)} | ${fmt(a.reference)} | ${fmt(a.reference / a.ours, 0)}x less |`);
 const table = lines.join("\n");
 console.log(table);
 const NOTES = `## How to read it
@@ -185,6 +200,11 @@ const NOTES = `## How to read it
   later scenarios: scenario 4 by 5% to 20% in our runs).
   The reference's own speed moves by up to 2x between runs (its per-visitor allocation cache
   grows with every new visitor), so compare ratios within one run.
+- Bytes allocated per call come from \`allocation.mjs\`: the heap's growth over calls with a
+  young generation big enough that nothing is collected meanwhile (the run fails if anything
+  is). Unlike time on a shared machine, they repeat from run to run within a few percent, so
+  they show changes that timing noise hides. Ours include the notification payload each call
+  leaves queued.
 - "ours sync" is \`createDecider().decide()\`: the same decision without the promise and the
   notification hand-off.
 - Scenario 4 reads one value from each answer (\`getValue\`), in both SDKs: ours reads
