@@ -415,7 +415,9 @@ export function withKey<T extends object>(source: object, key: string, value: un
     return copy as T;
   }
   const copy: Loose = {};
-  for (const name of Object.keys(from)) {
+  // for-in with an own-key check visits what `Object.keys` lists, in its order, with no array.
+  for (const name in from) {
+    if (!Object.prototype.hasOwnProperty.call(from, name)) continue;
     if (name === "__proto__") Object.defineProperty(copy, name, { value: from[name], enumerable: true, writable: true, configurable: true });
     else copy[name] = from[name];
   }
