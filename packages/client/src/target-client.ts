@@ -401,8 +401,13 @@ export class TargetClient {
     };
     if (call.targetLocationHint) decision.targetLocationHint = call.targetLocationHint;
     const decided = engine.getOffersSync(decision);
-    if (decided !== undefined) return this.delivered(call, fromEngine(decided), DecisioningMethod.OnDevice, engine, !handsOutRequest);
-    return engine.getOffers(decision).then((response) => this.delivered(call, fromEngine(response), DecisioningMethod.OnDevice, engine, !handsOutRequest));
+    // A visitor made for this call changes no more once decided (its notification goes out with
+    // the SDID it already holds), so a result built later may read its state then.
+    const stateLater = !handsOutRequest && visitor !== options.visitor;
+    if (decided !== undefined) return this.delivered(call, fromEngine(decided), DecisioningMethod.OnDevice, engine, !handsOutRequest, stateLater);
+    return engine
+      .getOffers(decision)
+      .then((response) => this.delivered(call, fromEngine(response), DecisioningMethod.OnDevice, engine, !handsOutRequest, stateLater));
   }
 
   /** Build the Delivery request, ids and session of a call, with nothing sent or decided yet. */
@@ -477,10 +482,17 @@ export class TargetClient {
   }
 
   /** A response in hand: logged, its cluster remembered, its result shaped when first asked for. */
-  private delivered(call: PreparedCall, response: DeliveryResponse, used: DecisioningMethod, engine: DecisioningEngine | undefined, copyRequest = false): Delivered {
+  private delivered(
+    call: PreparedCall,
+    response: DeliveryResponse,
+    used: DecisioningMethod,
+    engine: DecisioningEngine | undefined,
+    copyRequest = false,
+    stateLater = false,
+  ): Delivered {
     this.received(call, response);
     return new Delivered(
-      call.visitor.getState(),
+      stateLater ? undefined : call.visitor.getState(),
       call.request,
       call.sessionId,
       call.cluster,
@@ -489,6 +501,7 @@ export class TargetClient {
       engine && this.remoteNamesOf(engine),
       this.platform.now(),
       copyRequest,
+      call.visitor,
     );
   }
 }

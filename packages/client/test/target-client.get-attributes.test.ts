@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import TargetClient, { AttributeNotFoundError, type AttributesProvider, type FetchApi } from "@decisioning/client";
 import { FakeTarget } from "./kit/delivery-server.js";
-import { demoArtifact, localOnlyFetch, localServer, mboxCookie, readyClient } from "./kit/clients.js";
+import { demoArtifact, eventually, localOnlyFetch, localServer, mboxCookie, readyClient } from "./kit/clients.js";
 
 let target: FakeTarget;
 beforeEach(async () => {
@@ -93,6 +93,23 @@ describe("getAttributes", () => {
     });
     expect(attributes.getResponse()).toEqual(offers);
     expect(attributes.getResponse()).toBe(attributes.getResponse());
+    await client.close();
+  });
+
+  it("builds getResponse() after the call's notification went out just as it would have right after the call", async () => {
+    let ids = 0;
+    const platform = { now: () => 1_700_000_000_000, uuid: () => `id${++ids}`, random: () => (ids % 7) / 7 };
+    const options = { ...localServer(target), decisioningMethod: "on-device" as const, artifactPayload: demoArtifact(), targetLocationHint: "", platform };
+    const { client } = await readyClient(options);
+    const request = { id: { tntId: "visitor-8" }, context: { channel: "web" as const, address: { url: "https://shop.example/" } } };
+    ids = 0;
+    const offers = await client.getOffers({ request: { ...request, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1 }] } } });
+    ids = 0;
+    const attributes = await client.getAttributes(["demo-engineering-flags"], { request });
+    await eventually(() => client.getNotificationStats().sent === 2);
+    const late = attributes.getResponse();
+    expect(late.visitorState).toEqual(offers.visitorState);
+    expect(late).toEqual(offers);
     await client.close();
   });
 

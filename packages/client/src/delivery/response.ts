@@ -12,7 +12,7 @@ import type {
   ExecuteResponse,
   PrefetchResponse,
 } from "../types.js";
-import type { VisitorState } from "../visitor.js";
+import type { VisitorLike, VisitorState } from "../visitor.js";
 
 /** Where and how a response was decided. */
 export interface ResponseMeta {
@@ -177,13 +177,15 @@ export function processResponse(
  * A delivered response, shaped into the `getOffers` result on first use. `getAttributes`
  * callers mostly read attributes and never the result, so on-device they skip building its
  * cookies, token lists and copies. Everything the result depends on is captured here at
- * delivery time, so shaping later gives what shaping at once would have.
+ * delivery time (or, for a visitor made for the call, cannot change after it), so shaping
+ * later gives what shaping at once would have.
  */
 export class Delivered {
   private shaped: TargetDeliveryResponse | undefined;
 
   constructor(
-    private readonly visitorState: VisitorState,
+    /** The visitor's state at delivery, or undefined to read it from `visitor` when the result is built. */
+    private readonly visitorState: VisitorState | undefined,
     private readonly request: DeliveryRequest,
     private readonly sessionId: string,
     private readonly cluster: string | undefined,
@@ -194,13 +196,16 @@ export class Delivered {
     private readonly nowMs: number,
     /** Hand out a copy of the request: the notification queue may hold its objects (see `retainedPayload`). */
     private readonly copyRequest = false,
+    /** The visitor whose state the result shows, when `visitorState` was left to read later. */
+    private readonly visitor?: VisitorLike,
   ) {}
 
   /** The `getOffers` result, built once. */
   result(): TargetDeliveryResponse {
     if (this.shaped === undefined) {
       const request = this.copyRequest ? requestCopy(this.request) : this.request;
-      this.shaped = processResponse({ visitorState: this.visitorState, request }, this.sessionId, this.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
+      const visitorState = this.visitorState ?? (this.visitor as VisitorLike).getState();
+      this.shaped = processResponse({ visitorState, request }, this.sessionId, this.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
     }
     return this.shaped;
   }
