@@ -97,33 +97,33 @@ function checkDepth(request: object, limits: RequestLimits): void {
   throw tooLarge(field, `nests objects or arrays more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`);
 }
 
-/** `mode.key[index]`, or `mode.key` for index -1. */
-function fieldAt(mode: string, key: string, index: number): string {
-  return index < 0 ? `${mode}.${key}` : `${mode}.${key}[${index}]`;
+/** `base[index]`, or `base` for index -1. */
+function fieldAt(base: string, index: number): string {
+  return index < 0 ? base : `${base}[${index}]`;
 }
 
-/** Check an mbox, view or page load; its field name (`mode.key[index]`) is only built for an error. */
-function checkDetails(item: unknown, mode: string, key: string, index: number, limits: RequestLimits): void {
-  if (!isRecord(item)) throw fail(fieldAt(mode, key, index), "must be an object");
+/** Check an mbox, view or page load; its field name (`base[index]`) is only built for an error. */
+function checkDetails(item: unknown, base: string, index: number, limits: RequestLimits): void {
+  if (!isRecord(item)) throw fail(fieldAt(base, index), "must be an object");
   const { parameters, address, name } = item;
   // Names are looked up as strings; an object's conversion can throw (an own `toString` that is not a function).
-  if (typeof name === "object" && name !== null) throw fail(`${fieldAt(mode, key, index)}.name`, "must be a string");
+  if (typeof name === "object" && name !== null) throw fail(`${fieldAt(base, index)}.name`, "must be a string");
   if (parameters !== undefined && parameters !== null) {
-    if (!isRecord(parameters)) throw fail(`${fieldAt(mode, key, index)}.parameters`, "must be an object of name/value pairs");
+    if (!isRecord(parameters)) throw fail(`${fieldAt(base, index)}.parameters`, "must be an object of name/value pairs");
     const names = Object.keys(parameters);
     if (names.length > limits.maxParameters) {
-      throw tooLarge(`${fieldAt(mode, key, index)}.parameters`, `has ${names.length} entries; the limit is ${limits.maxParameters}`);
+      throw tooLarge(`${fieldAt(base, index)}.parameters`, `has ${names.length} entries; the limit is ${limits.maxParameters}`);
     }
-    for (const param of names) {
-      if (param.length > limits.maxStringLength) throw lengthError(`${fieldAt(mode, key, index)}.parameters`, param, limits);
-      const value = parameters[param];
-      if (tooLong(value, limits)) throw lengthError(`${fieldAt(mode, key, index)}.parameters[${JSON.stringify(param.slice(0, 64))}]`, value, limits);
+    for (const key of names) {
+      if (key.length > limits.maxStringLength) throw lengthError(`${fieldAt(base, index)}.parameters`, key, limits);
+      const value = parameters[key];
+      if (tooLong(value, limits)) throw lengthError(`${fieldAt(base, index)}.parameters[${JSON.stringify(key.slice(0, 64))}]`, value, limits);
     }
   }
   if (address !== undefined && address !== null) {
-    if (!isRecord(address)) throw fail(`${fieldAt(mode, key, index)}.address`, "must be an object");
-    if (tooLong(address.url, limits)) throw lengthError(`${fieldAt(mode, key, index)}.address.url`, address.url, limits);
-    if (tooLong(address.referringUrl, limits)) throw lengthError(`${fieldAt(mode, key, index)}.address.referringUrl`, address.referringUrl, limits);
+    if (!isRecord(address)) throw fail(`${fieldAt(base, index)}.address`, "must be an object");
+    if (tooLong(address.url, limits)) throw lengthError(`${fieldAt(base, index)}.address.url`, address.url, limits);
+    if (tooLong(address.referringUrl, limits)) throw lengthError(`${fieldAt(base, index)}.address.referringUrl`, address.referringUrl, limits);
   }
 }
 
@@ -132,7 +132,8 @@ function checkList(list: unknown, field: string, key: "mboxes" | "views", limits
   if (list === undefined || list === null) return 0;
   if (!Array.isArray(list)) throw fail(`${field}.${key}`, "must be an array");
   // Holes are skipped, as forEach would: a sparse list from a caller's code is not an error here.
-  for (let i = 0; i < list.length; i++) if (i in list) checkDetails(list[i], field, key, i, limits);
+  const base = `${field}.${key}`;
+  for (let i = 0; i < list.length; i++) if (i in list) checkDetails(list[i], base, i, limits);
   return list.length;
 }
 
@@ -141,7 +142,7 @@ function checkMode(mode: unknown, field: string, limits: RequestLimits): void {
   if (!isRecord(mode)) throw fail(field, "must be an object");
   const items = checkList(mode.mboxes, field, "mboxes", limits) + checkList(mode.views, field, "views", limits);
   if (items > limits.maxItems) throw tooLarge(field, `requests ${items} mboxes and views; the limit is ${limits.maxItems}`);
-  if (mode.pageLoad !== undefined && mode.pageLoad !== null) checkDetails(mode.pageLoad, field, "pageLoad", -1, limits);
+  if (mode.pageLoad !== undefined && mode.pageLoad !== null) checkDetails(mode.pageLoad, `${field}.pageLoad`, -1, limits);
 }
 
 /**
