@@ -1,6 +1,7 @@
-// Child process: bytes allocated per call, for one SDK and one scenario. Unlike time on a
-// shared machine, allocation volume repeats from run to run, so it shows small changes that
-// timing noise hides (and young-generation collections cost in proportion to it).
+// Child process: bytes allocated per call, for one SDK and one scenario. Allocation volume
+// repeats from run to run far better than time on a shared machine (within about 5%; 15% for
+// the page load, as V8 optimizes more or less away), and young-generation collections cost in
+// proportion to it.
 // Usage: node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 allocation.mjs <ours|reference> <scenario id>
 import { PerformanceObserver } from "node:perf_hooks";
 import { ourClient, ourEngine, referenceClient, referenceEngine } from "./engines.mjs";

@@ -202,9 +202,10 @@ const NOTES = `## How to read it
   grows with every new visitor), so compare ratios within one run.
 - Bytes allocated per call come from \`allocation.mjs\`: the heap's growth over calls with a
   young generation big enough that nothing is collected meanwhile (the run fails if anything
-  is). Unlike time on a shared machine, they repeat from run to run within a few percent, so
-  they show changes that timing noise hides. Ours include the notification payload each call
-  leaves queued.
+  is). They repeat from run to run within about 5% (the page load within about 15%: how
+  much V8 optimizes away varies), where times on this shared machine move by 10% to 30%, so a
+  change larger than that shows up here first. Ours include the notification payload each
+  call leaves queued.
 - "ours sync" is \`createDecider().decide()\`: the same decision without the promise and the
   notification hand-off.
 - Scenario 4 reads one value from each answer (\`getValue\`), in both SDKs: ours reads
