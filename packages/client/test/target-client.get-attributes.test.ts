@@ -13,6 +13,18 @@ afterEach(async () => {
 
 const FLAGS = { cdnHostname: "cdn.cloud.corp.net", searchProviderId: 143, hasLegacyAccess: false };
 
+/**
+ * An on-device client on a fixed clock whose ids and SDID draws restart at each `replay()`, so
+ * that two calls made after one each see the same ones.
+ */
+async function replayableClient(): Promise<{ client: TargetClient; replay: () => void }> {
+  let ids = 0;
+  const platform = { now: () => 1_700_000_000_000, uuid: () => `id${++ids}`, random: () => (ids % 7) / 7 };
+  const options = { ...localServer(target), decisioningMethod: "on-device" as const, artifactPayload: demoArtifact(), targetLocationHint: "", platform };
+  const { client } = await readyClient(options);
+  return { client, replay: () => (ids = 0) };
+}
+
 describe("getAttributes", () => {
   it("reproduces the spec example on-device, with zero requests between the call and the answer", async () => {
     let fetches = 0;
@@ -78,15 +90,11 @@ describe("getAttributes", () => {
   });
 
   it("builds getResponse() on first use exactly as getOffers builds its result for the same call", async () => {
-    let ids = 0;
-    // Ids and SDID draws restart for each call, so both calls see the same ones.
-    const platform = { now: () => 1_700_000_000_000, uuid: () => `id${++ids}`, random: () => (ids % 7) / 7 };
-    const options = { ...localServer(target), decisioningMethod: "on-device" as const, artifactPayload: demoArtifact(), targetLocationHint: "", platform };
-    const { client } = await readyClient(options);
+    const { client, replay } = await replayableClient();
     const request = { id: { tntId: "visitor-7" }, context: { channel: "web" as const, address: { url: "https://shop.example/" } } };
-    ids = 0;
+    replay();
     const attributes = await client.getAttributes(["demo-engineering-flags"], { request, targetCookie: mboxCookie({ session: "s-1" }, 1_700_000_000_000) });
-    ids = 0;
+    replay();
     const offers = await client.getOffers({
       request: { ...request, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1 }] } },
       targetCookie: mboxCookie({ session: "s-1" }, 1_700_000_000_000),
@@ -97,14 +105,11 @@ describe("getAttributes", () => {
   });
 
   it("builds getResponse() after the call's notification went out just as it would have right after the call", async () => {
-    let ids = 0;
-    const platform = { now: () => 1_700_000_000_000, uuid: () => `id${++ids}`, random: () => (ids % 7) / 7 };
-    const options = { ...localServer(target), decisioningMethod: "on-device" as const, artifactPayload: demoArtifact(), targetLocationHint: "", platform };
-    const { client } = await readyClient(options);
+    const { client, replay } = await replayableClient();
     const request = { id: { tntId: "visitor-8" }, context: { channel: "web" as const, address: { url: "https://shop.example/" } } };
-    ids = 0;
+    replay();
     const offers = await client.getOffers({ request: { ...request, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1 }] } } });
-    ids = 0;
+    replay();
     const attributes = await client.getAttributes(["demo-engineering-flags"], { request });
     await eventually(() => client.getNotificationStats().sent === 2);
     const late = attributes.getResponse();
