@@ -297,7 +297,7 @@ export class TargetClient {
   /** Send display or click notifications (and any waiting telemetry) to the Delivery API. */
   sendNotifications(options: SendNotificationsOptions): Promise<TargetDeliveryResponse> {
     try {
-      const error = sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
+      const error = this.notificationsError(options);
       if (error) throw error;
       return this.deliverRemotely(options, options.request).then(resultOf);
     } catch (error) {
@@ -318,6 +318,11 @@ export class TargetClient {
   /** Addition: counters of the notification queue (payloads enqueued, sent, dropped by reason, …). */
   getNotificationStats(): NotificationQueueStats {
     return this.notifications.stats();
+  }
+
+  /** What is wrong with `sendNotifications` options, if anything (waiting telemetry alone is something to send). */
+  private notificationsError(options: SendNotificationsOptions): OptionsError | undefined {
+    return sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
   }
 
   /** Every dropped payload is reported once, with the reason, as a `sendNotificationError` event. */
@@ -342,7 +347,7 @@ export class TargetClient {
         options.sessionId = context.sessionId;
         if (context.targetLocationHint) options.targetLocationHint = context.targetLocationHint;
       }
-      const error = sendNotificationsOptionsError(options, this.telemetry.enabled && this.telemetry.hasEntries());
+      const error = this.notificationsError(options);
       if (error) throw error;
       return this.exchange(this.prepare(options, options.request, this.visitorFor(options))).then(({ call, response }) => {
         this.received(call, response);
@@ -394,20 +399,18 @@ export class TargetClient {
 
     const { logger } = this;
     if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, DecisioningMethod.OnDevice, this.hostFor(call.cluster), jsonForLog(call.request));
+    const ownVisitor = visitor !== options.visitor;
     const decision: Parameters<typeof engine.getOffers>[0] = {
       request: toEngine(call.request),
       sessionId: call.sessionId,
-      visitor: new DecisionContext(visitor, call.sessionId, call.cluster, visitor === options.visitor, handsOutRequest),
+      visitor: new DecisionContext(visitor, call.sessionId, call.cluster, !ownVisitor, handsOutRequest),
     };
     if (call.targetLocationHint) decision.targetLocationHint = call.targetLocationHint;
     const decided = engine.getOffersSync(decision);
-    // A visitor made for this call changes no more once decided (its notification goes out with
-    // the SDID it already holds), so a result built later may read its state then.
-    const stateLater = !handsOutRequest && visitor !== options.visitor;
-    if (decided !== undefined) return this.delivered(call, fromEngine(decided), DecisioningMethod.OnDevice, engine, !handsOutRequest, stateLater);
+    if (decided !== undefined) return this.delivered(call, fromEngine(decided), DecisioningMethod.OnDevice, engine, handsOutRequest, ownVisitor);
     return engine
       .getOffers(decision)
-      .then((response) => this.delivered(call, fromEngine(response), DecisioningMethod.OnDevice, engine, !handsOutRequest, stateLater));
+      .then((response) => this.delivered(call, fromEngine(response), DecisioningMethod.OnDevice, engine, handsOutRequest, ownVisitor));
   }
 
   /** Build the Delivery request, ids and session of a call, with nothing sent or decided yet. */
@@ -481,28 +484,23 @@ export class TargetClient {
     if (hint) this.targetLocationHint = hint;
   }
 
-  /** A response in hand: logged, its cluster remembered, its result shaped when first asked for. */
+  /**
+   * A response in hand: logged, its cluster remembered, its result shaped when first asked for.
+   * A result not handed out with the call (`getAttributes`) gets a copy of the request when it
+   * is built; and a visitor made for the call changes no more once decided (its notification
+   * goes out with the SDID it already holds), so such a result reads that visitor's state then.
+   */
   private delivered(
     call: PreparedCall,
     response: DeliveryResponse,
     used: DecisioningMethod,
     engine: DecisioningEngine | undefined,
-    copyRequest = false,
-    stateLater = false,
+    handsOutRequest = true,
+    ownVisitor = false,
   ): Delivered {
     this.received(call, response);
-    return new Delivered(
-      stateLater ? undefined : call.visitor.getState(),
-      call.request,
-      call.sessionId,
-      call.cluster,
-      response,
-      used,
-      engine && this.remoteNamesOf(engine),
-      this.platform.now(),
-      copyRequest,
-      call.visitor,
-    );
+    const visitorState = handsOutRequest || !ownVisitor ? call.visitor.getState() : undefined;
+    return new Delivered(call, response, used, engine && this.remoteNamesOf(engine), this.platform.now(), visitorState, !handsOutRequest);
   }
 }
 

@@ -180,32 +180,37 @@ export function processResponse(
  * delivery time (or, for a visitor made for the call, cannot change after it), so shaping
  * later gives what shaping at once would have.
  */
+/** The parts of a call its result is built from. */
+export interface DeliveredCall {
+  readonly request: DeliveryRequest;
+  readonly visitor: VisitorLike;
+  readonly sessionId: string;
+  readonly cluster: string | undefined;
+}
+
 export class Delivered {
   private shaped: TargetDeliveryResponse | undefined;
 
   constructor(
-    /** The visitor's state at delivery, or undefined to read it from `visitor` when the result is built. */
-    private readonly visitorState: VisitorState | undefined,
-    private readonly request: DeliveryRequest,
-    private readonly sessionId: string,
-    private readonly cluster: string | undefined,
+    private readonly call: DeliveredCall,
     /** The response as decided or received (remote names not yet moved to `meta`). */
     readonly response: DeliveryResponse,
     private readonly decisioningMethod: DecisioningMethod,
     private readonly engine: RemoteDependencySource | undefined,
     private readonly nowMs: number,
+    /** The visitor's state at delivery, or undefined to read it off the call's visitor when the result is built. */
+    private readonly visitorState: VisitorState | undefined,
     /** Hand out a copy of the request: the notification queue may hold its objects (see `retainedPayload`). */
-    private readonly copyRequest = false,
-    /** The visitor whose state the result shows, when `visitorState` was left to read later. */
-    private readonly visitor?: VisitorLike,
+    private readonly copyRequest: boolean,
   ) {}
 
   /** The `getOffers` result, built once. */
   result(): TargetDeliveryResponse {
     if (this.shaped === undefined) {
-      const request = this.copyRequest ? requestCopy(this.request) : this.request;
-      const visitorState = this.visitorState ?? (this.visitor as VisitorLike).getState();
-      this.shaped = processResponse({ visitorState, request }, this.sessionId, this.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
+      const { call } = this;
+      const request = this.copyRequest ? requestCopy(call.request) : call.request;
+      const visitorState = this.visitorState ?? call.visitor.getState();
+      this.shaped = processResponse({ visitorState, request }, call.sessionId, call.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
     }
     return this.shaped;
   }
