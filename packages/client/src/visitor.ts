@@ -55,8 +55,8 @@ export interface VisitorLike {
 
 const AMCV_PREFIX = "AMCV_";
 const CONSUMER_PREFIX = "payload:";
-/** The SDID consumer of requests that name none: the page-load mbox. */
-const DEFAULT_CONSUMER_ID = "target-global-mbox";
+/** The page-load mbox name; also the SDID consumer of requests that name none. */
+export const DEFAULT_GLOBAL_MBOX = "target-global-mbox";
 const PICKED = ["MCMID", "MCAAMB", "MCAAMLH"] as const;
 
 /** An org id in its canonical form (`…@AdobeOrg`). */
@@ -180,7 +180,7 @@ export class ServerVisitor implements VisitorLike {
 
   /** The SDID for a consumer (an mbox name, or `target-global-mbox`). */
   getSupplementalDataID(consumerId: string): string {
-    if (this.sdid === undefined && consumerId === DEFAULT_CONSUMER_ID) {
+    if (this.sdid === undefined && consumerId === DEFAULT_GLOBAL_MBOX) {
       // A visitor's first SDID, for the usual consumer: the state the general path below
       // builds, keys in the same order, as literals (adding a computed key is a slow store).
       const sdid = generateSdid(this.random);

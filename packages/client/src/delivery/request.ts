@@ -23,10 +23,9 @@ import type {
   VisitorId,
 } from "../types.js";
 import { AuthenticatedState, ChannelType, LoggingType, MetricType } from "../types.js";
-import { AuthState, ServerVisitor, type CustomerIds, type VisitorLike, type VisitorValues } from "../visitor.js";
+import { AuthState, DEFAULT_GLOBAL_MBOX, ServerVisitor, type CustomerIds, type VisitorLike, type VisitorValues } from "../visitor.js";
 
-/** The page-load mbox name; also the default SDID consumer. */
-export const DEFAULT_GLOBAL_MBOX = "target-global-mbox";
+export { DEFAULT_GLOBAL_MBOX };
 
 /** The request the reference uses when none is given. */
 export function emptyRequest(): DeliveryRequest {
