@@ -1,6 +1,6 @@
 import { ErrorCode, RequestError } from "../errors.js";
 import type { Context, CustomerId, DeliveryRequest, Geo, GetOffersOptions, VisitorId } from "../types.js";
-import { copyWith, defineOwn, isRecord } from "../util/json.js";
+import { copyToSet, copyWith, defineOwn, hasOwn, isRecord } from "../util/json.js";
 import { isValidIpAddress, UNKNOWN_IP_ADDRESS } from "../context/ip.js";
 
 /** Bounds on request size; documented defaults keep one request from monopolising a worker. */
@@ -231,36 +231,20 @@ export function normalizeRequest(
   const id = visitorIdsOf(request.id ?? undefined, targetLocationHint, uuid);
   const requestId = request.requestId || uuid();
   const from = request as Record<string, unknown>;
-  // What `{...request, context, id, requestId}` gives, without the spread's slow key additions
-  // when a key is new, and without an overrides object per decision.
-  let out: Record<string, unknown>;
-  if (hasOwn(from, "context") && hasOwn(from, "id") && hasOwn(from, "requestId")) {
-    out = { ...from };
-  } else {
-    out = {};
-    for (const key in from) if (hasOwn(from, key)) defineOwn(out, key, from[key]);
-  }
+  // What `{...request, context, id, requestId}` gives, without an overrides object per decision.
+  const out = copyToSet(from, hasOwn(from, "context") && hasOwn(from, "id") && hasOwn(from, "requestId"));
   out.context = context;
   out.id = id;
   out.requestId = requestId;
   return out as DeliveryRequest;
 }
 
-/** `{...context, geo}`: copied key by key when the context has no `geo` key yet. */
+/** `{...context, geo}`, without an overrides object per decision. */
 function withGeo(context: Context | undefined, geo: Geo): Context {
   const from = context as Record<string, unknown> | undefined;
   if (from === undefined || from === null) return { geo };
-  let out: Record<string, unknown>;
-  if (hasOwn(from, "geo")) {
-    out = { ...from };
-  } else {
-    out = {};
-    for (const key in from) if (hasOwn(from, key)) defineOwn(out, key, from[key]);
-  }
+  const out = copyToSet(from, hasOwn(from, "geo"));
   out.geo = geo;
   return out as Context;
 }
 
-function hasOwn(target: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(target, key);
-}
