@@ -86,8 +86,8 @@ const clientOptions = (artifact, client, fetchApi, clientReady) => ({
 });
 
 /**
- * A TargetClient behind one shape: `getAttributes`, plus `decisions()` (on-device calls so far)
- * and `settled()` (every notification owed so far sent and answered).
+ * A TargetClient behind one shape: `getAttributes`, `settled()` (resolves once every
+ * notification owed so far went out), `counts` (Delivery API calls made) and the `target` itself.
  */
 async function benchClient(TargetClient, artifact, client) {
   const stub = deliveryStub();
