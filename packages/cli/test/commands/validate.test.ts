@@ -1,7 +1,8 @@
 import { artifact, when } from "@decisioning/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, runJson } from "../helpers/binary.js";
-import { FEATURES, features, HAS_LARGE, LARGE, tempJson } from "../helpers/fixtures.js";
+import { obfuscateArtifact } from "@decisioning/testing/servers";
+import { FEATURES, features, HAS_LARGE, LARGE, tempFile, tempJson } from "../helpers/fixtures.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -56,7 +57,9 @@ describe("decisioning validate", () => {
   });
 
   it("reads an obfuscated rules.bin with --organization-id", async () => {
-    const { code, json } = await runJson(["validate", "--json", "../shared/conformance/real-world/rules.bin", "--organization-id", "74F652E95F1B16FE0A495C92@AdobeOrg"]);
+    const organizationId = "74F652E95F1B16FE0A495C92@AdobeOrg";
+    const bin = tempFile("rules.bin", obfuscateArtifact(JSON.stringify(features()), organizationId));
+    const { code, json } = await runJson(["validate", "--json", bin, "--organization-id", organizationId]);
     expect(code).toBe(0);
     expect(json.valid).toBe(true);
   });

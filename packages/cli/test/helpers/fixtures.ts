@@ -31,7 +31,12 @@ const dir = mkdtempSync(join(tmpdir(), "decisioning-cli-test-"));
 
 /** Write a JSON value to a temporary file; returns its absolute path. */
 export function tempJson(name: string, value: unknown): string {
+  return tempFile(name, typeof value === "string" ? value : JSON.stringify(value));
+}
+
+/** Write text or bytes to a temporary file; returns its absolute path. */
+export function tempFile(name: string, content: string | Uint8Array): string {
   const path = join(dir, name);
-  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
+  writeFileSync(path, content);
   return path;
 }

@@ -12,8 +12,7 @@ import {
   flagRequest,
   flagValue,
   loaderRig,
-  REAL_WORLD_ORG,
-  realWorldFile,
+  binFixture,
   startArtifactServer,
 } from "../kit/index.js";
 
@@ -102,13 +101,14 @@ describe("node-fetch", () => {
   });
 
   it("nodeFetch reads rules.bin from a Node stream body and enforces maxArtifactBytes on it", async () => {
-    const server = await startArtifactServer({ routes: { "/rules.bin": { body: realWorldFile("rules.bin") } } });
+    const { bin, json, organizationId } = binFixture();
+    const server = await startArtifactServer({ routes: { "/rules.bin": { body: bin } } });
     track(() => server.close());
-    const config = { artifactLocation: server.url("/rules.bin"), organizationId: REAL_WORLD_ORG, fetchApi: nodeFetch, pollingInterval: 0 };
+    const config = { artifactLocation: server.url("/rules.bin"), organizationId, fetchApi: nodeFetch, pollingInterval: 0 };
     const { engine } = await startEngine(server, config);
-    expect(engine.getRawArtifact()).toEqual(JSON.parse(new TextDecoder().decode(realWorldFile("rules.json"))));
+    expect(engine.getRawArtifact()).toEqual(json);
 
-    server.setRoute("/rules.bin", { body: realWorldFile("rules.bin"), chunked: true });
+    server.setRoute("/rules.bin", { body: bin, chunked: true });
     const small = createDecisioningEngine({ client: "acme", ...config, maxArtifactBytes: 1000 }, fastLoader({ initialRetries: 0 }));
     await expect(small).rejects.toMatchObject({ code: ErrorCode.ArtifactNotAvailable, cause: { code: ErrorCode.ArtifactTooLarge } });
   });
