@@ -5,6 +5,7 @@
  */
 import { AttributeNotFoundError } from "./errors.js";
 import { textOf } from "./messages.js";
+import { hasOwn } from "./own.js";
 import type { TargetDeliveryResponse } from "./delivery/response.js";
 import type { DeliveryResponse, JsonValue } from "./types.js";
 
@@ -44,7 +45,6 @@ export interface AttributesProvider {
   getJSON<T = JsonValue, D = T>(mboxName: string, key: string, defaultValue: D): T | D;
 }
 
-const own = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
 /** Copy own enumerable keys, storing `__proto__` as data (keys come from offer content). */
 function assignOwn(target: Record<string, unknown>, source: Record<string, unknown>): void {
@@ -185,7 +185,7 @@ class Provider {
     // changed it: a read goes straight to the options, as the index would answer it.
     if (this.#index === undefined) return lookupInResponse(this.#response, mboxName, key);
     const attributes = this.#index.get(mboxName);
-    return attributes && own(attributes, key) ? attributes[key] : NOT_FOUND;
+    return attributes && hasOwn(attributes, key) ? attributes[key] : NOT_FOUND;
   }
 
   getValue(mboxName: string, key: string): JsonValue | AttributeNotFoundError {
@@ -268,7 +268,7 @@ function lookupInMode(mboxes: unknown, mboxName: string, key: string): unknown {
     if (!options || (mbox as { name: string }).name !== mboxName) continue;
     for (let o = options.length - 1; o >= 0; o--) {
       const content = jsonContentOf(options[o]);
-      if (content && own(content, key)) return content[key];
+      if (content && hasOwn(content, key)) return content[key];
     }
   }
   return NOT_FOUND;

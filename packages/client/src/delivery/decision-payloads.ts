@@ -3,6 +3,7 @@
  * decision context they carry, the keys that tell which may merge, and the copy the queue holds.
  */
 import type { NotificationPayload } from "@decisioning/engine";
+import { hasOwn, setOwn } from "../own.js";
 import { ServerVisitor, type CustomerIds, type VisitorLike, type VisitorState, type VisitorValues } from "../visitor.js";
 
 /**
@@ -104,10 +105,7 @@ function plainCopy(value: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   // for-in with an own-key check visits what `Object.keys` lists, in its order, with no array.
   for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    const item = plainCopy((value as Record<string, unknown>)[key], depth + 1);
-    if (key === "__proto__") Object.defineProperty(out, key, { value: item, writable: true, enumerable: true, configurable: true });
-    else out[key] = item;
+    if (hasOwn(value, key)) setOwn(out, key, plainCopy((value as Record<string, unknown>)[key], depth + 1));
   }
   return out;
 }
@@ -134,8 +132,7 @@ export function retainedPayload(payload: NotificationPayload): NotificationPaylo
   for (const key of Object.keys(request)) {
     const value = (request as Record<string, unknown>)[key];
     const kept = key === "notifications" || key === "telemetry" ? value : plainCopy(value, 1);
-    if (key === "__proto__") Object.defineProperty(held, key, { value: kept, writable: true, enumerable: true, configurable: true });
-    else (held as Record<string, unknown>)[key] = kept;
+    setOwn(held as Record<string, unknown>, key, kept);
   }
   return { request: held, visitor: payload.visitor };
 }
@@ -145,7 +142,7 @@ function copyValuesInPlace(container: unknown): void {
   if (typeof container !== "object" || container === null) return;
   const record = container as Record<string, unknown>;
   for (const key in record) {
-    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    if (!hasOwn(record, key)) continue;
     const value = record[key];
     if (typeof value === "object" && value !== null) record[key] = plainCopy(value, 2);
   }

@@ -23,6 +23,7 @@ import type {
   VisitorId,
 } from "../types.js";
 import { AuthenticatedState, ChannelType, LoggingType, MetricType } from "../types.js";
+import { hasOwn, setOwn } from "../own.js";
 import { AuthState, DEFAULT_GLOBAL_MBOX, ServerVisitor, type CustomerIds, type VisitorLike, type VisitorValues } from "../visitor.js";
 
 export { DEFAULT_GLOBAL_MBOX };
@@ -53,7 +54,7 @@ const isObject = (value: unknown): value is Loose => typeof value === "object" &
 const isDefined = (value: unknown): boolean => value !== undefined;
 /** Whether an own enumerable key holds a defined value; stops at the first (no `Object.values` array). */
 function hasDefinedValue(value: Loose): boolean {
-  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key) && value[key] !== undefined) return true;
+  for (const key in value) if (hasOwn(value, key) && value[key] !== undefined) return true;
   return false;
 }
 /** The reference's "non-empty object": an object, not an array, with at least one defined value. */
@@ -408,7 +409,7 @@ function addMboxNames(names: Set<unknown>, mode: ExecuteRequest | PrefetchReques
  */
 export function withKey<T extends object>(source: object, key: string, value: unknown): T {
   const from = source as Loose;
-  if (Object.prototype.hasOwnProperty.call(source, key)) {
+  if (hasOwn(source, key)) {
     const copy: Loose = { ...from };
     copy[key] = value;
     return copy as T;
@@ -416,9 +417,7 @@ export function withKey<T extends object>(source: object, key: string, value: un
   const copy: Loose = {};
   // for-in with an own-key check visits what `Object.keys` lists, in its order, with no array.
   for (const name in from) {
-    if (!Object.prototype.hasOwnProperty.call(from, name)) continue;
-    if (name === "__proto__") Object.defineProperty(copy, name, { value: from[name], enumerable: true, writable: true, configurable: true });
-    else copy[name] = from[name];
+    if (hasOwn(from, name)) setOwn(copy, name, from[name]);
   }
   copy[key] = value;
   return copy as T;

@@ -3,6 +3,8 @@
  * payloads, traces and response tokens gathered from every item, and where it was decided.
  */
 import { requestCopy } from "./decision-payloads.js";
+import { isNonEmptyObject } from "./request.js";
+import { hasOwn, setOwn } from "../own.js";
 import { locationHintCookieFor, targetCookieFor, type TargetCookie } from "../cookies.js";
 import { DecisioningMethod } from "../types.js";
 import type {
@@ -53,15 +55,6 @@ export interface RemoteDependencySource {
 
 type Item = { options?: Array<{ responseTokens?: unknown }>; analytics?: unknown; trace?: unknown } | undefined;
 
-/** An object, not an array, with a defined own value; stops at the first (no `Object.values` array per check). */
-function isNonEmptyObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  for (const key in value) {
-    if (Object.prototype.hasOwnProperty.call(value, key) && (value as Record<string, unknown>)[key] !== undefined) return true;
-  }
-  return false;
-}
-
 const hasContent = (value: object): boolean => isNonEmptyObject(value);
 
 /** Items of a response in the reference's order: execute page load, execute mboxes, prefetch page load, views, mboxes. */
@@ -111,14 +104,12 @@ type WithRemote = DeliveryResponse & { remoteMboxes?: unknown; remoteViews?: unk
  * key when it has them, since `delete` would turn it into a slow dictionary-mode object.
  */
 function withoutRemoteNames(response: WithRemote): DeliveryResponse {
-  if (!Object.prototype.hasOwnProperty.call(response, "remoteMboxes") && !Object.prototype.hasOwnProperty.call(response, "remoteViews")) return response;
+  if (!hasOwn(response, "remoteMboxes") && !hasOwn(response, "remoteViews")) return response;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(response)) {
     if (key === "remoteMboxes" || key === "remoteViews") continue;
-    const value = (response as Record<string, unknown>)[key];
     // Edge answers are parsed JSON: an own `__proto__` key must stay data.
-    if (key === "__proto__") Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-    else out[key] = value;
+    setOwn(out, key, (response as Record<string, unknown>)[key]);
   }
   return out as DeliveryResponse;
 }
@@ -173,13 +164,6 @@ export function processResponse(
   return result;
 }
 
-/**
- * A delivered response, shaped into the `getOffers` result on first use. `getAttributes`
- * callers mostly read attributes and never the result, so on-device they skip building its
- * cookies, token lists and copies. Everything the result depends on is captured here at
- * delivery time (or, for a visitor made for the call, cannot change after it), so shaping
- * later gives what shaping at once would have.
- */
 /** The parts of a call its result is built from. */
 export interface DeliveredCall {
   readonly request: DeliveryRequest;
@@ -188,6 +172,13 @@ export interface DeliveredCall {
   readonly cluster: string | undefined;
 }
 
+/**
+ * A delivered response, shaped into the `getOffers` result on first use. `getAttributes`
+ * callers mostly read attributes and never the result, so on-device they skip building its
+ * cookies, token lists and copies. Everything the result depends on is captured here at
+ * delivery time (or, for a visitor made for the call, cannot change after it), so shaping
+ * later gives what shaping at once would have.
+ */
 export class Delivered {
   private shaped: TargetDeliveryResponse | undefined;
 
