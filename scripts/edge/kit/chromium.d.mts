@@ -13,3 +13,5 @@ export type Served = { file: string } | { text: string };
 export declare function serveStatic(files: Record<string, Served>): Promise<{ origin: string; server: Server }>;
 /** Serve `files`, open `/` in headless Chromium and wait for `<html data-ready=yes>`; errors the page reports are collected. */
 export declare function openEdgePage(files: Record<string, Served>): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }>;
+/** What the page's `window.edge.decide` answers for `cases` with each bundle, "full" and "lean". */
+export declare function decidePerBundle<A>(page: Page, cases: object): Promise<Record<"full" | "lean", A[]>>;

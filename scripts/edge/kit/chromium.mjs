@@ -97,3 +97,15 @@ export async function openEdgePage(files) {
     throw error;
   }
 }
+
+/**
+ * What the page's `window.edge.decide` answers for `cases` with each bundle it loaded ("full",
+ * then "lean"): the browser tests of every package run the same cases once per bundle.
+ */
+export async function decidePerBundle(page, cases) {
+  const answers = {};
+  for (const bundle of ["full", "lean"]) {
+    answers[bundle] = await page.evaluate(([name, payload]) => window.edge.decide(name, payload), [bundle, cases]);
+  }
+  return answers;
+}

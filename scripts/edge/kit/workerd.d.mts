@@ -19,3 +19,5 @@ export type WorkerOptions = Record<string, unknown>;
 export declare function moduleFromFile(path: string, file: string): WorkerModule;
 /** Start workerd with `modules`, the first being the worker's entry; no `nodejs_compat`. */
 export declare function startWorker(modules: readonly WorkerModule[], options?: WorkerOptions): Miniflare;
+/** What the worker answers for `cases` with each of its bundles, "full" and "lean". */
+export declare function answersPerBundle<A>(worker: Miniflare, cases: object): Promise<Record<"full" | "lean", A[]>>;

@@ -22,3 +22,16 @@ export function startWorker(modules, options = {}) {
     compatibilityDate: "2025-09-01",
   });
 }
+
+/**
+ * What the worker answers for `cases` with each bundle it holds ("full", then "lean"): the edge
+ * tests of every package post the same cases to their worker once per bundle.
+ */
+export async function answersPerBundle(worker, cases) {
+  const answers = {};
+  for (const bundle of ["full", "lean"]) {
+    const response = await worker.dispatchFetch("http://edge.test/", { method: "POST", body: JSON.stringify({ bundle, ...cases }) });
+    answers[bundle] = await response.json();
+  }
+  return answers;
+}

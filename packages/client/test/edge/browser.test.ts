@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
-import { chromiumUnavailable, openEdgePage } from "../../../../scripts/edge/kit/chromium.mjs";
+import { chromiumUnavailable, decidePerBundle, openEdgePage } from "../../../../scripts/edge/kit/chromium.mjs";
 import { CLIENT_BUILT, clientNodeAnswers, type ClientAnswer, type ClientFlavour } from "./kit.js";
 
 const unavailable = chromiumUnavailable();
@@ -25,12 +25,7 @@ describe.skipIf(unavailable !== undefined)("TargetClient's on-device path, bundl
       "/client-lean.js": { file: repoPath(CLIENT_BUILT.bundleLean) },
     });
     ({ page, errors, close } = opened);
-    for (const bundle of ["full", "lean"] as const) {
-      inBrowser[bundle] = await page.evaluate(
-        ([name, payload]) => (window as unknown as { edge: { decide: (b: string, p: unknown) => Promise<ClientAnswer[]> } }).edge.decide(name, payload),
-        [bundle, cases] as const,
-      );
-    }
+    Object.assign(inBrowser, await decidePerBundle<ClientAnswer>(page, cases));
   }, 60_000);
 
   afterAll(async () => {

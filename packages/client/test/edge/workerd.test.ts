@@ -1,7 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
-import { moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.mjs";
+import { answersPerBundle, moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.mjs";
 import { CLIENT_BUILT, clientNodeAnswers, type ClientAnswer, type ClientFlavour } from "./kit.js";
 
 const { cases, answers } = await clientNodeAnswers();
@@ -18,10 +18,7 @@ describe("TargetClient's on-device path, bundled, in workerd (miniflare)", () =>
       moduleFromFile("client.js", repoPath(CLIENT_BUILT.bundleFull)),
       moduleFromFile("client-lean.js", repoPath(CLIENT_BUILT.bundleLean)),
     ]);
-    for (const bundle of ["full", "lean"] as const) {
-      const response = await worker.dispatchFetch("http://edge.test/", { method: "POST", body: JSON.stringify({ bundle, ...cases }) });
-      inWorkerd[bundle] = (await response.json()) as ClientAnswer[];
-    }
+    Object.assign(inWorkerd, await answersPerBundle<ClientAnswer>(worker, cases));
   }, 60_000);
 
   afterAll(async () => {

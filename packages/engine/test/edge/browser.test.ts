@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
-import { chromiumUnavailable, openEdgePage } from "../../../../scripts/edge/kit/chromium.mjs";
+import { chromiumUnavailable, decidePerBundle, openEdgePage } from "../../../../scripts/edge/kit/chromium.mjs";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 
 const unavailable = chromiumUnavailable();
@@ -25,12 +25,7 @@ describe.skipIf(unavailable !== undefined)("the bundled engine in headless Chrom
       "/engine-lean.js": { file: repoPath(BUILT.bundleLean) },
     });
     ({ page, errors, close } = opened);
-    for (const bundle of ["full", "lean"] as const) {
-      inBrowser[bundle] = await page.evaluate(
-        ([name, payload]) => (window as unknown as { edge: { decide: (b: string, p: unknown) => Promise<EdgeAnswer[]> } }).edge.decide(name, payload),
-        [bundle, cases] as const,
-      );
-    }
+    Object.assign(inBrowser, await decidePerBundle<EdgeAnswer>(page, cases));
   }, 60_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
-import { moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.mjs";
+import { answersPerBundle, moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.mjs";
 
 // Node's answers first: they decide which cases count (those needing a geo lookup are left out).
 const { cases, answers } = await nodeAnswers();
@@ -19,10 +19,7 @@ describe("the bundled engine in workerd (miniflare)", () => {
       moduleFromFile("engine.js", repoPath(BUILT.bundleFull)),
       moduleFromFile("engine-lean.js", repoPath(BUILT.bundleLean)),
     ]);
-    for (const bundle of ["full", "lean"] as const) {
-      const response = await worker.dispatchFetch("http://edge.test/", { method: "POST", body: JSON.stringify({ bundle, ...cases }) });
-      inWorkerd[bundle] = (await response.json()) as EdgeAnswer[];
-    }
+    Object.assign(inWorkerd, await answersPerBundle<EdgeAnswer>(worker, cases));
   }, 60_000);
 
   afterAll(async () => {
