@@ -75,7 +75,8 @@ async function whenReady(create) {
   });
 }
 
-const clientOptions = (artifact, client, fetchApi, clientReady) => ({
+const clientOptions = (artifact, client, fetchApi, clientReady, extra) => ({
+  ...extra,
   client,
   organizationId: "bench@AdobeOrg",
   decisioningMethod: "on-device",
@@ -89,9 +90,9 @@ const clientOptions = (artifact, client, fetchApi, clientReady) => ({
  * A TargetClient behind one shape: `getAttributes`, `settled()` (resolves once every
  * notification owed so far went out), `counts` (Delivery API calls made) and the `target` itself.
  */
-async function benchClient(TargetClient, artifact, client) {
+async function benchClient(TargetClient, artifact, client, extra = {}) {
   const stub = deliveryStub();
-  const target = await whenReady((ready) => TargetClient.create(clientOptions(artifact, client, stub.fetchApi, ready)));
+  const target = await whenReady((ready) => TargetClient.create(clientOptions(artifact, client, stub.fetchApi, ready, extra)));
   // Calls made before the first decision (none are expected) are not owed by decisions.
   let owed = stub.counts.calls;
   return {
@@ -105,10 +106,10 @@ async function benchClient(TargetClient, artifact, client) {
   };
 }
 
-/** Our TargetClient's on-device getAttributes. */
-export async function ourClient(artifact, client) {
+/** Our TargetClient's on-device getAttributes; `extra` options go to `TargetClient.create`. */
+export async function ourClient(artifact, client, extra) {
   const { default: TargetClient } = await import("../../packages/client/dist/index.js");
-  const bench = await benchClient(TargetClient, artifact, client);
+  const bench = await benchClient(TargetClient, artifact, client, extra);
   return { ...bench, close: async () => bench.target.close?.() };
 }
 
