@@ -4,7 +4,7 @@
 // proportion to it.
 // Usage: node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 allocation.mjs <ours|reference> <scenario id>
 import { PerformanceObserver } from "node:perf_hooks";
-import { ourClient, ourEngine, referenceClient, referenceEngine } from "./engines.mjs";
+import { ourClient, ourEngine, referenceClient, referenceEngine, SETTLE_EVERY } from "./engines.mjs";
 import { attributesScenario, readJson, scenarios } from "./scenarios.mjs";
 
 const [which, id] = process.argv.slice(2);
@@ -28,7 +28,7 @@ if (attributes) {
   // Settle now and then while warming up, so that the measured calls start with an empty queue.
   for (let i = 0; i < warmup; i++) {
     await call(scenario.options());
-    if (i % 256 === 255) await client.settled();
+    if (i % SETTLE_EVERY === SETTLE_EVERY - 1) await client.settled();
   }
   await client.settled();
 } else {

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
-import { ourClient, ourDecider, ourEngine, referenceClient, referenceEngine } from "./engines.mjs";
+import { ourClient, ourDecider, ourEngine, referenceClient, referenceEngine, SETTLE_EVERY } from "./engines.mjs";
 import { attributesScenario, readJson, scenarios } from "./scenarios.mjs";
 
 const args = process.argv.slice(2);
@@ -86,9 +86,9 @@ async function runAttributesScenario() {
   const [mbox, key] = scenario.read;
   const ourCall = async () => (await ours.getAttributes(scenario.mboxes, scenario.options())).getValue(mbox, key);
   const referenceCall = async () => (await reference.getAttributes(scenario.mboxes, scenario.options())).getValue(mbox, key);
-  // Timed: the call. Untimed, every 256 calls: both SDKs send the notifications owed so far.
-  const o = await measure("ours getAttributes", ourCall, settling(ours, 256));
-  const r = await measure("reference getAttributes", referenceCall, settling(reference, 256));
+  // Timed: the call. Untimed, every SETTLE_EVERY (256) calls: both SDKs send the notifications owed so far.
+  const o = await measure("ours getAttributes", ourCall, settling(ours, SETTLE_EVERY));
+  const r = await measure("reference getAttributes", referenceCall, settling(reference, SETTLE_EVERY));
   console.error(`${scenario.id}: ours ${fmt(o.hz)} ops/s, reference ${fmt(r.hz)} ops/s, ratio ${fmt(o.hz / r.hz, 1)}x`);
   const delivered = {
     ours: await throughputWithDelivery(ours, 100000, ourCall),

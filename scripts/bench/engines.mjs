@@ -50,6 +50,9 @@ function deliveryStub() {
   return { fetchApi, counts };
 }
 
+/** Scenario 4 waits, untimed, for every notification owed after this many calls. */
+export const SETTLE_EVERY = 256;
+
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -1,18 +1,17 @@
 // Where scenario 4's slow calls come from: our client's getAttributes timed call by call, in
-// batches of 256 with the same untimed wait for notifications between batches as the bench.
+// batches with the same untimed wait for notifications between batches as the bench.
 // Usage: node scripts/bench/tail.mjs [--calls N] [--ids built-in|timed|premade]
 //   --ids timed    time each id drawn in a call (the timing adds ~0.3 µs to every call)
 //   --ids premade  hand the client ids drawn before the run, so no call draws the next batch
 import { parseArgs } from "node:util";
-import { ourClient } from "./engines.mjs";
+import { ourClient, SETTLE_EVERY as BATCH } from "./engines.mjs";
 import { attributesScenario, readJson } from "./scenarios.mjs";
 
 const { values: args } = parseArgs({ options: { calls: { type: "string", default: "102400" }, ids: { type: "string", default: "built-in" } } });
 if (!["built-in", "timed", "premade"].includes(args.ids)) throw new Error("--ids must be built-in, timed or premade");
-const BATCH = 256;
 const calls = Math.max(BATCH * 8, Math.ceil(Number(args.calls) / BATCH) * BATCH);
 
-const { randomId } = await import("../../packages/engine/dist/platform/platform.js");
+const { randomId } = await import("../../packages/engine/dist/lean.js");
 /** How long each id drawn inside a timed call took (the slow ones draw the next batch of random bytes). */
 const idTimes = [];
 let inCall = false;
