@@ -4,6 +4,7 @@
  * since epoch); `session` holds the session id and `PC` the tntId. `mboxEdgeCluster` holds the
  * edge cluster (location hint) the visitor is served from.
  */
+import { clusterOfEdgeHost, clusterOfTntId, edgeClusterOf } from "@decisioning/engine";
 
 /** Name of Target's cookie. */
 export const TARGET_COOKIE = "mbox";
@@ -19,8 +20,6 @@ export const SESSION_ID_MAX_AGE = 1860;
 export const DEVICE_ID_MAX_AGE = 63244800;
 /** Seconds the edge-cluster cookie lives. */
 export const LOCATION_HINT_MAX_AGE = 1860;
-
-const EDGE_CLUSTER_PREFIX = "mboxedge";
 
 /** A cookie for the caller to set on its HTTP response; `maxAge` is in seconds. */
 export interface TargetCookie {
@@ -114,37 +113,23 @@ export function targetCookieFor(sessionId: string, tntId: string | undefined, no
   return createTargetCookie(cookies, nowMs);
 }
 
-/** The edge cluster a tntId was minted on (`<uuid>.<cluster>_<n>`), if it says. */
+/** The edge cluster a tntId was minted on (`<uuid>.<cluster>_<n>`), when it names a valid one. */
 export function clusterOfDeviceId(deviceId: string | undefined): string | undefined {
-  if (typeof deviceId !== "string" || deviceId === "") return undefined;
-  const parts = deviceId.split(".");
-  if (parts.length !== 2 || !parts[1]) return undefined;
-  const node = parts[1].split("_");
-  if (node.length !== 2 || !node[0]) return undefined;
-  return node[0];
+  return clusterOfTntId(deviceId);
 }
 
-/** The cluster of an edge host such as `mboxedge35.tt.omtrdc.net`. */
-export function clusterOfEdgeHost(edgeHost: string | undefined): string | undefined {
-  if (typeof edgeHost !== "string" || edgeHost === "") return undefined;
-  const parts = edgeHost.split(".");
-  if (parts.length !== 4 || !parts[0]) return undefined;
-  return parts[0].replace(EDGE_CLUSTER_PREFIX, "");
-}
-
-/** The edge cluster to remember after a request: the request's cluster, else the one the edge reported. */
+/** The edge cluster to remember after a request: the request's (valid) cluster, else the one the edge reported. */
 export function locationHintOf(requestCluster: string | undefined, edgeHost: string | undefined): string | undefined {
-  return requestCluster || clusterOfEdgeHost(edgeHost);
+  return edgeClusterOf(requestCluster) ?? clusterOfEdgeHost(edgeHost);
 }
 
-/** The `mboxEdgeCluster` cookie to set: the request's cluster, else the one the edge reported. */
+/**
+ * The `mboxEdgeCluster` cookie to set: the request's cluster, else the one the edge reported.
+ * Only a value in Target's shape is handed back, so no `Set-Cookie` built from it can carry
+ * attributes of a visitor's making.
+ */
 export function locationHintCookieFor(requestCluster: string | undefined, edgeHost: string | undefined): TargetCookie | undefined {
   const cluster = locationHintOf(requestCluster, edgeHost);
   if (!cluster) return undefined;
   return { name: LOCATION_HINT_COOKIE, value: cluster, maxAge: LOCATION_HINT_MAX_AGE };
-}
-
-/** Target's edge host for a cluster. */
-export function edgeHostOf(cluster: string): string {
-  return `${EDGE_CLUSTER_PREFIX}${cluster}.tt.omtrdc.net`;
 }

@@ -6,6 +6,7 @@ export const ClientErrorCode = {
   ClientRequired: "CLIENT_REQUIRED",
   OrganizationIdRequired: "ORG_ID_REQUIRED",
   DecisioningMethodInvalid: "DECISIONING_METHOD_INVALID",
+  LocationHintInvalid: "TARGET_LOCATION_HINT_INVALID",
   FetchUndefined: "FETCH_UNDEFINED",
   PrivateConstructor: "PRIVATE_CONSTRUCTOR",
   RequestRequired: "REQUEST_REQUIRED",
@@ -38,11 +39,15 @@ export class TargetClientError extends Error {
   }
 }
 
-/** Options or a request that the client refuses; the message is the reference SDK's. */
+/** Options or a request that the client refuses; the message is the reference SDK's where it has one. */
 export class OptionsError extends TargetClientError {
-  constructor(code: ClientErrorCode, message: string) {
+  /** The option at fault, when one is to blame. */
+  readonly field: string | undefined;
+
+  constructor(code: ClientErrorCode, message: string, field?: string) {
     super(code, message);
     this.name = "OptionsError";
+    this.field = field;
   }
 }
 

@@ -2,7 +2,7 @@
  * Options of `TargetClient.create`, `getOffers`, `getAttributes` and `sendNotifications`, and
  * their validation with the reference SDK's messages.
  */
-import type { Artifact, DecisioningConfig } from "@decisioning/engine";
+import { isEdgeCluster, type Artifact, type DecisioningConfig } from "@decisioning/engine";
 import { ClientErrorCode, OptionsError } from "./errors.js";
 import type { TargetEvents } from "./events.js";
 import type { FetchApi } from "./delivery/http.js";
@@ -52,7 +52,7 @@ export interface TargetClientOptions {
   secure?: boolean;
   /** Delivery API timeout in ms, retries included; default 3000. */
   timeout?: number;
-  /** Edge cluster to use until Target names one. */
+  /** Edge cluster to use until Target names one: digits such as `"35"`, or `""` for none (and no ping to learn one). */
   targetLocationHint?: string;
   /** Send telemetry to Target (default true). */
   telemetryEnabled?: boolean;
@@ -83,7 +83,7 @@ export interface VisitorOptions {
   visitorCookie?: string;
   /** Value of the `mbox` cookie. */
   targetCookie?: string;
-  /** Value of the `mboxEdgeCluster` cookie. */
+  /** Value of the `mboxEdgeCluster` cookie; a value that is not an edge cluster (digits) is ignored. */
   targetLocationHint?: string;
   /** SDID consumer; give each of several calls stitched into one page view its own. */
   consumerId?: string;
@@ -132,6 +132,12 @@ export function validateClientOptions(options: unknown): asserts options is Targ
   if (isEmptyString(options.organizationId)) throw fail(ClientErrorCode.OrganizationIdRequired, Messages.ORG_ID_REQUIRED);
   if (options.decisioningMethod !== undefined && !METHODS.includes(options.decisioningMethod)) {
     throw fail(ClientErrorCode.DecisioningMethodInvalid, Messages.DECISIONING_METHOD_INVALID);
+  }
+  // "" means "no hint, and no ping for one" (as in the reference); anything else must be a
+  // cluster, since it becomes part of the Delivery API host.
+  const hint = options.targetLocationHint;
+  if (hint !== undefined && hint !== "" && !isEdgeCluster(hint)) {
+    throw new OptionsError(ClientErrorCode.LocationHintInvalid, Messages.LOCATION_HINT_INVALID, "targetLocationHint");
   }
 }
 

@@ -5,7 +5,10 @@
  * the artifact can decide the whole request and calls the Delivery API otherwise.
  */
 import {
+  clusterOfEdgeHost,
+  clusterOfTntId,
   createDecisioningEngine,
+  edgeClusterOf,
   type DecisioningConfig,
   type DecisioningEngine,
   type DeliveryRequest as EngineDeliveryRequest,
@@ -16,7 +19,6 @@ import {
   clusterOfDeviceId,
   DEVICE_ID_COOKIE,
   LOCATION_HINT_COOKIE,
-  locationHintOf,
   parseTargetCookie,
   SESSION_ID_COOKIE,
   TARGET_COOKIE,
@@ -422,12 +424,15 @@ export class TargetClient {
       input = { property: undefined, ...given };
       input.property = property;
     }
-    // Options come from callers' requests: a value of the wrong type counts as absent.
-    const targetLocationHint = stringOr(options.targetLocationHint) || this.targetLocationHint;
+    // Options come from visitors' cookies: only a cluster in Target's shape is taken, since it
+    // chooses the host the visitor's data goes to; anything else counts as absent.
+    const givenHint = options.targetLocationHint ? this.validHint(options.targetLocationHint) : undefined;
+    const targetLocationHint = givenHint || this.targetLocationHint;
     // Most calls carry no cookie, and parsing none still makes a (slow, null-prototype) object.
     const cookies = options.targetCookie ? parseTargetCookie(options.targetCookie, platform.now()) : undefined;
     const deviceId = cookies?.[DEVICE_ID_COOKIE]?.value || undefined;
-    const cluster = clusterOfDeviceId(deviceId) || targetLocationHint || undefined;
+    const visitorCluster = clusterOfDeviceId(deviceId) || givenHint || undefined;
+    const cluster = visitorCluster || targetLocationHint || undefined;
     const sessionId = cookies?.[SESSION_ID_COOKIE]?.value || stringOr(options.sessionId) || platform.uuid();
     const request = createDeliveryRequest(input, {
       logger,
@@ -438,7 +443,17 @@ export class TargetClient {
       uuid: platform.uuid,
       timeOffsetInMinutes: platform.timeOffsetInMinutes,
     });
-    return { request, visitor, sessionId, cluster, targetLocationHint };
+    return { request, visitor, sessionId, cluster, visitorCluster, targetLocationHint };
+  }
+
+  /** A call's location hint when it is an edge cluster; anything else is ignored (and logged at debug). */
+  private validHint(given: unknown): string | undefined {
+    const hint = edgeClusterOf(given);
+    if (hint === undefined && this.logger.debugEnabled) {
+      // JSON-quoted and cut short: the value is a visitor's, and must not forge log lines.
+      this.logger.debug(Messages.LOCATION_HINT_IGNORED, JSON.stringify(String(given).slice(0, 64)));
+    }
+    return hint;
   }
 
   /** A call (a server-side `getOffers`, a notification, or an on-device one that cannot decide) answered by Target's edge. */
@@ -476,12 +491,17 @@ export class TargetClient {
     return { call: request === call.request ? call : { ...call, request }, response: result.response };
   }
 
-  /** An answer in hand: logged, and the edge cluster it names remembered. */
+  /**
+   * An answer in hand: logged, and the edge cluster it names remembered for the whole client,
+   * but only when the call brought no cluster of its visitor's: one visitor's cookie (or its
+   * edge's answer) must never choose where other visitors' calls go.
+   */
   private received(call: PreparedCall, response: DeliveryResponse): void {
     const { logger } = this;
     if (logger.debugEnabled) logger.debug(Messages.RESPONSE_RECEIVED, jsonForLog(response));
-    const hint = locationHintOf(call.cluster, response.edgeHost);
-    if (hint) this.targetLocationHint = hint;
+    if (call.visitorCluster !== undefined || response.edgeHost === undefined) return;
+    const learned = clusterOfEdgeHost(response.edgeHost);
+    if (learned !== undefined && clusterOfTntId(call.request.id?.tntId) === undefined) this.targetLocationHint = learned;
   }
 
   /**
@@ -509,7 +529,10 @@ interface PreparedCall {
   request: DeliveryRequest;
   visitor: VisitorLike;
   sessionId: string;
+  /** Where the call goes: its visitor's cluster, else the client's. */
   cluster: string | undefined;
+  /** The cluster the visitor brought (the `mbox` cookie's tntId, else the call's hint), if any. */
+  visitorCluster: string | undefined;
   /** The call's location hint, else the client's. */
   targetLocationHint: string | undefined;
 }

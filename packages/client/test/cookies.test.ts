@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   clusterOfDeviceId,
-  clusterOfEdgeHost,
   createTargetCookie,
   DEVICE_ID_MAX_AGE,
   locationHintCookieFor,
@@ -87,16 +86,20 @@ describe("edge clusters", () => {
     expect(clusterOfDeviceId("abc._0")).toBeUndefined();
   });
 
-  it("come from an edge host of the form mboxedge<cluster>.tt.omtrdc.net", () => {
-    expect(clusterOfEdgeHost("mboxedge31.tt.omtrdc.net")).toBe("31");
-    expect(clusterOfEdgeHost("acme.tt.omtrdc.net")).toBe("acme");
-    expect(clusterOfEdgeHost("localhost")).toBeUndefined();
-    expect(clusterOfEdgeHost(undefined)).toBeUndefined();
+  it("are only digits: a tntId naming anything else names no cluster", () => {
+    expect(clusterOfDeviceId("abc.x@evil/_0")).toBeUndefined();
+    expect(clusterOfDeviceId("abc.35;Domain=evil_0")).toBeUndefined();
   });
 
   it("give an mboxEdgeCluster cookie, preferring the request's cluster over the edge's", () => {
     expect(locationHintCookieFor("17", "mboxedge31.tt.omtrdc.net")).toEqual({ name: "mboxEdgeCluster", value: "17", maxAge: 1860 });
     expect(locationHintCookieFor(undefined, "mboxedge31.tt.omtrdc.net")?.value).toBe("31");
     expect(locationHintCookieFor(undefined, undefined)).toBeUndefined();
+  });
+
+  it("give no mboxEdgeCluster cookie for a value Target would not issue, so no attribute can be injected", () => {
+    expect(locationHintCookieFor("35; Domain=evil.example; Path=/", undefined)).toBeUndefined();
+    expect(locationHintCookieFor("35; Domain=evil.example", "mboxedge31.tt.omtrdc.net")?.value).toBe("31");
+    expect(locationHintCookieFor(undefined, "acme.tt.omtrdc.net")).toBeUndefined();
   });
 });

@@ -127,11 +127,12 @@ describe("getAttributes", () => {
     await client.close();
   });
 
-  it("remembers the edge cluster of the visitor's tntId after an on-device decision whose result nobody reads", async () => {
+  it("hands the edge cluster of the visitor's tntId back to that visitor only", async () => {
     const { client } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
-    await client.getAttributes(["demo-engineering-flags"], { targetCookie: mboxCookie({ PC: "tnt-9.35_0" }) });
+    const first = await client.getAttributes(["demo-engineering-flags"], { targetCookie: mboxCookie({ PC: "tnt-9.35_0" }) });
     const later = await client.getAttributes(["demo-engineering-flags"], { request: { id: { tntId: "visitor-10" } } });
-    expect(later.getResponse().targetLocationHintCookie).toEqual({ name: "mboxEdgeCluster", value: "35", maxAge: 1860 });
+    expect(first.getResponse().targetLocationHintCookie).toEqual({ name: "mboxEdgeCluster", value: "35", maxAge: 1860 });
+    expect(later.getResponse().targetLocationHintCookie).toBeUndefined();
     await client.close();
   });
 

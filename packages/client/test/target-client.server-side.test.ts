@@ -111,12 +111,12 @@ describe("getOffers, host selection and location hints", () => {
     expect(result.targetLocationHintCookie).toEqual({ name: "mboxEdgeCluster", value: "28", maxAge: 1860 });
   });
 
-  it("calls the cluster of the location hint given per call or configured", async () => {
+  it("calls the cluster of the location hint given per call, else the configured one", async () => {
     const { fetchApi, urls } = reroutingFetch(target);
     const { client } = await readyClient({ ...localServer(target), fetchApi, targetLocationHint: "35" });
     await client.getOffers({ request: heroRequest(), targetLocationHint: "17" });
     await client.getOffers({ request: heroRequest() });
-    expect(urls.map((url) => new URL(url).host)).toEqual(["mboxedge17.tt.omtrdc.net", "mboxedge17.tt.omtrdc.net"]);
+    expect(urls.map((url) => new URL(url).host)).toEqual(["mboxedge17.tt.omtrdc.net", "mboxedge35.tt.omtrdc.net"]);
   });
 
   it("learns the cluster from the edge host of an answer, returns it as a cookie and goes there next", async () => {

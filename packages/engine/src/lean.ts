@@ -31,3 +31,5 @@ export { ContextBuilder } from "./decide/context.js";
 export type { RequestContext, UrlContext } from "./decide/context.js";
 export { mboxContextOf } from "./context/mbox.js";
 export { checkRequest, cleanGeo, normalizeRequest } from "./decide/request.js";
+// Edge clusters arrive in cookies and answers: one definition of the shape Target issues.
+export { clusterOfEdgeHost, clusterOfTntId, edgeClusterOf, edgeHostOf, isEdgeCluster } from "./context/edge-cluster.js";

@@ -3,7 +3,7 @@
  * of failures that cannot have been processed, and the timings telemetry reports. Web-standard
  * APIs only (fetch, AbortController, TextEncoder), so it runs in edge workers too.
  */
-import { edgeHostOf } from "../cookies.js";
+import { edgeHostOf, isEdgeCluster } from "@decisioning/engine";
 import { ClientErrorCode, DeliveryApiError } from "../errors.js";
 import { Messages } from "../messages.js";
 import type { ClientPlatform } from "../platform.js";
@@ -41,12 +41,13 @@ const RETRY_DELAY_MS = 50;
 const RETRIABLE_STATUS = new Set([502, 503, 504]);
 
 /**
- * The Delivery API origin: the visitor's edge cluster when known (it holds the profile),
+ * The Delivery API origin: the visitor's edge cluster when known and valid (it holds the profile),
  * else `serverDomain`, else `{client}.tt.omtrdc.net`; `http://` only when `secure` is false.
  */
 export function targetHost(serverDomain: string | undefined, cluster: string | undefined, client: string, secure: boolean | undefined): string {
   const scheme = secure === false ? "http://" : "https://";
-  if (cluster) return scheme + edgeHostOf(cluster);
+  // Checked again here, whoever calls: a cluster becomes part of the host.
+  if (isEdgeCluster(cluster)) return scheme + edgeHostOf(cluster);
   if (serverDomain) return scheme + serverDomain;
   return `${scheme}${client}.${HOST_SUFFIX}`;
 }

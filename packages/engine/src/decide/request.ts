@@ -1,6 +1,7 @@
 import { ErrorCode, RequestError } from "../errors.js";
 import type { Context, CustomerId, DeliveryRequest, Geo, GetOffersOptions, VisitorId } from "../types.js";
 import { copyToSet, copyWith, defineOwn, hasOwn, isRecord } from "../util/json.js";
+import { isEdgeCluster } from "../context/edge-cluster.js";
 import { isValidIpAddress, UNKNOWN_IP_ADDRESS } from "../context/ip.js";
 
 /** Bounds on request size; documented defaults keep one request from monopolising a worker. */
@@ -185,12 +186,13 @@ function authenticatedCustomerId(id: VisitorId): string | undefined {
 
 /**
  * The visitor ids to decide with: a visitor with no usable id gets a fresh tntId (with the
- * location hint suffix when one is known), as Target's edge would assign.
+ * location hint suffix when a valid one is known), as Target's edge would assign.
  */
 export function visitorIdsOf(id: VisitorId | undefined, targetLocationHint: unknown, uuid: () => string): VisitorId {
   const known = id ?? {};
   if (known.tntId || known.marketingCloudVisitorId || authenticatedCustomerId(known) || known.thirdPartyId) return { ...known };
-  const hint = typeof targetLocationHint === "string" && targetLocationHint.trim() !== "" ? `.${targetLocationHint}_0` : "";
+  // Only a cluster in Target's shape goes into the id: the id comes back in the `mbox` cookie.
+  const hint = isEdgeCluster(targetLocationHint) ? `.${targetLocationHint}_0` : "";
   return copyWith<VisitorId>(known, { tntId: `${uuid()}${hint}` });
 }
 
