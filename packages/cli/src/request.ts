@@ -2,10 +2,12 @@
  * The request a command decides: a request file, shortcuts that write one for you, or both
  * (shortcuts then adjust the file's request).
  */
-import type { DeliveryRequest, GetOffersOptions, MboxRequest, ModeRequest, RequestDetails, ViewRequest } from "@decisioning/engine";
+import { internal, type DeliveryRequest, type GetOffersOptions, type MboxRequest, type ModeRequest, type RequestDetails, type ViewRequest } from "@decisioning/engine";
 import { keyValue, listOption, stringOption, type OptionSpec, type ParsedOptions } from "./args.js";
 import { CliError, CliErrorCode } from "./errors.js";
 import { readJson, type Io } from "./io.js";
+
+const { isRecord } = internal;
 
 /** Options that describe the artifact to decide with. */
 export const ARTIFACT_OPTIONS: Record<string, OptionSpec> = {
@@ -31,7 +33,6 @@ export const REQUEST_OPTIONS: Record<string, OptionSpec> = {
   at: { type: "string", value: "<time>", description: "decide as of this ISO 8601 time (default: now)" },
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const REQUEST_KEYS = ["execute", "prefetch", "context", "id", "property", "experienceCloud", "requestId", "trace", "notifications"];
 
@@ -39,7 +40,7 @@ const REQUEST_KEYS = ["execute", "prefetch", "context", "id", "property", "exper
 export function optionsOf(json: unknown, label: string): GetOffersOptions {
   if (!isRecord(json)) throw new CliError(CliErrorCode.Request, `${label} must be a JSON object: a Delivery API request, or {"request": ...}`);
   const looksLikeOptions = isRecord(json.request) && !REQUEST_KEYS.some((key) => key in json);
-  return looksLikeOptions ? { ...(json as GetOffersOptions) } : { request: json as DeliveryRequest };
+  return looksLikeOptions ? { ...(json as unknown as GetOffersOptions) } : { request: json as DeliveryRequest };
 }
 
 /** The decision time from `--at`, or now. */
@@ -105,9 +106,9 @@ export function applyShortcuts(base: GetOffersOptions | undefined, options: Pars
     if (mboxes.length > 0) {
       const existing = [...(request.execute?.mboxes ?? []), ...(request.prefetch?.mboxes ?? [])];
       let index = Math.max(0, ...existing.map((m) => (typeof m.index === "number" ? m.index : 0)));
-      block.mboxes = [...(block.mboxes ?? []), ...mboxes.map((name): MboxRequest => withParameters({ name, index: ++index }))];
+      block.mboxes = [...(block.mboxes ?? []), ...mboxes.map((name): MboxRequest => withParameters<MboxRequest>({ name, index: ++index }))];
     }
-    if (views.length > 0) block.views = [...(block.views ?? []), ...views.map((name): ViewRequest => withParameters({ name }))];
+    if (views.length > 0) block.views = [...(block.views ?? []), ...views.map((name): ViewRequest => withParameters<ViewRequest>({ name }))];
     if (options["page-load"] === true) block.pageLoad = withParameters({ ...block.pageLoad });
   } else if (Object.keys(parameters).length > 0) {
     for (const key of ["execute", "prefetch"] as const) {

@@ -4,7 +4,9 @@
  * since epoch); `session` holds the session id and `PC` the tntId. `mboxEdgeCluster` holds the
  * edge cluster (location hint) the visitor is served from.
  */
-import { clusterOfEdgeHost, clusterOfTntId, edgeClusterOf } from "@decisioning/engine";
+import { internal } from "@decisioning/engine";
+
+const { clusterOfEdgeHost, clusterOfTntId, edgeClusterOf } = internal;
 
 /** Name of Target's cookie. */
 export const TARGET_COOKIE = "mbox";

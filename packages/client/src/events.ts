@@ -1,4 +1,6 @@
-import type { SafeLogger } from "./logger.js";
+import { internal } from "@decisioning/engine";
+
+type SafeLogger = internal.SafeLogger;
 
 /** Names of the events a client emits. */
 export type TargetEventName =

@@ -22,10 +22,11 @@ export {
 } from "./cookies.js";
 export type { TargetCookie, InternalCookie } from "./cookies.js";
 export { DEFAULT_DELIVERY_RETRIES, DELIVERY_PATH, targetHost } from "./delivery/http.js";
-export type { FetchApi, FetchInit, FetchResponseLike } from "./delivery/http.js";
+export type { FetchApi, FetchInit, FetchResponseLike } from "@decisioning/engine";
 export { DEFAULT_NOTIFICATION_QUEUE_OPTIONS } from "./delivery/notification-queue.js";
 export type { NotificationDropReason, NotificationQueueOptions, NotificationQueueStats } from "./delivery/notification-queue.js";
-export { addMboxesToRequest, DEFAULT_GLOBAL_MBOX } from "./delivery/request.js";
+export { addMboxesToRequest } from "./delivery/request.js";
+export { DEFAULT_GLOBAL_MBOX } from "@decisioning/engine";
 export type { ResponseMeta, TargetDeliveryResponse } from "./delivery/response.js";
 export {
   AttributeNotFoundError,
@@ -37,7 +38,7 @@ export {
   TargetClientError,
 } from "./errors.js";
 export type { TargetEvent, TargetEventName, TargetEvents } from "./events.js";
-export type { Logger } from "./logger.js";
+export type { Logger } from "@decisioning/engine";
 export { Messages } from "./messages.js";
 export { DEFAULT_TIMEOUT } from "./options.js";
 export type {

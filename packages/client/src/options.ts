@@ -2,18 +2,18 @@
  * Options of `TargetClient.create`, `getOffers`, `getAttributes` and `sendNotifications`, and
  * their validation with the reference SDK's messages.
  */
-import { isEdgeCluster, type Artifact, type DecisioningConfig } from "@decisioning/engine";
+import { internal, type Artifact, type DecisioningConfig, type FetchApi, type Logger } from "@decisioning/engine";
 import { ClientErrorCode, OptionsError } from "./errors.js";
 import type { TargetEvents } from "./events.js";
-import type { FetchApi } from "./delivery/http.js";
 import type { NotificationQueueOptions } from "./delivery/notification-queue.js";
-import type { Logger } from "./logger.js";
 import { Messages } from "./messages.js";
 import type { ClientPlatform } from "./platform.js";
 import { isNonEmptyArray, isNonEmptyObject } from "./delivery/request.js";
 import type { CustomerId, DeliveryRequest, DecisioningMethod as DecisioningMethodType } from "./types.js";
 import { DecisioningMethod } from "./types.js";
 import type { CustomerIds, VisitorLike } from "./visitor.js";
+
+const { isEdgeCluster } = internal;
 
 /** Default Delivery API timeout, ms. */
 export const DEFAULT_TIMEOUT = 3000;

@@ -5,14 +5,12 @@
  * the artifact can decide the whole request and calls the Delivery API otherwise.
  */
 import {
-  clusterOfEdgeHost,
-  clusterOfTntId,
   createDecisioningEngine,
-  edgeClusterOf,
+  type FetchApi,
   type DecisioningConfig,
   type DecisioningEngine,
-  type DeliveryRequest as EngineDeliveryRequest,
   type NotificationPayload,
+  internal,
 } from "@decisioning/engine";
 import { attributesOf, type AttributesProvider } from "./attributes.js";
 import {
@@ -31,8 +29,6 @@ import {
   targetHost,
   type DeliveryTimings,
   type DeliveryTransport,
-  type FetchApi,
-  type FetchInit,
 } from "./delivery/http.js";
 import {
   isRetriableDeliveryFailure,
@@ -46,7 +42,7 @@ import { addMboxesToRequest, createDeliveryRequest, customerIdsOf, emptyRequest,
 import { Delivered, type RemoteDependencySource, type TargetDeliveryResponse } from "./delivery/response.js";
 import { ClientErrorCode, EngineNotReadyError, NotificationDroppedError, OptionsError } from "./errors.js";
 import { eventEmitterOf, type Emit } from "./events.js";
-import { safeLogger, type SafeLogger } from "./logger.js";
+import { clientLogger, type SafeLogger } from "./logger.js";
 import { Messages } from "./messages.js";
 import {
   DEFAULT_TIMEOUT,
@@ -67,6 +63,8 @@ import { DecisioningMethod, type DeliveryRequest, type DeliveryResponse } from "
 import { AuthState, ServerVisitor, visitorCookieName, type VisitorLike } from "./visitor.js";
 import { SDK_VERSION } from "./version.js";
 
+const { clusterOfEdgeHost, clusterOfTntId, edgeClusterOf } = internal;
+
 const CREATE_TOKEN: unique symbol = Symbol("TargetClient.create");
 
 /** The session id of the reference's location-hint ping. */
@@ -86,10 +84,6 @@ interface ResolvedConfig {
 function globalFetch(): FetchApi | undefined {
   return typeof globalThis.fetch === "function" ? (globalThis.fetch.bind(globalThis) as unknown as FetchApi) : undefined;
 }
-
-// The engine and the client describe the same Delivery API JSON with separately written types.
-const toEngine = (request: DeliveryRequest): EngineDeliveryRequest => request as unknown as EngineDeliveryRequest;
-const fromEngine = (response: unknown): DeliveryResponse => response as DeliveryResponse;
 
 function withoutUndefined<T extends Record<string, unknown>>(object: T): T {
   for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
@@ -171,7 +165,7 @@ export class TargetClient {
       version: options.version ?? SDK_VERSION,
     };
     this.targetLocationHint = options.targetLocationHint;
-    this.logger = safeLogger(options.logger);
+    this.logger = clientLogger(options.logger);
     this.emit = eventEmitterOf(options.events, this.logger);
     this.platform = clientPlatformOf(options.platform);
     this.telemetry = new ClientTelemetry(options.telemetryEnabled !== false, this.platform.now);
@@ -227,7 +221,7 @@ export class TargetClient {
       cdnBasePath: options.cdnBasePath,
       logger: this.logger,
       telemetryEnabled: options.telemetryEnabled !== false,
-      fetchApi: (url: string, init?: Record<string, unknown>) => fetchApi(url, init as FetchInit),
+      fetchApi,
       eventEmitter: (name: string, payload?: Record<string, unknown>) => this.emit(name, payload),
       // Queued, not sent: the engine's hand-off never waits for the Delivery API. The queue is
       // bounded and sends on a later tick, so the engine hands over at once rather than queueing too.
@@ -364,7 +358,7 @@ export class TargetClient {
   /** The engine as `processResponse` asks it about remote names (made once per engine). */
   private remoteNamesOf(engine: DecisioningEngine): RemoteDependencySource {
     if (this.remoteSource?.engine !== engine) {
-      this.remoteSource = { engine, source: { hasRemoteDependency: (request) => engine.hasRemoteDependency(toEngine(request)) } };
+      this.remoteSource = { engine, source: { hasRemoteDependency: (request) => engine.hasRemoteDependency(request) } };
     }
     return this.remoteSource.source;
   }
@@ -396,23 +390,23 @@ export class TargetClient {
     const local =
       engine !== undefined &&
       requiresDecisioningEngine(method) &&
-      !(method === DecisioningMethod.Hybrid && engine.hasRemoteDependency(toEngine(call.request)).remoteNeeded);
+      !(method === DecisioningMethod.Hybrid && engine.hasRemoteDependency(call.request).remoteNeeded);
     if (!local) return this.sendToEdge(call, engine);
 
     const { logger } = this;
     if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, DecisioningMethod.OnDevice, this.hostFor(call.cluster), jsonForLog(call.request));
     const ownVisitor = visitor !== options.visitor;
     const decision: Parameters<typeof engine.getOffers>[0] = {
-      request: toEngine(call.request),
+      request: call.request,
       sessionId: call.sessionId,
       visitor: new DecisionContext(visitor, call.sessionId, call.cluster, !ownVisitor, handsOutRequest),
     };
     if (call.targetLocationHint) decision.targetLocationHint = call.targetLocationHint;
     const decided = engine.getOffersSync(decision);
-    if (decided !== undefined) return this.delivered(call, fromEngine(decided), DecisioningMethod.OnDevice, engine, handsOutRequest, ownVisitor);
+    if (decided !== undefined) return this.delivered(call, decided, DecisioningMethod.OnDevice, engine, handsOutRequest, ownVisitor);
     return engine
       .getOffers(decision)
-      .then((response) => this.delivered(call, fromEngine(response), DecisioningMethod.OnDevice, engine, handsOutRequest, ownVisitor));
+      .then((response) => this.delivered(call, response, DecisioningMethod.OnDevice, engine, handsOutRequest, ownVisitor));
   }
 
   /** Build the Delivery request, ids and session of a call, with nothing sent or decided yet. */

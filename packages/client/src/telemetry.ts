@@ -3,41 +3,27 @@
  * server-side request (as the reference does). On-device decisions are measured by the engine,
  * whose entries ride on its notifications instead.
  */
+import { ExecutionMode, type DecisioningMethod, type DeliveryRequest, type DeliveryResponse, type TelemetryEntry, internal } from "@decisioning/engine";
 import type { DeliveryTimings } from "./delivery/http.js";
-import type { DecisioningMethod, DeliveryRequest, DeliveryResponse, TelemetryEntry, TelemetryFeatures } from "./types.js";
-import { ExecutionMode } from "./types.js";
 
-/** Round to two decimals as Target's telemetry does. */
-export function twoDecimals(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-/** Which features a request uses, for its telemetry entry. */
-export function featuresOf(request: DeliveryRequest, decisioningMethod: DecisioningMethod): TelemetryFeatures {
-  const features: TelemetryFeatures = {};
-  const { execute, prefetch } = request;
-  if (execute?.pageLoad) features.executePageLoad = true;
-  if (execute?.mboxes?.length) features.executeMboxCount = execute.mboxes.length;
-  if (prefetch?.pageLoad) features.prefetchPageLoad = true;
-  if (prefetch?.mboxes?.length) features.prefetchMboxCount = prefetch.mboxes.length;
-  if (prefetch?.views?.length) features.prefetchViewCount = prefetch.views.length;
-  features.decisioningMethod = decisioningMethod;
-  return features;
-}
+const { featuresOf, TelemetryStore, twoDecimals } = internal;
+type TelemetryStore = internal.TelemetryStore;
 
 /**
  * Entries waiting for the next server-side request. Bounded: if nothing drains it the oldest
  * entries go first, so a client that never calls the edge cannot grow without limit.
  */
 export class ClientTelemetry {
-  private entries: TelemetryEntry[] = [];
+  private readonly store: TelemetryStore;
 
   constructor(
     /** Whether telemetry is collected at all (`telemetryEnabled`, default true). */
     readonly enabled: boolean,
     private readonly now: () => number,
-    private readonly capacity = 100,
-  ) {}
+    capacity = 100,
+  ) {
+    this.store = new TelemetryStore(enabled, capacity);
+  }
 
   /** Queue the entry of a finished Delivery API call. */
   addDeliveryEntry(
@@ -64,23 +50,16 @@ export class ClientTelemetry {
       };
     }
     if (typeof response.telemetryServerToken === "string") entry.telemetryServerToken = response.telemetryServerToken;
-    this.add(entry);
-  }
-
-  private add(entry: TelemetryEntry): void {
-    if (this.entries.length >= this.capacity) this.entries.shift();
-    this.entries.push(entry);
+    this.store.add(entry);
   }
 
   /** Whether entries are waiting. */
   hasEntries(): boolean {
-    return this.entries.length > 0;
+    return this.store.size > 0;
   }
 
   /** Take every queued entry. */
   drain(): TelemetryEntry[] {
-    const taken = this.entries;
-    this.entries = [];
-    return taken;
+    return this.store.drain();
   }
 }

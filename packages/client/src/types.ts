@@ -1,386 +1,60 @@
 /**
- * The Target Delivery API schema (Adobe's public OpenAPI, `POST /rest/v1/delivery`), written
- * out for TypeScript users, plus the shapes `TargetClient` adds around it. Field names are the
- * API's; anything the schema leaves open is `unknown`, never `any`.
+ * The Target Delivery API model, defined once in the engine and re-exported here, so that
+ * `import type { DeliveryRequest } from "@decisioning/client"` keeps working.
  */
-
-/** A JSON value, as found in offer content and attributes. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/** How a request was (or is to be) decided. */
-export const DecisioningMethod = {
-  OnDevice: "on-device",
-  ServerSide: "server-side",
-  Hybrid: "hybrid",
-} as const;
-/** One of `on-device`, `server-side`, `hybrid`. */
-export type DecisioningMethod = (typeof DecisioningMethod)[keyof typeof DecisioningMethod];
-
-/** Channel of a request's context. */
-export const ChannelType = { Mobile: "mobile", Web: "web" } as const;
-/** `web` or `mobile`. */
-export type ChannelType = (typeof ChannelType)[keyof typeof ChannelType];
-
-/** Authentication state of a customer id in a Delivery API request. */
-export const AuthenticatedState = { Unknown: "unknown", Authenticated: "authenticated", LoggedOut: "logged_out" } as const;
-/** `unknown`, `authenticated` or `logged_out`. */
-export type AuthenticatedState = (typeof AuthenticatedState)[keyof typeof AuthenticatedState];
-
-/** Where Analytics for Target (A4T) data is logged. */
-export const LoggingType = { ServerSide: "server_side", ClientSide: "client_side" } as const;
-/** `server_side` or `client_side`. */
-export type LoggingType = (typeof LoggingType)[keyof typeof LoggingType];
-
-/** Kind of metric or notification. */
-export const MetricType = { Click: "click", Display: "display" } as const;
-/** `click` or `display`. */
-export type MetricType = (typeof MetricType)[keyof typeof MetricType];
-
-/** Kind of offer option. */
-export const OptionType = { Html: "html", Json: "json", Redirect: "redirect", Dynamic: "dynamic", Actions: "actions" } as const;
-/** `html`, `json`, `redirect`, `dynamic` or `actions`. */
-export type OptionType = (typeof OptionType)[keyof typeof OptionType];
-
-/** Where a request was decided, as telemetry reports it. */
-export const ExecutionMode = { Edge: "edge", Local: "local" } as const;
-/** `edge` or `local`. */
-export type ExecutionMode = (typeof ExecutionMode)[keyof typeof ExecutionMode];
-
-// Shared with the engine: the same Delivery API shapes, defined once.
-import type { Address, ClientHints, Geo } from "@decisioning/engine";
-export type { Address, ClientHints, Geo };
-
-/** Mobile device description. */
-export interface MobilePlatform {
-  deviceName?: string;
-  deviceType: "phone" | "tablet";
-  platformType: "android" | "ios";
-  version?: string;
-}
-
-/** Mobile application description. */
-export interface Application {
-  id?: string;
-  name?: string;
-  version?: string;
-}
-
-/** Screen description. */
-export interface Screen {
-  width?: number;
-  height?: number;
-  colorDepth?: number;
-  pixelRatio?: number;
-  orientation?: "portrait" | "landscape";
-}
-
-/** Browser window size. */
-export interface BrowserWindow {
-  width?: number;
-  height?: number;
-}
-
-/** Browser description. */
-export interface Browser {
-  host?: string;
-  language?: string;
-  webGLRenderer?: string;
-}
-
-/** The request context. `channel` defaults to `web` when missing. */
-export interface Context {
-  channel?: ChannelType;
-  mobilePlatform?: MobilePlatform;
-  application?: Application;
-  screen?: Screen;
-  window?: BrowserWindow;
-  browser?: Browser;
-  address?: Address;
-  geo?: Geo;
-  timeOffsetInMinutes?: number;
-  userAgent?: string;
-  clientHints?: ClientHints;
-  beacon?: boolean;
-}
-
-/** A customer id in a Delivery API request. */
-export interface CustomerId {
-  id: string;
-  integrationCode: string;
-  authenticatedState: AuthenticatedState;
-}
-
-/** Visitor identity. */
-export interface VisitorId {
-  tntId?: string;
-  thirdPartyId?: string;
-  marketingCloudVisitorId?: string;
-  customerIds?: CustomerId[];
-}
-
-/** At.js property (workspace). */
-export interface Property {
-  token: string;
-}
-
-/** Trace request (needs an authorization token from Target). */
-export interface Trace {
-  authorizationToken: string;
-  usage?: Record<string, string>;
-}
-
-/** Audience Manager integration. */
-export interface AudienceManager {
-  locationHint?: number;
-  blob?: string;
-}
-
-/** Analytics for Target (A4T) integration. */
-export interface AnalyticsRequest {
-  supplementalDataId?: string;
-  logging?: LoggingType;
-  trackingServer?: string;
-  trackingServerSecure?: string;
-}
-
-/** Experience Cloud integrations. */
-export interface ExperienceCloud {
-  audienceManager?: AudienceManager;
-  analytics?: AnalyticsRequest;
-}
-
-/** An order, for conversion mboxes. */
-export interface Order {
-  id?: string;
-  total?: number;
-  purchasedProductIds?: string[];
-  time?: string;
-  experienceLocalId?: number;
-  duplicate?: boolean;
-  outlier?: boolean;
-}
-
-/** A product, for recommendations. */
-export interface Product {
-  id?: string;
-  categoryId?: string;
-}
-
-/** Details shared by page-load, mbox, view and notification requests. */
-export interface RequestDetails {
-  address?: Address;
-  parameters?: Record<string, string>;
-  profileParameters?: Record<string, string>;
-  order?: Order;
-  product?: Product;
-}
-
-/** An mbox in a request; `index` defaults to its position. */
-export interface MboxRequest extends RequestDetails {
-  index?: number;
-  name?: string;
-}
-
-/** A view in a prefetch request; no name means every view. */
-export interface ViewRequest extends RequestDetails {
-  name?: string;
-  key?: string;
-}
-
-/** The `execute` part of a request: decided now, impressions counted. */
-export interface ExecuteRequest {
-  pageLoad?: RequestDetails;
-  mboxes?: MboxRequest[];
-}
-
-/** The `prefetch` part of a request: decided now, impressions counted when notified. */
-export interface PrefetchRequest {
-  views?: ViewRequest[];
-  pageLoad?: RequestDetails;
-  mboxes?: MboxRequest[];
-}
-
-/** A display or click notification. */
-export interface Notification extends RequestDetails {
-  id?: string;
-  impressionId?: string;
-  type?: MetricType;
-  timestamp?: number;
-  tokens?: string[];
-  mbox?: { name?: string; state?: string };
-  view?: { name?: string; key?: string; state?: string };
-  pageLoad?: { state?: string };
-}
-
-/** Which features a telemetry entry's request used. */
-export interface TelemetryFeatures {
-  decisioningMethod?: DecisioningMethod;
-  executeMboxCount?: number;
-  executePageLoad?: boolean;
-  prefetchMboxCount?: number;
-  prefetchPageLoad?: boolean;
-  prefetchViewCount?: number;
-}
-
-/** Network timings of a telemetry entry, in ms (size in bytes). */
-export interface TelemetryRequest {
-  dns?: number;
-  tls?: number;
-  timeToFirstByte?: number;
-  download?: number;
-  responseSize?: number;
-}
-
-/** One telemetry entry: how long a request took and what it used. */
-export interface TelemetryEntry {
-  requestId?: string;
-  timestamp?: number;
-  mode?: ExecutionMode;
-  execution?: number;
-  parsing?: number;
-  features?: TelemetryFeatures;
-  request?: TelemetryRequest;
-  telemetryServerToken?: string;
-}
-
-/** Telemetry carried on a request. */
-export interface Telemetry {
-  entries?: TelemetryEntry[];
-}
-
-/** QA mode (activity preview). */
-export interface QAMode {
-  token?: string;
-  listedActivitiesOnly?: boolean;
-  evaluateAsTrueAudienceIds?: number[];
-  evaluateAsFalseAudienceIds?: number[];
-  previewIndexes?: Array<{ activityIndex?: number; experienceIndex?: number }>;
-}
-
-/** Preview mode. */
-export interface Preview {
-  token?: string;
-}
-
-/** A Delivery API request. `context` is filled with `{channel: "web"}` when missing. */
-export interface DeliveryRequest {
-  requestId?: string;
-  impressionId?: string;
-  id?: VisitorId;
-  environmentId?: number;
-  property?: Property;
-  trace?: Trace;
-  context?: Context;
-  experienceCloud?: ExperienceCloud;
-  execute?: ExecuteRequest;
-  prefetch?: PrefetchRequest;
-  telemetry?: Telemetry;
-  notifications?: Notification[];
-  qaMode?: QAMode;
-  preview?: Preview;
-}
-
-/** A4T payload of a response item. */
-export interface AnalyticsPayload {
-  pe?: string;
-  tnta?: string;
-}
-
-/** A4T part of a response item. */
-export interface AnalyticsResponse {
-  payload?: AnalyticsPayload;
-}
-
-/** A VEC action (content of an `actions` option). */
-export interface Action {
-  type?: string;
-  selector?: string;
-  cssSelector?: string;
-  content?: string | Record<string, unknown>;
-}
-
-/** An offer option in a response. */
-export interface Option {
-  type?: OptionType;
-  content?: unknown;
-  eventToken?: string;
-  responseTokens?: Record<string, unknown>;
-}
-
-/** A metric in a response. */
-export interface Metric {
-  type?: MetricType;
-  selector?: string;
-  eventToken?: string;
-  analytics?: AnalyticsResponse;
-}
-
-/** An mbox in a response. */
-export interface MboxResponse {
-  index?: number;
-  name?: string;
-  options?: Option[];
-  metrics?: Metric[];
-  analytics?: AnalyticsResponse;
-  state?: string;
-  trace?: Record<string, unknown>;
-}
-
-/** A view in a response. */
-export interface View {
-  name?: string;
-  key?: string;
-  options?: Option[];
-  metrics?: Metric[];
-  analytics?: AnalyticsResponse;
-  state?: string;
-  trace?: Record<string, unknown>;
-}
-
-/** The page-load part of a response. */
-export interface PageLoadResponse {
-  options?: Option[];
-  metrics?: Metric[];
-  analytics?: AnalyticsResponse;
-  state?: string;
-  trace?: Record<string, unknown>;
-}
-
-/** The `execute` part of a response. */
-export interface ExecuteResponse {
-  pageLoad?: PageLoadResponse;
-  mboxes?: MboxResponse[];
-}
-
-/** The `prefetch` part of a response. */
-export interface PrefetchResponse {
-  views?: View[];
-  pageLoad?: PageLoadResponse;
-  mboxes?: MboxResponse[];
-  metrics?: Metric[];
-}
-
-/** The server's acknowledgement of a notification. */
-export interface NotificationResponse {
-  id?: string;
-  trace?: Record<string, unknown>;
-}
-
-/** A Delivery API response (from Target's edge, or produced on-device). */
-export interface DeliveryResponse {
-  status?: number;
-  requestId?: string;
-  id?: VisitorId;
-  client?: string;
-  edgeHost?: string;
-  execute?: ExecuteResponse;
-  prefetch?: PrefetchResponse;
-  notifications?: NotificationResponse[];
-  telemetryServerToken?: string;
-}
-
-/** The Delivery API's error body. */
-export interface UnexpectedError {
-  status: number;
-  message: string;
-}
+export {
+  AuthenticatedState,
+  ChannelType,
+  DecisioningMethod,
+  ExecutionMode,
+  LoggingType,
+  MetricType,
+  OptionType,
+} from "@decisioning/engine";
+export type {
+  Action,
+  Address,
+  AnalyticsPayload,
+  AnalyticsRequest,
+  AnalyticsResponse,
+  Application,
+  AudienceManager,
+  Browser,
+  BrowserWindow,
+  ClientHints,
+  Context,
+  CustomerId,
+  DeliveryRequest,
+  DeliveryResponse,
+  ExecuteRequest,
+  ExecuteResponse,
+  ExperienceCloud,
+  Geo,
+  JsonValue,
+  MboxRequest,
+  MboxResponse,
+  Metric,
+  MobilePlatform,
+  Notification,
+  NotificationResponse,
+  Option,
+  Order,
+  PageLoadResponse,
+  PrefetchRequest,
+  PrefetchResponse,
+  Preview,
+  Product,
+  Property,
+  QAMode,
+  RequestDetails,
+  Screen,
+  Telemetry,
+  TelemetryEntry,
+  TelemetryFeatures,
+  TelemetryRequest,
+  Trace,
+  UnexpectedError,
+  View,
+  ViewRequest,
+  VisitorId,
+} from "@decisioning/engine";

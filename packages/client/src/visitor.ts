@@ -5,6 +5,7 @@
  * supplemental data ids (SDID) for Analytics for Target, keeps customer ids, and exposes the
  * state that the browser's VisitorAPI takes as `serverState`.
  */
+import { DEFAULT_GLOBAL_MBOX } from "@decisioning/engine";
 import type { ClientPlatform } from "./platform.js";
 
 /** Authentication states for `customerIds`, the values of Adobe's `Visitor.AuthState`. */
@@ -55,8 +56,6 @@ export interface VisitorLike {
 
 const AMCV_PREFIX = "AMCV_";
 const CONSUMER_PREFIX = "payload:";
-/** The page-load mbox name; also the SDID consumer of requests that name none. */
-export const DEFAULT_GLOBAL_MBOX = "target-global-mbox";
 const PICKED = ["MCMID", "MCAAMB", "MCAAMLH"] as const;
 
 /** An org id in its canonical form (`…@AdobeOrg`). */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { safeLogger } from "../src/logger.js";
+import { clientLogger } from "../src/logger.js";
 
-describe("safeLogger", () => {
+describe("the client logger", () => {
   it("prefixes lines with AT: like the reference", () => {
     const lines: unknown[][] = [];
-    const logger = safeLogger({ debug: (...args) => lines.push(args), error: (...args) => lines.push(args) });
+    const logger = clientLogger({ debug: (...args) => lines.push(args), error: (...args) => lines.push(args) });
     logger.debug("a", 1);
     logger.error("b");
     expect(lines).toEqual([["AT:", "a", 1], ["AT:", "b"]]);
@@ -12,18 +12,18 @@ describe("safeLogger", () => {
   });
 
   it("has all four methods even when the user logger has only some or none", () => {
-    const logger = safeLogger({ error: () => {} });
+    const logger = clientLogger({ error: () => {} });
     expect(() => {
       logger.debug("x");
       logger.info("x");
       logger.warn("x");
     }).not.toThrow();
     expect(logger.debugEnabled).toBe(false);
-    expect(() => safeLogger(undefined).error("x")).not.toThrow();
+    expect(() => clientLogger(undefined).error("x")).not.toThrow();
   });
 
   it("swallows a logger that throws", () => {
-    const logger = safeLogger({
+    const logger = clientLogger({
       error: () => {
         throw new Error("broken logger");
       },

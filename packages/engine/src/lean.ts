@@ -8,8 +8,7 @@ export type { Decider, DeciderConfig } from "./engine/decider.js";
 export type { DecideResult } from "./engine/run.js";
 export type { DecisioningConfig, RefreshMode } from "./config.js";
 export { validateArtifact, SUPPORTED_MAJOR_VERSION } from "./artifact/validate.js";
-export { prepareArtifact, DEFAULT_GLOBAL_MBOX } from "./artifact/prepare.js";
-export type { PreparedArtifact, PreparedRule } from "./artifact/prepare.js";
+export { DEFAULT_GLOBAL_MBOX } from "./artifact/prepare.js";
 export { deobfuscate } from "./artifact/obfuscation.js";
 export { DEFAULT_REQUEST_LIMITS } from "./decide/request.js";
 export type { RequestLimits } from "./decide/request.js";
@@ -21,15 +20,10 @@ export type { KeyValueNamespace } from "./loader/snapshot.js";
 export { platformOf, randomId } from "./platform/platform.js";
 export type { Platform } from "./platform/platform.js";
 export { ArtifactError, ConfigError, DecisioningError, ErrorCode, RequestError } from "./errors.js";
-export type * from "./types.js";
-// Building blocks for tools that explain and analyse decisions; `parseDomain` (the Public Suffix
-// List) is deliberately absent here.
-export { compileLogic, logicProblems, unknownOperators, truthy } from "./logic/compile.js";
-export type { CompiledLogic } from "./logic/compile.js";
+export * from "./types.js";
+// The visitor's allocation (Target's MurmurHash3 bucket), for tools that predict experiences.
 export { allocationOf, deviceKeyOf, visitorIdOf } from "./allocation.js";
-export { ContextBuilder } from "./decide/context.js";
-export type { RequestContext, UrlContext } from "./decide/context.js";
-export { mboxContextOf } from "./context/mbox.js";
-export { checkRequest, cleanGeo, normalizeRequest } from "./decide/request.js";
-// Edge clusters arrive in cookies and answers: one definition of the shape Target issues.
-export { clusterOfEdgeHost, clusterOfTntId, edgeClusterOf, edgeHostOf, isEdgeCluster } from "./context/edge-cluster.js";
+// Building blocks for this workspace's other packages and for tools that explain decisions: a
+// namespace (as LaunchDarkly's SDKs keep theirs) rather than a subpath, so that a bundler alias
+// of `@decisioning/engine` to the lean build carries it along. Not covered by semver.
+export * as internal from "./internal.js";

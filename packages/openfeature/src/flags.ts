@@ -3,8 +3,10 @@
  * evaluation context onto a Delivery API request, and an artifact onto the facts a resolution
  * reports (experience names, activity ids, whether traffic was split).
  */
-import type { Artifact, Decider, DeliveryRequest, Rule } from "@decisioning/engine";
+import { internal, type Artifact, type ChannelType, type Decider, type DeliveryRequest, type Rule } from "@decisioning/engine";
 import type { EvaluationContext, EvaluationContextValue } from "@openfeature/server-sdk";
+
+const { isRecord } = internal;
 
 /** A flag key read as `mbox/attribute` (or a bare `mbox` for all its attributes). */
 export interface FlagKey {
@@ -37,7 +39,8 @@ export const RESERVED_CONTEXT_KEYS = [
 
 const RESERVED = new Set<string>(RESERVED_CONTEXT_KEYS);
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+// Evaluation context values may be dates, which are objects but no records.
+const isObjectValue = (value: unknown): value is Record<string, unknown> => isRecord(value) && !(value instanceof Date);
 
 /** A context value as an mbox parameter (Target parameters are strings), or undefined for structures. */
 function parameterOf(value: EvaluationContextValue): string | undefined {
@@ -64,14 +67,15 @@ export function requestOf(context: EvaluationContext, mbox: string, propertyToke
   if (mcid) id.marketingCloudVisitorId = mcid;
   if (thirdPartyId) id.thirdPartyId = thirdPartyId;
 
-  const requestContext: NonNullable<DeliveryRequest["context"]> = { channel: text(context.channel) ?? "web" };
+  // Any channel given is passed on as is (the engine does not read it).
+  const requestContext: NonNullable<DeliveryRequest["context"]> = { channel: (text(context.channel) ?? "web") as ChannelType };
   const url = text(context.url);
   const referringUrl = text(context.referringUrl);
   if (url !== undefined || referringUrl !== undefined) requestContext.address = { ...(url !== undefined ? { url } : {}), ...(referringUrl !== undefined ? { referringUrl } : {}) };
   const userAgent = text(context.userAgent);
   if (userAgent !== undefined) requestContext.userAgent = userAgent;
-  if (isRecord(context.clientHints)) requestContext.clientHints = context.clientHints as NonNullable<DeliveryRequest["context"]>["clientHints"];
-  if (isRecord(context.geo)) requestContext.geo = context.geo as NonNullable<DeliveryRequest["context"]>["geo"];
+  if (isObjectValue(context.clientHints)) requestContext.clientHints = context.clientHints as NonNullable<DeliveryRequest["context"]>["clientHints"];
+  if (isObjectValue(context.geo)) requestContext.geo = context.geo as NonNullable<DeliveryRequest["context"]>["geo"];
 
   // A null-prototype record: context keys come from callers and must not reach Object.prototype.
   const parameters = Object.create(null) as Record<string, string>;
@@ -80,7 +84,7 @@ export function requestOf(context: EvaluationContext, mbox: string, propertyToke
     const parameter = parameterOf(value);
     if (parameter !== undefined) parameters[key] = parameter;
   }
-  if (isRecord(context.mboxParameters)) {
+  if (isObjectValue(context.mboxParameters)) {
     for (const [key, value] of Object.entries(context.mboxParameters)) {
       const parameter = value === undefined || value === null ? undefined : parameterOf(value as EvaluationContextValue);
       if (parameter !== undefined) parameters[key] = parameter;

@@ -14,7 +14,8 @@ import {
   type DecisioningConfig,
   type DecisioningEngine,
   type NotificationPayload,
-  type ResponseOption,
+  type Option,
+  internal,
 } from "@decisioning/engine";
 import {
   ErrorCode,
@@ -29,6 +30,8 @@ import {
   type ResolutionDetails,
 } from "@openfeature/server-sdk";
 import { changedFlags, indexOf, parseFlagKey, requestOf, type ArtifactIndex, type RuleFacts } from "./flags.js";
+
+const { isRecord } = internal;
 
 /**
  * Options: the engine's own configuration (`client`, `artifactLocation` or `artifactPayload`,
@@ -46,14 +49,12 @@ interface Current {
   index: ArtifactIndex;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
 function matchesType(value: unknown, type: FlagType): boolean {
   if (type === "object") return typeof value === "object" && value !== null;
   return typeof value === type && (type !== "number" || Number.isFinite(value));
 }
 
-function metadataOf(mbox: string, facts: RuleFacts | undefined, option: ResponseOption | undefined): FlagMetadata {
+function metadataOf(mbox: string, facts: RuleFacts | undefined, option: Option | undefined): FlagMetadata {
   const metadata: FlagMetadata = { mbox };
   const tokens = isRecord(option?.responseTokens) ? option.responseTokens : {};
   const put = (key: string, value: unknown): void => {

@@ -3,7 +3,7 @@
  * allocation ranges, audiences as json-logic, event tokens on every option, and the
  * local/remote mbox lists filled in.
  */
-import type { Artifact, Option, Rule } from "@decisioning/engine";
+import { OptionType, type Artifact, type Option, type Rule } from "@decisioning/engine";
 import type { Condition } from "./conditions.js";
 import { TestingError, TestingErrorCode } from "./errors.js";
 
@@ -78,11 +78,13 @@ function splitCondition(start: number, end: number): Condition {
   return { and: [{ ">=": [ALLOCATION, start] }, { "<": [ALLOCATION, end] }] };
 }
 
-function optionsOf(offer: OfferSpec): Array<{ type: string; content: unknown }> {
+const OPTION_TYPES: readonly string[] = Object.values(OptionType);
+
+function optionsOf(offer: OfferSpec): Array<{ type: OptionType; content: unknown }> {
   const list = Array.isArray(offer) ? offer : [offer];
   return list.map((entry) => {
-    const [type] = Object.keys(entry);
-    if (type === undefined || !["json", "html", "redirect", "actions", "dynamic"].includes(type)) {
+    const [type] = Object.keys(entry) as Array<OptionType | undefined>;
+    if (type === undefined || !OPTION_TYPES.includes(type)) {
       throw new TestingError(TestingErrorCode.Builder, `an offer is {json}, {html}, {redirect}, {actions} or {dynamic}; got ${JSON.stringify(entry)}`);
     }
     return { type, content: (entry as Record<string, unknown>)[type] };

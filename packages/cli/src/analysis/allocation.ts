@@ -4,8 +4,10 @@
  * the engine's compiler, at every one of them: inclusive and exclusive bounds, either operand
  * order, `or`s and `!`s all come out right without parsing comparisons.
  */
-import { truthy } from "@decisioning/engine";
+import { internal } from "@decisioning/engine";
 import { conjunctsOf, evaluate, isAllocationOnly, logicKey, varsOf } from "./logic.js";
+
+const { truthy } = internal;
 
 /** How many allocation values there are. */
 export const BUCKETS = 10000;

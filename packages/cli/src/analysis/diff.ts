@@ -3,7 +3,7 @@
  * offers and mbox lists; and how many visitors would now see something else, estimated by
  * deciding the same sampled visitors against both artifacts with the engine.
  */
-import { createDecider, validateArtifact, type Artifact, type DeliveryResponse, type GetOffersOptions, type Rule } from "@decisioning/engine";
+import { createDecider, validateArtifact, type Artifact, type DeliveryResponse, type Option, type GetOffersOptions, type Rule } from "@decisioning/engine";
 import { formatRange, rangeOf, sameBuckets } from "./allocation.js";
 import { logicKey } from "./logic.js";
 import { brief } from "../format/text.js";
@@ -193,7 +193,7 @@ type Outcome = Map<string, { experience: string; content: string }>;
 
 function outcomeOf(response: DeliveryResponse, tokens: Map<string, string>): Outcome {
   const outcome: Outcome = new Map();
-  const items: Array<readonly [string, { name?: unknown; options?: Array<Record<string, unknown>> }]> = [
+  const items: Array<readonly [string, { name?: unknown; options?: Option[] }]> = [
     ...(response.prefetch?.mboxes ?? []).map((item) => ["mbox", item] as const),
     ...(response.prefetch?.views ?? []).map((item) => ["view", item] as const),
   ];

@@ -9,29 +9,16 @@
  * filter, first match for regular mboxes, one consequence per rule key for the global mbox and
  * views). Tests check that the rules chosen here are the rules the engine's decisions come from.
  */
-import {
-  allocationOf,
-  checkRequest,
-  compileLogic,
-  cleanGeo,
-  ContextBuilder,
-  createDecider,
-  mboxContextOf,
-  normalizeRequest,
-  parseDomain,
-  prepareArtifact,
-  truthy,
-  visitorIdOf,
-  type CompiledLogic,
-  type DeliveryRequest,
-  type DeliveryResponse,
-  type GetOffersOptions,
-  type PreparedArtifact,
-  type PreparedRule,
-  type RequestContext,
-} from "@decisioning/engine";
+import { allocationOf, createDecider, parseDomain, visitorIdOf, type DeliveryRequest, type DeliveryResponse, type GetOffersOptions, internal } from "@decisioning/engine";
 import { bucketOf, rangeOf, splitConditionOf, type AllocationRange, type Buckets } from "./allocation.js";
 import { evaluate, isOperation, operandsOf, operatorOf, renderLogic, varsOf } from "./logic.js";
+
+const { cleanGeo, compileLogic, ContextBuilder, isRecord, mboxContextOf, normalizeRequest, prepareArtifact, truthy } = internal;
+type CompiledLogic = internal.CompiledLogic;
+type ContextBuilder = internal.ContextBuilder;
+type PreparedArtifact = internal.PreparedArtifact;
+type PreparedRule = internal.PreparedRule;
+type RequestContext = internal.RequestContext;
 
 /** What a condition (or one of its parts) did. */
 export interface ConditionExplanation {
@@ -191,7 +178,6 @@ function offerTypes(rule: PreparedRule): string[] {
   return options.filter((option) => option.type !== undefined || option.content !== undefined).map((option) => String(option.type ?? "unknown"));
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const splits = new WeakMap<PreparedRule, { buckets: Buckets; range: AllocationRange } | undefined>();
 
@@ -332,7 +318,7 @@ export function createExplainer(config: { client: string; artifact: unknown; uui
   const contexts = new ContextBuilder(parseDomain);
   return {
     explain(options, now) {
-      checkRequest(options);
+      internal.checkRequest(options);
       decisionTime = now;
       const given = options.request;
       const hadIds = visitorIdOf(given.id ?? undefined) !== undefined;

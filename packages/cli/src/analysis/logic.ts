@@ -3,7 +3,10 @@
  * and a short human rendering. Evaluation always goes through the engine's own compiler, so
  * the tools never disagree with a decision about what an expression means.
  */
-import { compileLogic, type CompiledLogic } from "@decisioning/engine";
+import { internal } from "@decisioning/engine";
+
+const { compileLogic } = internal;
+type CompiledLogic = internal.CompiledLogic;
 
 /** A json-logic operation: an object with exactly one key, the operator. */
 export function isOperation(expr: unknown): expr is Record<string, unknown> {

@@ -3,9 +3,11 @@
  * audiences and offers, and the mboxes and views they run on. Shared by `inspect`, `validate`,
  * `diff` and `explain`.
  */
-import { DEFAULT_GLOBAL_MBOX, logicProblems, type Artifact, type Rule } from "@decisioning/engine";
+import { DEFAULT_GLOBAL_MBOX, type Artifact, type Rule, internal } from "@decisioning/engine";
 import { union, splitConditionOf, type Buckets, type SplitCondition } from "./allocation.js";
 import { logicKey, renderLogic } from "./logic.js";
+
+const { logicProblems } = internal;
 
 /** Where a rule runs. */
 export type LocationKind = "mbox" | "view";

@@ -2,10 +2,12 @@
  * Checks beyond "can the engine load it": rules that can never fire, traffic splits with holes
  * or double-booked visitors, and lists that disagree with the rules.
  */
-import { ArtifactError, truthy, validateArtifact } from "@decisioning/engine";
+import { ArtifactError, validateArtifact, internal } from "@decisioning/engine";
 import { allBuckets, complement, countOf, covers, formatRange, intersect, rangeOf, union, type Buckets } from "./allocation.js";
 import { evaluate, logicKey, varsOf } from "./logic.js";
 import { audienceText, modelOf, type ArtifactModel, type LocationModel, type RuleModel } from "./model.js";
+
+const { truthy } = internal;
 
 /** How bad an issue is: errors fail `validate`, warnings only with `--strict`. */
 export type Severity = "error" | "warning";

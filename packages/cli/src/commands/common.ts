@@ -1,7 +1,9 @@
-import { createDecider, type Decider } from "@decisioning/engine";
+import { createDecider, type Decider, internal } from "@decisioning/engine";
 import { stringOption, type CommandSpec, type ParsedOptions } from "../args.js";
 import { CliError, CliErrorCode } from "../errors.js";
 import { artifactProblem, readArtifact, type Io } from "../io.js";
+
+const { isRecord } = internal;
 
 /** A command of the binary. */
 export interface Command {
@@ -17,7 +19,6 @@ export interface LoadedArtifact {
   client: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The client code: `--client`, else the artifact's `meta.clientCode`. */
 export function clientOf(options: ParsedOptions, artifact: unknown, source: string): string {

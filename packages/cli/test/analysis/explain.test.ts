@@ -101,7 +101,7 @@ describe("explainRequest", () => {
       const options = {
         request: {
           id: { tntId: `kit-${n}` },
-          context: { channel: "web", address: { url: n % 4 ? "https://shop.test/checkout" : "https://shop.test/" } },
+          context: { channel: "web" as const, address: { url: n % 4 ? "https://shop.test/checkout" : "https://shop.test/" } },
           execute: { mboxes: [{ name: "checkout", index: 1, parameters: { tier: n % 3 ? "Gold" : "silver" } }], pageLoad: {} },
         },
       };
@@ -117,7 +117,7 @@ describe("explainRequest", () => {
       const options = {
         request: {
           id: { tntId: `large-${n}` },
-          context: { channel: "web", address: { url: n % 2 ? "http://local-target-test/" : "https://targetabtest.glitch.me/" }, userAgent: n % 3 ? "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15" : "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0" },
+          context: { channel: "web" as const, address: { url: n % 2 ? "http://local-target-test/" : "https://targetabtest.glitch.me/" }, userAgent: n % 3 ? "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15" : "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0" },
           execute: { mboxes },
           prefetch: { views: [{ parameters: { jason: "correct" } }] },
         },
@@ -161,7 +161,7 @@ describe("explainRequest", () => {
     ["a tntId with a location hint", { tntId: "abc.28_0" }, "tntId"],
     ["a marketing cloud id", { marketingCloudVisitorId: "mcid-1", tntId: "abc" }, "marketingCloudVisitorId"],
     ["a third-party id", { thirdPartyId: "crm-42" }, "thirdPartyId"],
-    ["only an authenticated customer id", { customerIds: [{ id: "c-1", authenticatedState: "authenticated" }] }, "random"],
+    ["only an authenticated customer id", { customerIds: [{ id: "c-1", integrationCode: "crm", authenticatedState: "authenticated" }] }, "random"],
   ])("says where the visitor id comes from for %s", (_name, id, source) => {
     const explanation = explainRequest({ client: "acme", artifact: features(), options: { request: { id, execute: { mboxes: [{ name: "ab-hero", index: 1 }] } } }, now: 0 });
     expect(explanation.visitor.source).toBe(source);

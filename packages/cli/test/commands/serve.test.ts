@@ -30,7 +30,7 @@ describe("decisioning serve", () => {
   it("answers POST /rest/v1/delivery on the printed port with the engine's decision", async () => {
     const { match } = await serve(["-a", FEATURES, "--port", "0"]);
     const url = match[1] as string;
-    const request = { id: { tntId: "v-1" }, context: { channel: "web", address: { url: "https://www.shop.example.co.uk/?sale=1" } }, execute: { mboxes: [{ name: "flags", index: 1 }, { name: "ab-hero", index: 2 }, { name: "remote-box", index: 3 }] }, prefetch: { views: [{ name: "home" }] } };
+    const request = { id: { tntId: "v-1" }, context: { channel: "web" as const, address: { url: "https://www.shop.example.co.uk/?sale=1" } }, execute: { mboxes: [{ name: "flags", index: 1 }, { name: "ab-hero", index: 2 }, { name: "remote-box", index: 3 }] }, prefetch: { views: [{ name: "home" }] } };
     const { status, json } = await post(url, request);
     expect(status).toBe(200);
     const engine = createDecider({ client: "acme", artifact: features() }).decide({ request, sessionId: "s-1" }).response;

@@ -3,34 +3,13 @@
  * of failures that cannot have been processed, and the timings telemetry reports. Web-standard
  * APIs only (fetch, AbortController, TextEncoder), so it runs in edge workers too.
  */
-import { edgeHostOf, isEdgeCluster } from "@decisioning/engine";
+import { internal, type DeliveryRequest, type DeliveryResponse, type FetchApi, type FetchInit, type FetchResponseLike } from "@decisioning/engine";
 import { ClientErrorCode, DeliveryApiError } from "../errors.js";
 import { Messages } from "../messages.js";
 import type { ClientPlatform } from "../platform.js";
-import type { DeliveryRequest, DeliveryResponse } from "../types.js";
 import { SDK_NAME, SDK_VERSION } from "../version.js";
 
-/** What the client passes to fetch. */
-export interface FetchInit {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  signal?: AbortSignal;
-}
-
-/** The part of a fetch Response the client and the engine use. */
-export interface FetchResponseLike {
-  ok: boolean;
-  status: number;
-  statusText?: string;
-  headers: { get(name: string): string | null };
-  text(): Promise<string>;
-  json(): Promise<unknown>;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-/** A WHATWG-fetch-compatible function (the global `fetch` qualifies; plain or async). */
-export type FetchApi = (input: string, init?: FetchInit) => Promise<FetchResponseLike>;
+const { edgeHostOf, isEdgeCluster } = internal;
 
 /** The Delivery API path. */
 export const DELIVERY_PATH = "/rest/v1/delivery";

@@ -5,7 +5,6 @@
  * client does.
  */
 import { Messages, textOf } from "../messages.js";
-import type { SafeLogger } from "../logger.js";
 import type {
   AnalyticsRequest,
   AudienceManager,
@@ -24,9 +23,11 @@ import type {
 } from "../types.js";
 import { AuthenticatedState, ChannelType, LoggingType, MetricType } from "../types.js";
 import { hasOwn, setOwn } from "../own.js";
-import { AuthState, DEFAULT_GLOBAL_MBOX, ServerVisitor, type CustomerIds, type VisitorLike, type VisitorValues } from "../visitor.js";
+import { DEFAULT_GLOBAL_MBOX, internal } from "@decisioning/engine";
+import { AuthState, ServerVisitor, type CustomerIds, type VisitorLike, type VisitorValues } from "../visitor.js";
 
-export { DEFAULT_GLOBAL_MBOX };
+type SafeLogger = internal.SafeLogger;
+
 
 /** The request the reference uses when none is given. */
 export function emptyRequest(): DeliveryRequest {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deliveryHeaders, deliveryUrl, postDelivery, targetHost, type DeliveryTransport, type FetchApi } from "../../src/delivery/http.js";
+import type { FetchApi } from "@decisioning/engine";
+import { deliveryHeaders, deliveryUrl, postDelivery, targetHost, type DeliveryTransport } from "../../src/delivery/http.js";
 import { ClientErrorCode, DeliveryApiError } from "../../src/errors.js";
 import { clientPlatformOf } from "../../src/platform.js";
 import { SDK_VERSION } from "../../src/version.js";

@@ -3,7 +3,7 @@ import { keyHeadOf, KeyTail, visitorIdOf, type KeyHead } from "../allocation.js"
 import { mboxContextOf } from "../context/mbox.js";
 import type {
   DeliveryRequest,
-  DeliveryResponse,
+  DecidedResponse,
   ModeRequest,
   ModeResponse,
   Notification,
@@ -27,7 +27,7 @@ export interface DecideEnvironment {
 
 /** A decision: the response, plus the display notifications it owes Target. */
 export interface Decision {
-  response: DeliveryResponse;
+  response: DecidedResponse;
   notifications: Notification[];
   /** The wall-clock time the decision was made at (ms since epoch). */
   timestamp: number;
@@ -654,7 +654,7 @@ class ModeDecider {
   }
 
   private freezeTraces(response: ModeResponse): void {
-    const items: Array<Record<string, unknown>> = [...(response.mboxes ?? []), ...(response.views ?? [])];
+    const items: Array<{ trace?: Record<string, unknown> }> = [...(response.mboxes ?? []), ...(response.views ?? [])];
     if (response.pageLoad) items.push(response.pageLoad);
     for (const item of items) {
       if (isRecord(item.trace) && this.liveTraces.includes(item.trace)) item.trace = snapshot(item.trace);
@@ -681,7 +681,7 @@ export function decide(
   const context = env.contexts.request(request.context ?? {}, now);
   const state = new RequestState(prepared, request, context, env, sessionId, now);
   const dependency = remoteDependencyOf(prepared, request);
-  const response: DeliveryResponse = {
+  const response: DecidedResponse = {
     status: dependency.remoteNeeded ? 206 : 200,
     remoteMboxes: dependency.remoteMboxes,
     remoteViews: dependency.remoteViews,

@@ -76,7 +76,8 @@ function template(option: Option, skipEventToken: boolean): Record<string, unkno
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(option)) {
     if (skipEventToken && key === "eventToken") continue;
-    const value = option[key];
+    // Artifacts may give options members the schema does not list; they are kept.
+    const value = (option as Record<string, unknown>)[key];
     if (value === undefined) continue;
     // Content is filled per response; other members are small and copied now, once.
     const copy = key === "content" ? null : copyJson(value);

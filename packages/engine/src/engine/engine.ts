@@ -1,4 +1,4 @@
-import type { Artifact, DeliveryRequest, DeliveryResponse, FetchApi, Geo, GetOffersOptions, RemoteDependency } from "../types.js";
+import type { Artifact, DeliveryRequest, DecidedResponse, FetchApi, Geo, GetOffersOptions, RemoteDependency } from "../types.js";
 import type { PreparedArtifact } from "../artifact/prepare.js";
 import type { DecisioningConfig } from "../config.js";
 import { ContextBuilder } from "../decide/context.js";
@@ -19,12 +19,12 @@ import { runDecision, runDepsOf, type RunDeps } from "./run.js";
 /** The engine contract shared with Adobe's decisioning engine. */
 export interface DecisioningEngine {
   /** Decide a request on-device. */
-  getOffers(options: GetOffersOptions): Promise<DeliveryResponse>;
+  getOffers(options: GetOffersOptions): Promise<DecidedResponse>;
   /**
    * Addition: decide at once, with no promise in between. Undefined when the request needs an
    * IP geo lookup first (call `getOffers`); throws the errors `getOffers` rejects with.
    */
-  getOffersSync(options: GetOffersOptions): DeliveryResponse | undefined;
+  getOffersSync(options: GetOffersOptions): DecidedResponse | undefined;
   /** A copy of the artifact in use. */
   getRawArtifact(): Artifact | undefined;
   /** Which requested names need the Delivery API. */
@@ -88,13 +88,13 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
     return prepared.geoTargetingEnabled && needsGeoLookup(options.request.context?.geo ?? undefined) ? platform.fetch : undefined;
   }
 
-  function finish(prepared: PreparedArtifact, options: GetOffersOptions, geo: Geo | undefined): DeliveryResponse {
+  function finish(prepared: PreparedArtifact, options: GetOffersOptions, geo: Geo | undefined): DecidedResponse {
     const result = runDecision(prepared, options, deps, geo, true);
     if (result.notification && notifier) notifier.enqueue(result.notification);
     return result.response;
   }
 
-  async function withGeoLookup(prepared: PreparedArtifact, options: GetOffersOptions, fetchApi: FetchApi): Promise<DeliveryResponse> {
+  async function withGeoLookup(prepared: PreparedArtifact, options: GetOffersOptions, fetchApi: FetchApi): Promise<DecidedResponse> {
     const geo = options.request.context?.geo ?? undefined;
     const cleaned = cleanGeo(geo);
     let resolved = cleaned;

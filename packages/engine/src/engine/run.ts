@@ -4,8 +4,8 @@ import { decide, type DecideEnvironment } from "../decide/decide.js";
 import { checkRequest, cleanGeo, normalizeRequest, type RequestLimits } from "../decide/request.js";
 import type { ArtifactTrace } from "../decide/trace.js";
 import type { Platform } from "../platform/platform.js";
-import { twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
-import type { DeliveryRequest, DeliveryResponse, Geo, GetOffersOptions, NotificationPayload } from "../types.js";
+import { featuresOf, twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
+import type { DeliveryRequest, DecidedResponse, Geo, GetOffersOptions, NotificationPayload } from "../types.js";
 
 /**
  * What one decision needs besides the artifact and the request. It is also the decision's
@@ -27,23 +27,11 @@ export function runDepsOf(
 
 /** A decided request: the response and, when something is owed to Target, the notification payload. */
 export interface DecideResult {
-  response: DeliveryResponse;
+  response: DecidedResponse;
   /** The request as decided (ids, request id and geo filled in). */
   request: DeliveryRequest;
   /** What to hand to `sendNotificationFunc`, or undefined when nothing is owed. */
   notification: NotificationPayload | undefined;
-}
-
-function features(request: DeliveryRequest): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  const { execute, prefetch } = request;
-  if (execute?.pageLoad) result.executePageLoad = true;
-  if (execute?.mboxes?.length) result.executeMboxCount = execute.mboxes.length;
-  if (prefetch?.pageLoad) result.prefetchPageLoad = true;
-  if (prefetch?.mboxes?.length) result.prefetchMboxCount = prefetch.mboxes.length;
-  if (prefetch?.views?.length) result.prefetchViewCount = prefetch.views.length;
-  result.decisioningMethod = "on-device";
-  return result;
 }
 
 /**
@@ -68,7 +56,7 @@ export function runDecision(prepared: PreparedArtifact, options: GetOffersOption
     execution: twoDecimals(deps.platform.monotonic() - started),
     parsing: twoDecimals(parsed - started),
     mode: "local",
-    features: features(request),
+    features: featuresOf(request, "on-device"),
   });
   let notification: NotificationPayload | undefined;
   if (decision.notifications.length > 0 || telemetry.enabled) {

@@ -1,8 +1,21 @@
-import type { TelemetryEntry } from "../types.js";
+import type { DecisioningMethod, DeliveryRequest, TelemetryEntry, TelemetryFeatures } from "../types.js";
 
 /** Round to two decimals as Target's telemetry does. */
 export function twoDecimals(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** Which features a request uses, for its telemetry entry (keys in the order Target's SDKs write them). */
+export function featuresOf(request: DeliveryRequest, decisioningMethod: DecisioningMethod): TelemetryFeatures {
+  const features: TelemetryFeatures = {};
+  const { execute, prefetch } = request;
+  if (execute?.pageLoad) features.executePageLoad = true;
+  if (execute?.mboxes?.length) features.executeMboxCount = execute.mboxes.length;
+  if (prefetch?.pageLoad) features.prefetchPageLoad = true;
+  if (prefetch?.mboxes?.length) features.prefetchMboxCount = prefetch.mboxes.length;
+  if (prefetch?.views?.length) features.prefetchViewCount = prefetch.views.length;
+  features.decisioningMethod = decisioningMethod;
+  return features;
 }
 
 /**

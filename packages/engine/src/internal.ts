@@ -1,0 +1,16 @@
+// The `internal` namespace of `@decisioning/engine`: building blocks for this workspace's other
+// packages (the client, the CLI, the test kit, the OpenFeature provider) and for tools that
+// explain and analyse decisions. Not covered by semver: the rest of the entry is the public API.
+export { ContextBuilder } from "./decide/context.js";
+export type { RequestContext, UrlContext } from "./decide/context.js";
+export { mboxContextOf } from "./context/mbox.js";
+export { checkRequest, cleanGeo, normalizeRequest } from "./decide/request.js";
+export { prepareArtifact } from "./artifact/prepare.js";
+export type { PreparedArtifact, PreparedRule } from "./artifact/prepare.js";
+export { compileLogic, logicProblems, unknownOperators, truthy } from "./logic/compile.js";
+export type { CompiledLogic } from "./logic/compile.js";
+export { clusterOfEdgeHost, clusterOfTntId, edgeClusterOf, edgeHostOf, isEdgeCluster } from "./context/edge-cluster.js";
+export { safeLogger } from "./platform/logger.js";
+export type { SafeLogger } from "./platform/logger.js";
+export { featuresOf, TelemetryStore, twoDecimals } from "./platform/telemetry.js";
+export { defineOwn, hasOwn, isRecord } from "./util/json.js";
