@@ -1,3 +1,5 @@
+import { DecisioningError } from "@decisioning/engine";
+
 /** Machine-readable codes of the CLI's own errors. */
 export const CliErrorCode = {
   /** Bad command line: unknown command or option, missing or malformed value. */
@@ -13,17 +15,14 @@ export const CliErrorCode = {
 /** One of the {@link CliErrorCode} values. */
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
 
-/** An error meant for the person at the terminal: the message says what to do. */
-export class CliError extends Error {
-  /** What went wrong, for scripts (`--json` prints it). */
-  readonly code: CliErrorCode;
+/** An error meant for the person at the terminal: the message says what to do; `code` is for scripts (`--json` prints it). */
+export class CliError extends DecisioningError<CliErrorCode> {
   /** Process exit code: 2 for usage mistakes, 1 otherwise. */
   readonly exitCode: number;
 
   constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = "CliError";
-    this.code = code;
     this.exitCode = code === CliErrorCode.Usage ? 2 : 1;
   }
 }

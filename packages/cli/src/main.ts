@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { ArtifactError, DecisioningError } from "@decisioning/engine";
+import { DecisioningError } from "@decisioning/engine";
 import { helpOf, parseCommand, suggest } from "./args.js";
 import { decideCommand } from "./commands/decide.js";
 import { diffCommand } from "./commands/diff.js";
@@ -47,7 +47,7 @@ function report(error: unknown, io: Io, command: string | undefined, json: boole
   let exitCode = 1;
   if (error instanceof CliError) {
     ({ code, message, exitCode } = error);
-  } else if (error instanceof ArtifactError || error instanceof DecisioningError) {
+  } else if (error instanceof DecisioningError) {
     code = error.code;
     message = error.message;
   } else {

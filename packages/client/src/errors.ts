@@ -1,3 +1,4 @@
+import { DecisioningError } from "@decisioning/engine";
 import { Messages } from "./messages.js";
 
 /** Machine-readable codes of every error this package throws, rejects with or reports. */
@@ -27,14 +28,10 @@ export const ClientErrorCode = {
 /** One of the {@link ClientErrorCode} values. */
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
-/** Base class: every error of this package has a `code` and may have a `cause`. */
-export class TargetClientError extends Error {
-  /** What went wrong, for programs. */
-  readonly code: ClientErrorCode;
-
+/** Base class of this package's errors: a `DecisioningError` with the client's codes. */
+export class TargetClientError extends DecisioningError<ClientErrorCode> {
   constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.name = "TargetClientError";
   }
 }

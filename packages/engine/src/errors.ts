@@ -15,12 +15,15 @@ export const ErrorCode = {
 /** One of the {@link ErrorCode} values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Base class: every error of this library has a `code` and may have a `cause`. */
-export class DecisioningError extends Error {
+/**
+ * Base class of every error this workspace throws or reports (the client's, the CLI's and the
+ * test kit's extend it with codes of their own): a `code` for programs, maybe a `cause`.
+ */
+export class DecisioningError<Code extends string = ErrorCode> extends Error {
   /** What went wrong, for programs. */
-  readonly code: ErrorCode;
+  readonly code: Code;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = "DecisioningError";

@@ -1,3 +1,5 @@
+import { DecisioningError } from "@decisioning/engine";
+
 /** Machine-readable codes of the test kit's errors. */
 export const TestingErrorCode = {
   /** The builder was asked for something an artifact cannot express. */
@@ -14,13 +16,9 @@ export const TestingErrorCode = {
 export type TestingErrorCode = (typeof TestingErrorCode)[keyof typeof TestingErrorCode];
 
 /** A mistake in how a test uses the kit; the message says how to fix it. */
-export class TestingError extends Error {
-  /** What went wrong, for programs. */
-  readonly code: TestingErrorCode;
-
+export class TestingError extends DecisioningError<TestingErrorCode> {
   constructor(code: TestingErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = "TestingError";
-    this.code = code;
   }
 }
