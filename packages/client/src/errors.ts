@@ -8,6 +8,7 @@ export const ClientErrorCode = {
   OrganizationIdRequired: "ORG_ID_REQUIRED",
   DecisioningMethodInvalid: "DECISIONING_METHOD_INVALID",
   LocationHintInvalid: "TARGET_LOCATION_HINT_INVALID",
+  OptionInvalid: "OPTION_INVALID",
   FetchUndefined: "FETCH_UNDEFINED",
   PrivateConstructor: "PRIVATE_CONSTRUCTOR",
   RequestRequired: "REQUEST_REQUIRED",

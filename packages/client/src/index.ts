@@ -23,8 +23,8 @@ export {
 export type { TargetCookie, InternalCookie } from "./cookies.js";
 export { DEFAULT_DELIVERY_RETRIES, DELIVERY_PATH, targetHost } from "./delivery/http.js";
 export type { FetchApi, FetchInit, FetchResponseLike } from "@decisioning/engine";
-export { DEFAULT_NOTIFICATION_QUEUE_OPTIONS } from "./delivery/notification-queue.js";
-export type { NotificationDropReason, NotificationQueueOptions, NotificationQueueStats } from "./delivery/notification-queue.js";
+export { DEFAULT_NOTIFICATION_QUEUE_OPTIONS } from "./notifications/queue.js";
+export type { NotificationDropReason, NotificationQueueOptions, NotificationQueueStats } from "./notifications/queue.js";
 export { addMboxesToRequest } from "./delivery/request.js";
 export { DEFAULT_GLOBAL_MBOX } from "@decisioning/engine";
 export type { ResponseMeta, TargetDeliveryResponse } from "./delivery/response.js";

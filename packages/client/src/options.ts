@@ -5,7 +5,7 @@
 import { internal, type Artifact, type DecisioningConfig, type FetchApi, type Logger } from "@decisioning/engine";
 import { ClientErrorCode, OptionsError } from "./errors.js";
 import type { TargetEvents } from "./events.js";
-import type { NotificationQueueOptions } from "./delivery/notification-queue.js";
+import { notificationQueueOptionsProblem, type NotificationQueueOptions } from "./notifications/queue.js";
 import { Messages } from "./messages.js";
 import type { ClientPlatform } from "./platform.js";
 import { isNonEmptyArray, isNonEmptyObject } from "./delivery/request.js";
@@ -139,6 +139,49 @@ export function validateClientOptions(options: unknown): asserts options is Targ
   if (hint !== undefined && hint !== "" && !isEdgeCluster(hint)) {
     throw new OptionsError(ClientErrorCode.LocationHintInvalid, Messages.LOCATION_HINT_INVALID, "targetLocationHint");
   }
+  const problem = clientOptionProblem(options as unknown as TargetClientOptions);
+  if (problem) throw new OptionsError(ClientErrorCode.OptionInvalid, `${problem.field}: ${problem.problem}`, problem.field);
+}
+
+const describe = (value: unknown): string => {
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 64));
+  if (typeof value === "function") return "a function";
+  if (Array.isArray(value)) return "an array";
+  return value === null ? "null" : typeof value === "object" ? "an object" : String(value);
+};
+
+/** An option that is given must have its type; each check names the option and says what it needs. */
+const CHECKS: ReadonlyArray<readonly [keyof TargetClientOptions, (value: unknown) => boolean, string]> = [
+  ["timeout", (v) => typeof v === "number" && Number.isFinite(v) && v > 0, "must be a positive number of milliseconds"],
+  ["deliveryRetries", (v) => typeof v === "number" && Number.isInteger(v) && v >= 0, "must be a whole number of at least 0"],
+  ["secure", (v) => typeof v === "boolean", "must be true or false"],
+  ["telemetryEnabled", (v) => typeof v === "boolean", "must be true or false"],
+  // A host and an optional port: a path, credentials or a scheme would change where calls go.
+  ["serverDomain", (v) => typeof v === "string" && /^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(v), "must be a host name, optionally with :port (no scheme or path)"],
+  ["propertyToken", (v) => typeof v === "string", "must be a string"],
+  ["version", (v) => typeof v === "string", "must be a string"],
+  ["environmentId", (v) => typeof v === "number" && Number.isInteger(v), "must be a whole number"],
+  ["fetchApi", (v) => typeof v === "function", "must be a fetch function"],
+  ["logger", (v) => typeof v === "object" && v !== null, "must be an object with debug, info, warn and error methods (each optional)"],
+  ["events", (v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an object of callbacks by event name"],
+  ["platform", (v) => typeof v === "object" && v !== null, "must be an object"],
+  ["engineOptions", (v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an object"],
+];
+
+/** What is wrong with the client's own options, if anything (the engine checks its own). */
+function clientOptionProblem(options: TargetClientOptions): { field: string; problem: string } | undefined {
+  const given = options as unknown as Record<string, unknown>;
+  for (const [field, valid, need] of CHECKS) {
+    const value = given[field];
+    if (value !== undefined && !valid(value)) return { field, problem: `${need}, got ${describe(value)}` };
+  }
+  if (isNonEmptyObject(options.events)) {
+    for (const name of Object.keys(options.events)) {
+      const handler = options.events[name];
+      if (handler !== undefined && typeof handler !== "function") return { field: `events.${name}`, problem: `must be a function, got ${describe(handler)}` };
+    }
+  }
+  return notificationQueueOptionsProblem(options.notificationQueue);
 }
 
 /** The validation error of `getOffers` options, if any. */

@@ -34,6 +34,34 @@ describe("TargetClient.create", () => {
     }
   });
 
+  it.each<[Record<string, unknown>, string]>([
+    [{ timeout: -5 }, "timeout"],
+    [{ timeout: "3000" }, "timeout"],
+    [{ deliveryRetries: 1.5 }, "deliveryRetries"],
+    [{ secure: "false" }, "secure"],
+    [{ telemetryEnabled: 0 }, "telemetryEnabled"],
+    [{ serverDomain: "evil.example/path" }, "serverDomain"],
+    [{ serverDomain: "user@evil.example" }, "serverDomain"],
+    [{ serverDomain: "https://acme.tt.omtrdc.net" }, "serverDomain"],
+    [{ environmentId: "12" }, "environmentId"],
+    [{ logger: "console" }, "logger"],
+    [{ events: { clientReady: "yes" } }, "events.clientReady"],
+    [{ engineOptions: [] }, "engineOptions"],
+    [{ notificationQueue: { maxQueued: 0 } }, "notificationQueue.maxQueued"],
+    [{ notificationQueue: { closeTimeoutMs: -1 } }, "notificationQueue.closeTimeoutMs"],
+  ])("refuses an invalid option at once with OPTION_INVALID naming it, rather than a silent default (%j)", (extra, field) => {
+    const attempt = () => TargetClient.create({ ...BASE_OPTIONS, ...extra } as never);
+    expect(attempt).toThrow(OptionsError);
+    expect(attempt).toThrow(expect.objectContaining({ code: ClientErrorCode.OptionInvalid, field, message: expect.stringMatching(new RegExp(`^${field.replace(".", "\\.")}: must`)) }));
+  });
+
+  it.each<Record<string, unknown>>([{ timeout: 250 }, { deliveryRetries: 0 }, { serverDomain: "127.0.0.1:8080" }, { secure: false }, { notificationQueue: { maxBatch: 1 } }])(
+    "takes valid options as given (%j)",
+    (extra) => {
+      expect(() => TargetClient.create({ ...BASE_OPTIONS, ...extra } as never)).not.toThrow();
+    },
+  );
+
   it("refuses to run without any fetch", () => {
     const saved = globalThis.fetch;
     // @ts-expect-error: simulating a host without fetch

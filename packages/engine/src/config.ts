@@ -6,8 +6,11 @@ import type { EventEmitter, FetchApi, Logger, NotificationHandoff, NotificationP
 /** How the loader keeps the artifact fresh. */
 export type RefreshMode = "poll" | "on-request";
 
-/** Configuration of `createDecisioningEngine`, a superset of the reference's `DecisioningConfig`. */
-export interface DecisioningConfig {
+/**
+ * Configuration of `createDecisioningEngine`, a superset of the reference's `DecisioningConfig`;
+ * `V` is the type of the `visitor` its decisions are given and hand back on their notifications.
+ */
+export interface DecisioningConfig<V = unknown> {
   /** Target client code. */
   client: string;
   /** Experience Cloud organization id (needed to read `rules.bin`). */
@@ -31,7 +34,8 @@ export interface DecisioningConfig {
   /** WHATWG fetch to use (plain or async); defaults to the global fetch. */
   fetchApi?: FetchApi;
   /** Receives display notifications and telemetry after each decision. */
-  sendNotificationFunc?: (payload: NotificationPayload) => unknown;
+  // Method syntax: a config for one visitor type still is a config (the engine only passes `V` through).
+  sendNotificationFunc?(payload: NotificationPayload<V>): unknown;
   /**
    * When `sendNotificationFunc` is called: `deferred` (default, as the reference) after the
    * current tick, once the caller has its response; `immediate` before `getOffers` returns, for

@@ -17,7 +17,10 @@ const HOST_SUFFIX = "tt.omtrdc.net";
 /** Extra attempts after a failure the server cannot have processed (connection failure, 502/503/504). */
 export const DEFAULT_DELIVERY_RETRIES = 2;
 const RETRY_DELAY_MS = 50;
+/** Answers retried within a call: the edge cannot have processed them. */
 const RETRIABLE_STATUS = new Set([502, 503, 504]);
+/** Answers worth another attempt later (the notification queue's backoff): also "too soon" and "too slow". */
+const RETRIABLE_LATER_STATUS = new Set([408, 429, 502, 503, 504]);
 
 /**
  * The Delivery API origin: the visitor's edge cluster when known and valid (it holds the profile),
@@ -287,4 +290,15 @@ async function attempts(transport: DeliveryTransport, url: string, init: FetchIn
       if (state.timedOut) throw failure.error;
     }
   }
+}
+
+/**
+ * Delivery API failures worth another attempt later: the edge could not be reached, did not
+ * answer in time, or asked to come back later (408, 429, 502, 503, 504). A 500 or another 4xx
+ * is not retried: the edge may have counted it, or will refuse it again.
+ */
+export function isRetriableDeliveryFailure(error: unknown): boolean {
+  if (!(error instanceof DeliveryApiError)) return false;
+  if (error.code === ClientErrorCode.DeliveryNetworkError || error.code === ClientErrorCode.DeliveryTimeout) return true;
+  return error.code === ClientErrorCode.DeliveryHttpError && error.status !== undefined && RETRIABLE_LATER_STATUS.has(error.status);
 }

@@ -2,7 +2,8 @@
  * Shaping a Delivery API response into what `getOffers` resolves with: cookies to set, A4T
  * payloads, traces and response tokens gathered from every item, and where it was decided.
  */
-import { requestCopy } from "./decision-payloads.js";
+import type { Call } from "../call.js";
+import { requestCopy } from "./payloads.js";
 import { isNonEmptyObject } from "./request.js";
 import { hasOwn, setOwn } from "../own.js";
 import { locationHintCookieFor, targetCookieFor, type TargetCookie } from "../cookies.js";
@@ -14,7 +15,7 @@ import type {
   ExecuteResponse,
   PrefetchResponse,
 } from "../types.js";
-import type { VisitorLike, VisitorState } from "../visitor.js";
+import type { VisitorState } from "../visitor.js";
 
 /** Where and how a response was decided. */
 export interface ResponseMeta {
@@ -164,42 +165,37 @@ export function processResponse(
   return result;
 }
 
-/** The parts of a call its result is built from. */
-export interface DeliveredCall {
-  readonly request: DeliveryRequest;
-  readonly visitor: VisitorLike;
-  readonly sessionId: string;
-  readonly cluster: string | undefined;
-}
-
 /**
  * A delivered response, shaped into the `getOffers` result on first use. `getAttributes`
  * callers mostly read attributes and never the result, so on-device they skip building its
  * cookies, token lists and copies. Everything the result depends on is captured here at
- * delivery time (or, for a visitor made for the call, cannot change after it), so shaping
- * later gives what shaping at once would have.
+ * delivery time, or cannot change after it, so shaping later gives what shaping at once would
+ * have: a kept request is copied when handed out (the notification queue may hold its
+ * objects, see `retainedPayload`), and the state of a visitor the client made for a kept call
+ * is read when the result is built (nothing changes that visitor once decided: its
+ * notification goes out with the SDID it already holds).
  */
 export class Delivered {
   private shaped: TargetDeliveryResponse | undefined;
+  /** The visitor's state at delivery, or undefined to read it off the call's visitor when the result is built. */
+  private readonly visitorState: VisitorState | undefined;
 
   constructor(
-    private readonly call: DeliveredCall,
+    readonly call: Call,
     /** The response as decided or received (remote names not yet moved to `meta`). */
     readonly response: DeliveryResponse,
     private readonly decisioningMethod: DecisioningMethod,
     private readonly engine: RemoteDependencySource | undefined,
     private readonly nowMs: number,
-    /** The visitor's state at delivery, or undefined to read it off the call's visitor when the result is built. */
-    private readonly visitorState: VisitorState | undefined,
-    /** Hand out a copy of the request: the notification queue may hold its objects (see `retainedPayload`). */
-    private readonly copyRequest: boolean,
-  ) {}
+  ) {
+    this.visitorState = call.requestExposure === "handed-out" || call.visitorOwner === "caller" ? call.visitor.getState() : undefined;
+  }
 
   /** The `getOffers` result, built once. */
   result(): TargetDeliveryResponse {
     if (this.shaped === undefined) {
       const { call } = this;
-      const request = this.copyRequest ? requestCopy(call.request) : call.request;
+      const request = call.requestExposure === "kept" ? requestCopy(call.request) : call.request;
       const visitorState = this.visitorState ?? call.visitor.getState();
       this.shaped = processResponse({ visitorState, request }, call.sessionId, call.cluster, this.response, this.decisioningMethod, this.engine, this.nowMs);
     }

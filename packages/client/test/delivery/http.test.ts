@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FetchApi } from "@decisioning/engine";
-import { deliveryHeaders, deliveryUrl, postDelivery, targetHost, type DeliveryTransport } from "../../src/delivery/http.js";
+import { deliveryHeaders, deliveryUrl, isRetriableDeliveryFailure, postDelivery, targetHost, type DeliveryTransport } from "../../src/delivery/http.js";
 import { ClientErrorCode, DeliveryApiError } from "../../src/errors.js";
 import { clientPlatformOf } from "../../src/platform.js";
 import { SDK_VERSION } from "../../src/version.js";
@@ -107,5 +107,26 @@ describe("postDelivery", () => {
     await expect(postDelivery(transport(), url(), {}, {})).rejects.toMatchObject({ code: ClientErrorCode.DeliveryInvalidResponse });
     target.handler = () => ({ body: [1, 2] });
     await expect(postDelivery(transport(), url(), {}, {})).rejects.toMatchObject({ code: ClientErrorCode.DeliveryInvalidResponse });
+  });
+});
+
+describe("isRetriableDeliveryFailure", () => {
+  const http = (status: number) => new DeliveryApiError(ClientErrorCode.DeliveryHttpError, `HTTP ${status}`, { url: "u", status });
+  it.each([
+    [new DeliveryApiError(ClientErrorCode.DeliveryNetworkError, "refused", { url: "u" }), true],
+    [new DeliveryApiError(ClientErrorCode.DeliveryTimeout, "Request timed out", { url: "u" }), true],
+    [http(408), true],
+    [http(429), true],
+    [http(502), true],
+    [http(503), true],
+    [http(504), true],
+    [http(500), false],
+    [http(400), false],
+    [http(404), false],
+    [new DeliveryApiError(ClientErrorCode.DeliveryInvalidResponse, "not JSON", { url: "u", status: 200 }), false],
+    [new TypeError("boom"), false],
+    ["a string", false],
+  ])("classifies %s as retriable: %s", (error, retriable) => {
+    expect(isRetriableDeliveryFailure(error)).toBe(retriable);
   });
 });

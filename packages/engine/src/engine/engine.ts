@@ -1,4 +1,4 @@
-import type { Artifact, DeliveryRequest, DecidedResponse, FetchApi, Geo, GetOffersOptions, RemoteDependency } from "../types.js";
+import type { Artifact, DeliveryRequest, DecidedResponse, FetchApi, Geo, GetOffersOptions, NotificationPayload, RemoteDependency } from "../types.js";
 import type { PreparedArtifact } from "../artifact/prepare.js";
 import type { DecisioningConfig } from "../config.js";
 import { ContextBuilder } from "../decide/context.js";
@@ -16,15 +16,15 @@ import { GEO_LOOKUP_URL, lookupGeo } from "./geo-lookup.js";
 import { NotificationDispatcher } from "./notify.js";
 import { runDecision, runDepsOf, type RunDeps } from "./run.js";
 
-/** The engine contract shared with Adobe's decisioning engine. */
-export interface DecisioningEngine {
+/** The engine contract shared with Adobe's decisioning engine; `V` is the type of `GetOffersOptions.visitor`. */
+export interface DecisioningEngine<V = unknown> {
   /** Decide a request on-device. */
-  getOffers(options: GetOffersOptions): Promise<DecidedResponse>;
+  getOffers(options: GetOffersOptions<V>): Promise<DecidedResponse>;
   /**
    * Addition: decide at once, with no promise in between. Undefined when the request needs an
    * IP geo lookup first (call `getOffers`); throws the errors `getOffers` rejects with.
    */
-  getOffersSync(options: GetOffersOptions): DecidedResponse | undefined;
+  getOffersSync(options: GetOffersOptions<V>): DecidedResponse | undefined;
   /** A copy of the artifact in use. */
   getRawArtifact(): Artifact | undefined;
   /** Which requested names need the Delivery API. */
@@ -44,7 +44,10 @@ export type LoaderFactory = typeof createArtifactLoader;
  * Create an on-device decisioning engine: resolves once the first artifact is loaded, and
  * rejects with an `ArtifactError` when none can be had (within `maximumWaitReady`, if set).
  */
-export async function createDecisioningEngine(config: DecisioningConfig, loaderFactory: LoaderFactory = createArtifactLoader): Promise<DecisioningEngine> {
+export async function createDecisioningEngine<V = unknown>(
+  config: DecisioningConfig<V>,
+  loaderFactory: LoaderFactory = createArtifactLoader,
+): Promise<DecisioningEngine<V>> {
   if (typeof config !== "object" || config === null) throw new ConfigError("config", "must be an object");
   if (typeof config.client !== "string" || config.client === "") throw new ConfigError("client", "must be a non-empty string");
   if (config.fetchApi !== undefined && typeof config.fetchApi !== "function") throw new ConfigError("fetchApi", "must be a fetch function");
@@ -63,7 +66,8 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
     limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     artifactTrace: () => loader.trace(),
   });
-  const sender = config.sendNotificationFunc;
+  // A payload's visitor is the `V` its decision was given (the engine never makes one).
+  const sender = config.sendNotificationFunc as ((payload: NotificationPayload) => unknown) | undefined;
   const notifier =
     typeof sender === "function" ? new NotificationDispatcher(sender, platform, logger, emit, config.waitUntil, config.notificationHandoff) : undefined;
 

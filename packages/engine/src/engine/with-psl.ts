@@ -17,7 +17,7 @@ function withPsl<T extends { parseDomainImpl?: DomainChoice }>(config: T): T {
  * Create an on-device decisioning engine: resolves once the first artifact is loaded, and
  * rejects with an `ArtifactError` when none can be had. Hosts are split with the Public Suffix List.
  */
-export function createDecisioningEngine(config: DecisioningConfig, loaderFactory?: LoaderFactory): Promise<DecisioningEngine> {
+export function createDecisioningEngine<V = unknown>(config: DecisioningConfig<V>, loaderFactory?: LoaderFactory): Promise<DecisioningEngine<V>> {
   return createLeanEngine(withPsl(config), loaderFactory);
 }
 

@@ -1,20 +1,22 @@
 /** The engine's decision contract: what `getOffers` takes and what it hands to `sendNotificationFunc`. */
 import type { Context, DeliveryRequest, ExperienceCloud, Notification, TelemetryEntry, VisitorId } from "./delivery.js";
 
-/** What `getOffers` takes. */
-export interface GetOffersOptions {
+/**
+ * What `getOffers` takes. `V` is whatever the caller passes as `visitor`: opaque to the engine,
+ * handed back on the decision's notification payload (the client passes its call there).
+ */
+export interface GetOffersOptions<V = unknown> {
   request: DeliveryRequest;
   sessionId?: string;
   targetLocationHint?: string;
-  /** Opaque to the engine: handed back on the decision's notification payload. */
-  visitor?: unknown;
+  visitor?: V;
 }
 
 /** When the engine calls `sendNotificationFunc`: after the current tick, or before `getOffers` returns. */
 export type NotificationHandoff = "deferred" | "immediate";
 
-/** What `sendNotificationFunc` receives. */
-export interface NotificationPayload {
+/** What `sendNotificationFunc` receives; `visitor` is the decision's `GetOffersOptions.visitor`. */
+export interface NotificationPayload<V = unknown> {
   request: {
     id?: VisitorId;
     context?: Context;
@@ -22,7 +24,7 @@ export interface NotificationPayload {
     notifications?: Notification[];
     telemetry?: { entries: TelemetryEntry[] };
   };
-  visitor?: unknown;
+  visitor?: V;
 }
 
 /** Which names of a request need the Delivery API. */

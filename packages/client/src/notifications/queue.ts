@@ -5,9 +5,10 @@
  * failures the edge cannot have processed with jittered exponential backoff, pausing while the
  * edge looks down (probing it with one request at a time), and dropping by a fixed, counted
  * policy. Every payload ends exactly once: sent, or dropped and reported.
+ * Generic over the payload: what a payload is, how it is sent, merged and judged retriable are
+ * the owner's (the client's Delivery API rules live with its HTTP and payload code).
  * Web-standard code only: timers, clock and randomness are injected.
  */
-import { ClientErrorCode, DeliveryApiError } from "../errors.js";
 
 /** Why a payload was dropped instead of sent. */
 export type NotificationDropReason =
@@ -133,28 +134,46 @@ interface Entry<T> {
   settled: (() => void)[] | undefined;
 }
 
-function positiveInteger(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+const INTEGER_OPTIONS = ["maxQueued", "maxConcurrent", "maxBatch", "maxAttempts"] as const;
+const DURATION_OPTIONS = ["maxAgeMs", "backoffInitialMs", "backoffMaxMs", "closeTimeoutMs"] as const;
+
+/** What is wrong with queue options, if anything: the option at fault and why. */
+export function notificationQueueOptionsProblem(options: unknown): { field: string; problem: string } | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) return { field: "notificationQueue", problem: "must be an object" };
+  const given = options as Record<string, unknown>;
+  for (const name of INTEGER_OPTIONS) {
+    const value = given[name];
+    if (value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= 1)) {
+      return { field: `notificationQueue.${name}`, problem: `must be a whole number of at least 1, got ${JSON.stringify(value) ?? String(value)}` };
+    }
+  }
+  for (const name of DURATION_OPTIONS) {
+    const value = given[name];
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) {
+      return { field: `notificationQueue.${name}`, problem: `must be a positive number of milliseconds, got ${JSON.stringify(value) ?? String(value)}` };
+    }
+  }
+  return undefined;
 }
 
-function positiveNumber(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-/** The options with defaults filled in; invalid values (not positive numbers) fall back to the default. */
+/** The options with defaults filled in; throws a `RangeError` naming the option for an invalid value. */
 export function notificationQueueOptionsOf(options: NotificationQueueOptions | undefined): Required<NotificationQueueOptions> {
-  const given = typeof options === "object" && options !== null ? options : {};
+  const problem = notificationQueueOptionsProblem(options);
+  if (problem) throw new RangeError(`${problem.field}: ${problem.problem}`);
+  const given = options ?? {};
   const d = DEFAULT_NOTIFICATION_QUEUE_OPTIONS;
-  const initial = positiveNumber(given.backoffInitialMs, d.backoffInitialMs);
+  const initial = given.backoffInitialMs ?? d.backoffInitialMs;
   return {
-    maxQueued: positiveInteger(given.maxQueued, d.maxQueued),
-    maxConcurrent: positiveInteger(given.maxConcurrent, d.maxConcurrent),
-    maxBatch: positiveInteger(given.maxBatch, d.maxBatch),
-    maxAttempts: positiveInteger(given.maxAttempts, d.maxAttempts),
-    maxAgeMs: positiveNumber(given.maxAgeMs, d.maxAgeMs),
+    maxQueued: given.maxQueued ?? d.maxQueued,
+    maxConcurrent: given.maxConcurrent ?? d.maxConcurrent,
+    maxBatch: given.maxBatch ?? d.maxBatch,
+    maxAttempts: given.maxAttempts ?? d.maxAttempts,
+    maxAgeMs: given.maxAgeMs ?? d.maxAgeMs,
     backoffInitialMs: initial,
-    backoffMaxMs: Math.max(initial, positiveNumber(given.backoffMaxMs, d.backoffMaxMs)),
-    closeTimeoutMs: positiveNumber(given.closeTimeoutMs, d.closeTimeoutMs),
+    // A ceiling under the first delay would make the first delay the ceiling anyway.
+    backoffMaxMs: Math.max(initial, given.backoffMaxMs ?? d.backoffMaxMs),
+    closeTimeoutMs: given.closeTimeoutMs ?? d.closeTimeoutMs,
   };
 }
 
@@ -574,44 +593,4 @@ export class NotificationQueue<T> {
     entry.payloads.length = 0;
     entry.lastError = undefined;
   }
-}
-
-const RETRIABLE_STATUS = new Set([408, 429, 502, 503, 504]);
-
-/**
- * Delivery API failures worth another attempt: the edge could not be reached, did not answer
- * in time, or asked to come back later (408, 429, 502, 503, 504). A 500 or another 4xx is not
- * retried: the edge may have counted it, or will refuse it again.
- */
-export function isRetriableDeliveryFailure(error: unknown): boolean {
-  if (!(error instanceof DeliveryApiError)) return false;
-  if (error.code === ClientErrorCode.DeliveryNetworkError || error.code === ClientErrorCode.DeliveryTimeout) return true;
-  return error.code === ClientErrorCode.DeliveryHttpError && error.status !== undefined && RETRIABLE_STATUS.has(error.status);
-}
-
-/** The parts of an engine notification payload that merging touches. */
-export interface MergeablePayload {
-  request: { notifications?: unknown[]; telemetry?: { entries: unknown[] }; [key: string]: unknown };
-  visitor?: unknown;
-}
-
-/**
- * One payload with the notifications and telemetry entries of all the given ones (which share
- * their key: the same visitor, session, ids, context and Experience Cloud data).
- */
-export function mergeNotificationPayloads<P extends MergeablePayload>(payloads: readonly P[]): P {
-  const [first] = payloads;
-  if (first === undefined) throw new RangeError("nothing to merge");
-  const notifications: unknown[] = [];
-  const entries: unknown[] = [];
-  for (const payload of payloads) {
-    if (Array.isArray(payload.request.notifications)) notifications.push(...payload.request.notifications);
-    if (Array.isArray(payload.request.telemetry?.entries)) entries.push(...payload.request.telemetry.entries);
-  }
-  const request: MergeablePayload["request"] = { ...first.request };
-  delete request.notifications;
-  delete request.telemetry;
-  if (notifications.length > 0) request.notifications = notifications;
-  if (entries.length > 0) request.telemetry = { entries };
-  return { ...first, request } as P;
 }

@@ -1,16 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ClientErrorCode, DeliveryApiError } from "@decisioning/client";
 import {
   DEFAULT_NOTIFICATION_QUEUE_OPTIONS,
-  isRetriableDeliveryFailure,
-  mergeNotificationPayloads,
   NotificationQueue,
   notificationQueueOptionsOf,
   OUTAGE_THRESHOLD,
   type NotificationDrop,
   type NotificationQueueOptions,
-} from "../../src/delivery/notification-queue.js";
+} from "../../src/notifications/queue.js";
 
 /** A manual clock and timers: `advance` runs due timers in order, letting promises settle between. */
 function manualPlatform(random = () => 0.5) {
@@ -455,12 +452,9 @@ describe("NotificationQueue", () => {
     );
   });
 
-  it("falls back to the documented defaults for missing or invalid options", () => {
+  it("fills the documented defaults in for missing options", () => {
     expect(notificationQueueOptionsOf(undefined)).toEqual(DEFAULT_NOTIFICATION_QUEUE_OPTIONS);
-    expect(notificationQueueOptionsOf({ maxQueued: -1, maxConcurrent: 0, maxBatch: Number.NaN, maxAttempts: Infinity, maxAgeMs: "1" as never })).toEqual(
-      DEFAULT_NOTIFICATION_QUEUE_OPTIONS,
-    );
-    expect(notificationQueueOptionsOf({ maxQueued: 5.7, backoffInitialMs: 100, backoffMaxMs: 50 })).toMatchObject({ maxQueued: 5, backoffInitialMs: 100, backoffMaxMs: 100 });
+    expect(notificationQueueOptionsOf({ backoffInitialMs: 100, backoffMaxMs: 50 })).toMatchObject({ backoffInitialMs: 100, backoffMaxMs: 100 });
     expect(DEFAULT_NOTIFICATION_QUEUE_OPTIONS).toEqual({
       maxQueued: 10000,
       maxConcurrent: 100,
@@ -474,38 +468,15 @@ describe("NotificationQueue", () => {
   });
 });
 
-describe("isRetriableDeliveryFailure", () => {
-  const http = (status: number) => new DeliveryApiError(ClientErrorCode.DeliveryHttpError, `HTTP ${status}`, { url: "u", status });
-  it.each([
-    [new DeliveryApiError(ClientErrorCode.DeliveryNetworkError, "refused", { url: "u" }), true],
-    [new DeliveryApiError(ClientErrorCode.DeliveryTimeout, "Request timed out", { url: "u" }), true],
-    [http(408), true],
-    [http(429), true],
-    [http(502), true],
-    [http(503), true],
-    [http(504), true],
-    [http(500), false],
-    [http(400), false],
-    [http(404), false],
-    [new DeliveryApiError(ClientErrorCode.DeliveryInvalidResponse, "not JSON", { url: "u", status: 200 }), false],
-    [new TypeError("boom"), false],
-    ["a string", false],
-  ])("classifies %s as retriable: %s", (error, retriable) => {
-    expect(isRetriableDeliveryFailure(error)).toBe(retriable);
-  });
-});
-
-describe("mergeNotificationPayloads", () => {
-  it("keeps the first payload's request and visitor, with every notification and telemetry entry in order", () => {
-    const visitor = { v: 1 };
-    const merged = mergeNotificationPayloads([
-      { request: { id: { tntId: "t" }, notifications: [{ id: "n1" }], telemetry: { entries: [{ requestId: "r1" }] } }, visitor },
-      { request: { id: { tntId: "t" } }, visitor: { v: 2 } },
-      { request: { id: { tntId: "t" }, notifications: [{ id: "n2" }, { id: "n3" }], telemetry: { entries: [{ requestId: "r3" }] } }, visitor: { v: 3 } },
-    ]);
-    expect(merged).toEqual({
-      request: { id: { tntId: "t" }, notifications: [{ id: "n1" }, { id: "n2" }, { id: "n3" }], telemetry: { entries: [{ requestId: "r1" }, { requestId: "r3" }] } },
-      visitor,
-    });
+describe("notification queue options", () => {
+  it.each<[NotificationQueueOptions, string]>([
+    [{ maxQueued: -1 }, "notificationQueue.maxQueued"],
+    [{ maxConcurrent: 0 }, "notificationQueue.maxConcurrent"],
+    [{ maxBatch: Number.NaN }, "notificationQueue.maxBatch"],
+    [{ maxAttempts: 2.5 }, "notificationQueue.maxAttempts"],
+    [{ maxAgeMs: "1" as never }, "notificationQueue.maxAgeMs"],
+    [{ backoffMaxMs: Infinity }, "notificationQueue.backoffMaxMs"],
+  ])("refuse an invalid value with an error naming the option (%j)", (options, field) => {
+    expect(() => notificationQueueOptionsOf(options)).toThrow(new RegExp(`^${field.replace(".", "\\.")}: must be`));
   });
 });

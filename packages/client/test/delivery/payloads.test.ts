@@ -1,34 +1,49 @@
 import { describe, expect, it } from "vitest";
-import type { NotificationPayload } from "@decisioning/engine";
-import { DecisionContext, mergeKeyOf, retainedPayload, sameRequestData } from "../../src/delivery/decision-payloads.js";
-import { ServerVisitor } from "../../src/visitor.js";
+import type { Call } from "../../src/call.js";
+import { mergeKeyOf, mergeNotificationPayloads, retainedPayload, sameRequestData, type DecisionPayload } from "../../src/delivery/payloads.js";
+import { ServerVisitor, type VisitorLike } from "../../src/visitor.js";
 
 const ORG = "0123456789ABCDEF@AdobeOrg";
 
-function payload(visitor: unknown, request: NotificationPayload["request"] = { id: { tntId: "t-1" }, context: { channel: "web" } }): NotificationPayload {
-  return { request, visitor };
+/** A decision's call: the caller's visitor and a handed-out request unless told otherwise. */
+function call(visitor: VisitorLike, sessionId: string, cluster: string | undefined, ownership: Partial<Pick<Call, "visitorOwner" | "requestExposure">> = {}): Call {
+  return {
+    request: {},
+    visitor,
+    visitorOwner: "caller",
+    requestExposure: "handed-out",
+    sessionId,
+    cluster,
+    visitorCluster: undefined,
+    locationHint: cluster,
+    ...ownership,
+  };
+}
+
+function payload(decision: Call | undefined, request: DecisionPayload["request"] = { id: { tntId: "t-1" }, context: { channel: "web" } }): DecisionPayload {
+  return { request, visitor: decision };
 }
 
 describe("mergeKeyOf", () => {
   it("keys payloads by visitor object, session and cluster", () => {
     const visitor = new ServerVisitor(ORG);
-    const key = mergeKeyOf(payload(new DecisionContext(visitor, "s-1", "35")));
-    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-1", "35")))).toBe(key);
-    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-2", "35")))).not.toBe(key);
-    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-1", undefined)))).not.toBe(key);
-    expect(mergeKeyOf(payload(new DecisionContext(new ServerVisitor(ORG), "s-1", "35")))).not.toBe(key);
+    const key = mergeKeyOf(payload(call(visitor, "s-1", "35")));
+    expect(mergeKeyOf(payload(call(visitor, "s-1", "35")))).toBe(key);
+    expect(mergeKeyOf(payload(call(visitor, "s-2", "35")))).not.toBe(key);
+    expect(mergeKeyOf(payload(call(visitor, "s-1", undefined)))).not.toBe(key);
+    expect(mergeKeyOf(payload(call(new ServerVisitor(ORG), "s-1", "35")))).not.toBe(key);
   });
 
-  it("keys a caller's own visitor object too, and never merges payloads without a decision context", () => {
+  it("keys a caller's own visitor object too, and never merges payloads without a call", () => {
     const own = { getVisitorValues: () => ({}), getSupplementalDataID: () => "sdid", setCustomerIDs: () => {}, getState: () => ({}) };
-    expect(mergeKeyOf(payload(new DecisionContext(own, "s", undefined)))).toBe(mergeKeyOf(payload(new DecisionContext(own, "s", undefined))));
+    expect(mergeKeyOf(payload(call(own, "s", undefined)))).toBe(mergeKeyOf(payload(call(own, "s", undefined))));
     expect(mergeKeyOf(payload(undefined))).toBeUndefined();
   });
 
   it("never keys a payload whose visitor was made for its own call, since no other call can share it", () => {
     const visitor = new ServerVisitor(ORG);
-    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-1", "35", false)))).toBeUndefined();
-    expect(mergeKeyOf(payload(new DecisionContext(visitor, "s-1", "35", true)))).toBeTypeOf("string");
+    expect(mergeKeyOf(payload(call(visitor, "s-1", "35", { visitorOwner: "client" })))).toBeUndefined();
+    expect(mergeKeyOf(payload(call(visitor, "s-1", "35", { visitorOwner: "caller" })))).toBeTypeOf("string");
   });
 });
 
@@ -53,7 +68,7 @@ describe("retainedPayload", () => {
       telemetry: { entries: [{ requestId: "r" }] },
       notifications: [{ id: "n", tokens: ["x"] }],
     };
-    const original = payload(new DecisionContext(visitor, "s", "35"), request as unknown as NotificationPayload["request"]);
+    const original = payload(call(visitor, "s", "35"), request as unknown as DecisionPayload["request"]);
     const held = retainedPayload(original);
     expect(held.request).toEqual(original.request);
     expect(Object.keys(held.request)).toEqual(Object.keys(request));
@@ -80,7 +95,7 @@ describe("retainedPayload", () => {
       experienceCloud: { analytics: { logging: "server_side" } },
       notifications: [{ id: "n", tokens: ["x"] }],
     };
-    const original = payload(new DecisionContext(visitor, "s", undefined, false, false), request as unknown as NotificationPayload["request"]);
+    const original = payload(call(visitor, "s", undefined, { visitorOwner: "client", requestExposure: "kept" }), request as unknown as DecisionPayload["request"]);
     const held = retainedPayload(original);
     expect(held).toBe(original);
     expect(held.request).toEqual({ ...request, id: { tntId: "t", customerIds: [{ id: "c", integrationCode: "i" }] }, context: { channel: "web", address: { url: "https://a/" } } });
@@ -93,7 +108,7 @@ describe("retainedPayload", () => {
   });
 
   it("keeps a `__proto__` key as data and shares what nests deeper than a decided request can", () => {
-    const hostile = JSON.parse('{"context":{"__proto__":{"polluted":true}}}') as NotificationPayload["request"];
+    const hostile = JSON.parse('{"context":{"__proto__":{"polluted":true}}}') as DecisionPayload["request"];
     const held = retainedPayload(payload(undefined, hostile));
     expect(Object.getPrototypeOf(held.request.context)).toBe(Object.prototype);
     expect(Object.prototype.hasOwnProperty.call(held.request.context, "__proto__")).toBe(true);
@@ -101,7 +116,23 @@ describe("retainedPayload", () => {
     let deep: Record<string, unknown> = {};
     const root = deep;
     for (let i = 0; i < 100; i++) deep = deep.next = {};
-    const copied = retainedPayload(payload(undefined, { context: root } as unknown as NotificationPayload["request"]));
+    const copied = retainedPayload(payload(undefined, { context: root } as unknown as DecisionPayload["request"]));
     expect(JSON.stringify(copied.request.context)).toBe(JSON.stringify(root));
+  });
+});
+
+describe("mergeNotificationPayloads", () => {
+  it("keeps the first payload's request and call, with every notification and telemetry entry in order", () => {
+    const first = call(new ServerVisitor(ORG), "s", undefined);
+    const merged = mergeNotificationPayloads([
+      { request: { id: { tntId: "t" }, notifications: [{ id: "n1" }], telemetry: { entries: [{ requestId: "r1" }] } }, visitor: first },
+      { request: { id: { tntId: "t" } }, visitor: call(new ServerVisitor(ORG), "s", undefined) },
+      { request: { id: { tntId: "t" }, notifications: [{ id: "n2" }, { id: "n3" }], telemetry: { entries: [{ requestId: "r3" }] } }, visitor: first },
+    ]);
+    expect(merged).toEqual({
+      request: { id: { tntId: "t" }, notifications: [{ id: "n1" }, { id: "n2" }, { id: "n3" }], telemetry: { entries: [{ requestId: "r1" }, { requestId: "r3" }] } },
+      visitor: first,
+    });
+    expect(merged.visitor).toBe(first);
   });
 });

@@ -1,51 +1,15 @@
 /**
  * The notification payloads of on-device decisions, as the client's queue handles them: the
- * decision context they carry, the keys that tell which may merge, and the copy the queue holds.
+ * keys that tell which may merge, how they merge, and the copy the queue holds. Each carries
+ * its decision's {@link Call} as `visitor`.
  */
 import type { NotificationPayload } from "@decisioning/engine";
+import type { Call } from "../call.js";
 import { hasOwn, setOwn } from "../own.js";
-import { ServerVisitor, type CustomerIds, type VisitorLike, type VisitorState, type VisitorValues } from "../visitor.js";
+import { ServerVisitor, type VisitorLike } from "../visitor.js";
 
-/**
- * Rides through the engine as a decision's `visitor`, so that its notifications go out with the
- * same visitor, session and edge cluster as the decision (the reference sends them under a
- * fresh session id). It answers as the visitor too, since `sendNotificationError` events show
- * it to users as the notification's `visitor`.
- */
-export class DecisionContext implements VisitorLike {
-  constructor(
-    readonly visitor: VisitorLike,
-    readonly sessionId: string,
-    readonly targetLocationHint: string | undefined,
-    /**
-     * Whether the visitor object may come back in another call (the caller's own). One the
-     * client made for this call never does, so its payload has nothing to merge with.
-     */
-    readonly recurring = true,
-    /**
-     * Whether the caller is handed the decided request's objects (`getOffers` returns the
-     * request). When not (`getAttributes`, whose `getResponse()` hands out a copy), only the
-     * caller's own objects inside the request can change after the call.
-     */
-    readonly requestHandedOut = true,
-  ) {}
-
-  getVisitorValues(): VisitorValues {
-    return this.visitor.getVisitorValues();
-  }
-
-  getSupplementalDataID(consumerId: string): string {
-    return this.visitor.getSupplementalDataID(consumerId);
-  }
-
-  setCustomerIDs(customerIds: CustomerIds): void {
-    this.visitor.setCustomerIDs(customerIds);
-  }
-
-  getState(): VisitorState {
-    return this.visitor.getState();
-  }
-}
+/** An on-device decision's notification payload. */
+export type DecisionPayload = NotificationPayload<Call>;
 
 const visitorKeys = new WeakMap<object, number>();
 let nextVisitorKey = 0;
@@ -65,16 +29,17 @@ function visitorKeyOf(visitor: VisitorLike): string {
  * Payloads with the same key may make the same Delivery API request but for their
  * notifications and telemetry: same visitor object, session and cluster. `sameRequestData`
  * then compares ids, context and Experience Cloud data; only payloads equal in all are merged.
+ * A visitor the client made for its call comes in no other call: such payloads get no key.
  */
-export function mergeKeyOf(payload: NotificationPayload): string | undefined {
-  const context = payload.visitor instanceof DecisionContext ? payload.visitor : undefined;
-  if (!context?.recurring) return undefined;
-  return `${visitorKeyOf(context.visitor)}\u0000${context.sessionId}\u0000${context.targetLocationHint ?? ""}`;
+export function mergeKeyOf(payload: DecisionPayload): string | undefined {
+  const call = payload.visitor;
+  if (call === undefined || call.visitorOwner !== "caller") return undefined;
+  return `${visitorKeyOf(call.visitor)}\u0000${call.sessionId}\u0000${call.cluster ?? ""}`;
 }
 
-const requestDataJson = new WeakMap<NotificationPayload, string>();
+const requestDataJson = new WeakMap<DecisionPayload, string>();
 
-function requestDataOf(payload: NotificationPayload): string {
+function requestDataOf(payload: DecisionPayload): string {
   let json = requestDataJson.get(payload);
   if (json === undefined) {
     const { id, context, experienceCloud } = payload.request;
@@ -85,7 +50,7 @@ function requestDataOf(payload: NotificationPayload): string {
 }
 
 /** Whether two payloads of one merge key carry the same ids, context and Experience Cloud data. */
-export function sameRequestData(into: NotificationPayload, payload: NotificationPayload): boolean {
+export function sameRequestData(into: DecisionPayload, payload: DecisionPayload): boolean {
   return requestDataOf(into) === requestDataOf(payload);
 }
 
@@ -119,15 +84,15 @@ function plainCopy(value: unknown, depth: number): unknown {
  * the decision's own, made for this payload: never copied (copying was most of the cost of
  * queuing a payload).
  */
-export function retainedPayload(payload: NotificationPayload): NotificationPayload {
+export function retainedPayload(payload: DecisionPayload): DecisionPayload {
   const { request } = payload;
-  if (payload.visitor instanceof DecisionContext && !payload.visitor.requestHandedOut) {
+  if (payload.visitor?.requestExposure === "kept") {
     // The payload and its containers are the decision's own, held by nothing else: kept.
     copyValuesInPlace(request.id);
     copyValuesInPlace(request.context);
     return payload;
   }
-  const held: NotificationPayload["request"] = {};
+  const held: DecisionPayload["request"] = {};
   // Keys in the order the engine writes them, so the request serializes as it did.
   for (const key of Object.keys(request)) {
     const value = (request as Record<string, unknown>)[key];
@@ -151,4 +116,24 @@ function copyValuesInPlace(container: unknown): void {
 /** A copy of a decided request's plain objects and arrays, to hand to a caller while the queue may hold the originals. */
 export function requestCopy<T>(request: T): T {
   return plainCopy(request, 0) as T;
+}
+
+/**
+ * One payload with the notifications and telemetry entries of all the given ones (which share
+ * their key: the same visitor, session, ids, context and Experience Cloud data).
+ */
+export function mergeNotificationPayloads(payloads: readonly DecisionPayload[]): DecisionPayload {
+  const [first] = payloads;
+  if (first === undefined) throw new RangeError("nothing to merge");
+  const notifications: NonNullable<DecisionPayload["request"]["notifications"]> = [];
+  const entries: NonNullable<DecisionPayload["request"]["telemetry"]>["entries"] = [];
+  for (const payload of payloads) {
+    if (Array.isArray(payload.request.notifications)) notifications.push(...payload.request.notifications);
+    if (Array.isArray(payload.request.telemetry?.entries)) entries.push(...payload.request.telemetry.entries);
+  }
+  const { notifications: _notifications, telemetry: _telemetry, ...rest } = first.request;
+  const request: DecisionPayload["request"] = rest;
+  if (notifications.length > 0) request.notifications = notifications;
+  if (entries.length > 0) request.telemetry = { entries };
+  return { ...first, request };
 }
