@@ -14,3 +14,5 @@ export { safeLogger } from "./platform/logger.js";
 export type { SafeLogger } from "./platform/logger.js";
 export { featuresOf, TelemetryStore, twoDecimals } from "./platform/telemetry.js";
 export { defineOwn, hasOwn, isRecord } from "./util/json.js";
+export { listenForAbort, ON_ABORT } from "./platform/abort.js";
+export type { OnAbort } from "./platform/abort.js";

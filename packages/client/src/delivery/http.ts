@@ -9,7 +9,7 @@ import { Messages } from "../messages.js";
 import type { ClientPlatform } from "../platform.js";
 import { SDK_NAME, SDK_VERSION } from "../version.js";
 
-const { edgeHostOf, isEdgeCluster } = internal;
+const { edgeHostOf, isEdgeCluster, ON_ABORT } = internal;
 
 /** The Delivery API path. */
 export const DELIVERY_PATH = "/rest/v1/delivery";
@@ -98,8 +98,9 @@ export interface DeliveryResult {
  * The `init` of a Delivery API call: `{method, headers, body, signal}`. The signal is an
  * AbortController's made only when something reads it: Node takes ~2.5 µs to make an
  * AbortSignal, more than the rest of the call, and a fetch that never looks (a stub, a mock)
- * needs none. A timeout aborts it whether it is made before or after. Assigning `signal` (a
- * wrapper putting in its own) stores the value, as on a plain object.
+ * or that takes the engine's `ON_ABORT` hook instead (the Node transport) needs none. A timeout
+ * aborts it whether it is made before or after. Assigning `signal` (a wrapper putting in its
+ * own) stores the value, as on a plain object.
  */
 class DeliveryInit implements FetchInit {
   method: string;
@@ -108,6 +109,7 @@ class DeliveryInit implements FetchInit {
   declare signal: AbortSignal;
   #controller: AbortController | undefined;
   #aborted = false;
+  #listeners: Array<(reason: unknown) => void> | undefined;
 
   constructor(headers: Record<string, string>, body: string) {
     this.method = "POST";
@@ -128,6 +130,12 @@ class DeliveryInit implements FetchInit {
     configurable: true,
   };
 
+  /** The engine's abort hook (see `ON_ABORT`): call `listener` once on abort, at once if aborted already. */
+  [ON_ABORT](listener: (reason: unknown) => void): void {
+    if (this.#aborted) listener(new DeliveryAbort());
+    else (this.#listeners ??= []).push(listener);
+  }
+
   #signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
@@ -136,10 +144,22 @@ class DeliveryInit implements FetchInit {
     return this.#controller.signal;
   }
 
-  /** Abort the call's signal, now if it exists, else as soon as it is made. */
+  /** Abort the call: its signal, now if it exists, else as soon as it is made, and its abort listeners. */
   abort(): void {
+    if (this.#aborted) return;
     this.#aborted = true;
     this.#controller?.abort();
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) listener(new DeliveryAbort());
+  }
+}
+
+/** The reason given to abort listeners: the call ran out of time (the caller already has its error). */
+class DeliveryAbort extends Error {
+  constructor() {
+    super("Delivery API request aborted: the call's timeout passed");
+    this.name = "AbortError";
   }
 }
 

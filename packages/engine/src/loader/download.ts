@@ -101,7 +101,7 @@ async function readBody(response: FetchResponseLike, request: DownloadRequest): 
   const stream = (response as { body?: StreamLike | null }).body;
   try {
     if (stream && typeof stream.getReader === "function") return await readStream(stream.getReader(), request);
-    // Not a web stream (node-fetch gives a Node stream): read it whole, then check the size.
+    // Not a web stream (a fetch that gives a Node stream, or none): read it whole, then check the size.
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.length > request.maxBytes) throw tooLarge(request.url, request.maxBytes, `${bytes.length} bytes`);
     return bytes;
@@ -141,7 +141,7 @@ function discard(response: FetchResponseLike): void {
   const stream = (response as { body?: StreamLike | null }).body;
   if (!stream) return;
   if (typeof stream.cancel === "function") stream.cancel().catch(() => {});
-  // node-fetch bodies are Node streams.
+  // Some fetches (node-fetch, say) give Node streams.
   else if (typeof stream.destroy === "function") stream.destroy();
 }
 

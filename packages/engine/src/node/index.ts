@@ -1,16 +1,17 @@
 /// <reference types="node" />
-// The Node-only entry, `@decisioning/engine/node`: a file snapshot store and node-fetch for
-// users who route artifact downloads through an HTTP agent (proxies). The portable entries
-// never import this file.
+// The Node-only entry, `@decisioning/engine/node`: a file snapshot store, and the Node transport
+// (`node:http` with keep-alive agents) for artifact downloads, geo lookups and Delivery API calls,
+// also for users who route them through an HTTP agent (proxies). The portable entries never
+// import this file.
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
-import nodeFetchImpl, { type RequestInit as NodeFetchInit } from "node-fetch";
+import { createNodeFetch, type NodeAgent, type NodeFetch } from "./http-fetch.js";
 import type { Snapshot, SnapshotStore } from "../loader/snapshot.js";
 import type { FetchApi } from "../types.js";
 
-/** An `http.Agent`/`https.Agent` (e.g. from `https-proxy-agent`), or a function choosing one per URL. */
-export type FetchAgent = NodeFetchInit["agent"];
+export { createNodeFetch, DEFAULT_MAX_SOCKETS } from "./http-fetch.js";
+export type { NodeAgent, NodeFetch, NodeFetchOptions } from "./http-fetch.js";
 
 const FORMAT = 1;
 const NEWLINE = 0x0a;
@@ -73,15 +74,17 @@ export function fileSnapshotStore(path: string): SnapshotStore {
   };
 }
 
-/** node-fetch as a `fetchApi`: Node streams and agents instead of undici's global fetch. */
-export const nodeFetch: FetchApi = (input, init) => nodeFetchImpl(input, init as NodeFetchInit) as unknown as ReturnType<FetchApi>;
+let shared: NodeFetch | undefined;
+
+/** The Node transport as a `fetchApi`, over keep-alive agents shared by every user of this function. */
+export const nodeFetch: FetchApi = (input, init) => (shared ??= createNodeFetch())(input, init);
 
 /**
- * A `fetchApi` that sends every artifact (and geo) request through `agent`, the way users of
- * Adobe's SDK configure proxies: `fetchApi: proxyFetch(new HttpsProxyAgent(proxyUrl))`.
+ * A `fetchApi` that sends every request through `agent`, the way users of Adobe's SDK configure
+ * proxies: `fetchApi: proxyFetch(new HttpsProxyAgent(proxyUrl))`.
  */
-export function proxyFetch(agent: FetchAgent): FetchApi {
-  return (input, init) => nodeFetchImpl(input, { ...(init as NodeFetchInit), agent }) as unknown as ReturnType<FetchApi>;
+export function proxyFetch(agent: NodeAgent): FetchApi {
+  return createNodeFetch({ agent });
 }
 
 export type { Snapshot, SnapshotStore } from "../loader/snapshot.js";

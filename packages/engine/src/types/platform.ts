@@ -1,6 +1,6 @@
 /**
  * What the host lends the engine and the client: a logger, a fetch, an event emitter, a
- * domain parser. Structural types, so that the global `fetch`, node-fetch or a test's fake fit.
+ * domain parser. Structural types, so that the global `fetch`, the Node transport or a test's fake fit.
  */
 
 /** A four-method logger; every method is optional. */

@@ -78,7 +78,7 @@ describe("fileSnapshotStore", () => {
   });
 });
 
-describe("node-fetch", () => {
+describe("the Node transport behind nodeFetch and proxyFetch", () => {
   it("proxyFetch sends artifact downloads through the given agent", async () => {
     const server = await serve();
     const agent = new CountingAgent({ keepAlive: false });
@@ -88,7 +88,7 @@ describe("node-fetch", () => {
     expect(agent.connections).toBeGreaterThanOrEqual(2);
   });
 
-  it("close() with node-fetch and a non-keep-alive agent leaves no socket open", async () => {
+  it("close() with a non-keep-alive proxy agent leaves no socket open", async () => {
     const server = await serve();
     const agent = new CountingAgent({ keepAlive: false });
     const { engine } = await startEngine(server, { fetchApi: proxyFetch(agent) });
@@ -100,7 +100,7 @@ describe("node-fetch", () => {
     await server.waitForNoActiveRequests();
   });
 
-  it("nodeFetch reads rules.bin from a Node stream body and enforces maxArtifactBytes on it", async () => {
+  it("nodeFetch reads rules.bin and enforces maxArtifactBytes on a streamed body", async () => {
     const { bin, json, organizationId } = binFixture();
     const server = await startArtifactServer({ routes: { "/rules.bin": { body: bin } } });
     track(() => server.close());
