@@ -3,7 +3,7 @@
  * with its Delivery API request, visitor, session and edge cluster. The client-wide location
  * hint lives here too, since only a call's answer can teach it.
  */
-import { internal, type DeliveryRequest, type DeliveryResponse } from "@decisioning/engine";
+import { internal, type DeliveryRequest, type DeliveryResponse, type NotificationPayload } from "@decisioning/engine";
 import type { Call, RequestExposure } from "./call.js";
 import { clusterOfDeviceId, DEVICE_ID_COOKIE, parseTargetCookie, SESSION_ID_COOKIE } from "./cookies.js";
 import { createDeliveryRequest, customerIdsOf, propertyOf } from "./delivery/request.js";
@@ -97,25 +97,22 @@ export class Calls {
 
   /**
    * The call that sends an on-device decision's notifications: the decision's visitor, session
-   * and clusters, with a Delivery request built around the notification payload's.
+   * and clusters, and a Delivery request of the payload's parts. The ids, context and Experience
+   * Cloud data are the decided request's, which `prepare` already shaped with this visitor: they
+   * go out as they are (shaping them again would merge the visitor's customer ids in twice), with
+   * a new request id and the decided request's property.
    */
-  notificationCall(decision: Call, payload: DeliveryRequest): Call {
-    const { settings, platform, logger } = this;
-    const property = propertyOf(settings.propertyToken, payload, logger);
-    let input: DeliveryRequest = payload;
-    if (property) {
-      input = { property: undefined, ...payload };
-      input.property = property;
-    }
-    const request = createDeliveryRequest(input, {
-      logger,
-      visitor: decision.visitor,
-      deviceId: undefined,
-      consumerId: undefined,
-      environmentId: settings.environmentId,
-      uuid: platform.uuid,
-      timeOffsetInMinutes: platform.timeOffsetInMinutes,
-    });
+  notificationCall(decision: Call, payload: NotificationPayload["request"]): Call {
+    const request: DeliveryRequest = { requestId: this.platform.uuid() };
+    if (payload.id !== undefined) request.id = payload.id;
+    const { environmentId } = this.settings;
+    if (environmentId) request.environmentId = environmentId;
+    const property = decision.request.property;
+    if (property !== undefined) request.property = property;
+    if (payload.context !== undefined) request.context = payload.context;
+    if (payload.experienceCloud !== undefined) request.experienceCloud = payload.experienceCloud;
+    if (payload.telemetry !== undefined) request.telemetry = payload.telemetry;
+    if (payload.notifications !== undefined) request.notifications = payload.notifications;
     return { ...decision, request, requestExposure: "kept" };
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ClientErrorCode, DeliveryApiError, EngineNotReadyError, type FetchApi } from "@decisioning/client";
+import TargetClient, { ClientErrorCode, DeliveryApiError, EngineNotReadyError, type FetchApi } from "@decisioning/client";
 import { FakeTarget } from "./kit/delivery-server.js";
 import { BASE_OPTIONS, demoArtifact, eventually, localServer, mboxCookie, readyClient, reroutingFetch, startClient } from "./kit/clients.js";
 
@@ -117,6 +117,20 @@ describe("getOffers, on-device", () => {
       features: { executeMboxCount: 1, decisioningMethod: "on-device" },
     });
     expect(entries.some((entry) => entry.requestId === "ArtifactDownload")).toBe(true);
+    await client.close();
+  });
+
+  it("sends a decision's notification with its ids as decided: customer ids once, the request's property token", async () => {
+    const { client } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
+    const result = await client.getOffers({
+      request: { ...checkout("visitor-8"), property: { token: "workspace-8" } },
+      customerIds: { crm: { id: "c-8", authState: TargetClient.AuthState.AUTHENTICATED } },
+    });
+    const [notification] = await target.waitForDeliveryRequests(1);
+    expect(result.request.id?.customerIds).toEqual([{ integrationCode: "crm", id: "c-8", authenticatedState: "authenticated" }]);
+    expect(notification?.body.id).toEqual(result.request.id);
+    expect(notification?.body.property).toEqual({ token: "workspace-8" });
+    expect(notification?.body.requestId).not.toBe(result.request.requestId);
     await client.close();
   });
 
