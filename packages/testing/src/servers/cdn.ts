@@ -18,7 +18,7 @@ export async function startFakeCdn(options: FakeCdnOptions): Promise<FakeCdn> {
     return { [path]: json, [binPath]: { ...json, body: obfuscateArtifact(artifact, options.organizationId) } };
   };
   let etag = etagOf(options.artifact);
-  const { server } = await startServer({ ...options, name: "fake CDN", mainPath: path, routes: routesOf(options.artifact) });
+  const { server } = await startServer({ port: options.port, record: options.record, name: "fake CDN", mainPath: path, routes: routesOf(options.artifact) });
   const setRoute = server.setRoute;
   return {
     ...server,

@@ -80,7 +80,8 @@ export async function startFakeDeliveryApi(options: FakeDeliveryApiOptions = {})
   };
 
   const started = await startServer({
-    ...options,
+    port: options.port,
+    record: options.record,
     name: "fake Delivery API",
     mainPath: ENDPOINT,
     observe(request) {

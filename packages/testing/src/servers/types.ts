@@ -41,6 +41,7 @@ export type Outcome = number | "dropped" | "truncated" | "hung";
 
 /** One request a fake server received, and how it was answered. */
 export interface RecordedRequest {
+  /** `GET`, `POST`, ... */
   method: string;
   /** The path, without the query. */
   path: string;
@@ -123,7 +124,7 @@ export interface FakeCdn extends FakeServer {
   readonly artifactUrl: string;
   /** Full URL of the `rules.bin` form, when started with an organization id. */
   readonly binUrl: string | undefined;
-  /** ETag of the current artifact (quoted, as sent). */
+  /** ETag of the current artifact (quoted, as sent; empty when its route sends none). */
   readonly etag: string;
   /** Serve another artifact (with a new ETag) from now on. */
   setArtifact(artifact: unknown): void;
