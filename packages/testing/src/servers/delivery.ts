@@ -5,7 +5,8 @@
  */
 import { createDecider, type Decider, type DeliveryRequest, type DeliveryResponse, type MboxRequest, type MboxResponse, type Notification } from "@decisioning/engine";
 import { TestingError, TestingErrorCode } from "../errors.js";
-import { jsonAnswer, startServer } from "./server.js";
+import { jsonAnswer } from "./answers.js";
+import { startServer } from "./server.js";
 import type { DeliveryCall, DeliveryHandler, FakeDeliveryApi, FakeDeliveryApiOptions, Offers, RecordedRequest } from "./types.js";
 
 const ENDPOINT = "/rest/v1/delivery";

@@ -6,16 +6,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { TestingError, TestingErrorCode } from "../errors.js";
-import { bodyBytes, etagOf } from "./bodies.js";
+import { faultAnswer, jsonAnswer, prepare, routeAnswer, send, type Answer, type PreparedRoute } from "./answers.js";
+import { bodyBytes } from "./bodies.js";
 import type { Fault, FakeServer, FakeServerOptions, FaultChooser, RecordedRequest, Route } from "./types.js";
-
-/** A server's own answer to one request, before any fault distorts it. */
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: Uint8Array;
-  chunked?: boolean;
-}
 
 /** What a CDN or a Delivery API adds to the shared server. */
 export interface ServerSpec extends FakeServerOptions {
@@ -40,49 +33,6 @@ export interface StartedServer {
   waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void>;
 }
 
-/** A route with its bytes and ETag worked out once. */
-interface PreparedRoute {
-  route: Route;
-  body: Uint8Array;
-  etag: string | undefined;
-}
-
-/** A JSON answer. */
-export function jsonAnswer(status: number, body: unknown): Answer {
-  return { status, headers: { "content-type": "application/json" }, body: bodyBytes(body) };
-}
-
-const EMPTY = new Uint8Array();
-const BODYLESS = new Set([204, 304]);
-
-function prepare(route: Route): PreparedRoute {
-  return { route, body: bodyBytes(route.body), etag: route.etag === false ? undefined : (route.etag ?? etagOf(route.body)) };
-}
-
-/** Whether an `If-None-Match` header names this ETag (weak or strong, alone or in a list). */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (ifNoneMatch === undefined) return false;
-  const bare = etag.replace(/^W\//, "");
-  return ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || tag.trim().replace(/^W\//, "") === bare);
-}
-
-function routeAnswer(prepared: PreparedRoute, request: RecordedRequest): Answer {
-  const { route, body, etag } = prepared;
-  if (request.method !== "GET" && request.method !== "HEAD") return { status: 405, headers: { "content-type": "text/plain", allow: "GET, HEAD" }, body: bodyBytes("GET or HEAD only") };
-  if (etag !== undefined && matches(request.headers["if-none-match"], etag)) return { status: 304, headers: { etag }, body: EMPTY };
-  const headers: Record<string, string> = {
-    "content-type": route.contentType ?? (route.body instanceof Uint8Array ? "application/octet-stream" : "application/json"),
-    ...route.headers,
-  };
-  if (etag !== undefined) headers.etag = etag;
-  return { status: 200, headers, body, ...(route.chunked ? { chunked: true } : {}) };
-}
-
-function faultAnswer(status: number, body: unknown): Answer {
-  if (BODYLESS.has(status)) return { status, headers: {}, body: EMPTY };
-  return jsonAnswer(status, body === undefined ? { status, message: "scripted fault" } : body);
-}
-
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
@@ -101,22 +51,6 @@ function parseJson(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
-  }
-}
-
-/** Write an answer whole: with `Content-Length`, or chunked. */
-function send(res: ServerResponse, answer: Answer): void {
-  res.statusCode = answer.status;
-  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-  if (BODYLESS.has(answer.status)) {
-    res.end();
-  } else if (answer.chunked) {
-    // A write before end() makes Node send Transfer-Encoding: chunked instead of a length.
-    res.write(answer.body);
-    res.end();
-  } else {
-    res.setHeader("content-length", String(answer.body.length));
-    res.end(answer.body);
   }
 }
 
