@@ -2,7 +2,8 @@
 /**
  * Soak: many on-device decisions, each for a visitor of its own, through the BUILT client
  * (packages/client/dist), while a fake CDN publishes a new artifact every few seconds and
- * injects faults, and a fake Delivery API fails, stalls and goes down now and then.
+ * injects faults, and a fake Delivery API fails, stalls and goes down now and then (both the
+ * public test kit's, from the built packages/testing/dist: see servers.mjs).
  *
  * It checks that
  * - every decision was made with one whole artifact (its three offers carry one version), no
@@ -29,6 +30,7 @@ import { SOAK_MBOXES } from "./artifact.mjs";
 
 const ROOT = new URL("../../", import.meta.url);
 const CLIENT_DIST = new URL("packages/client/dist/index.js", ROOT);
+const SERVERS_DIST = new URL("packages/testing/dist/servers/index.js", ROOT);
 
 function parseArgs(argv) {
   const args = {
@@ -95,8 +97,9 @@ const mb = (value) => `${value.toFixed(1)} MB`;
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  if (!existsSync(CLIENT_DIST)) {
-    console.error(`soak: ${fileURLToPath(CLIENT_DIST)} is missing; build first: npx -y pnpm@10.34.8 build`);
+  for (const built of [CLIENT_DIST, SERVERS_DIST]) {
+    if (existsSync(built)) continue;
+    console.error(`soak: ${fileURLToPath(built)} is missing; build first: npx -y pnpm@10.34.8 build`);
     process.exit(2);
   }
   const { default: TargetClient } = await import(pathToFileURL(fileURLToPath(CLIENT_DIST)).href);
@@ -116,8 +119,7 @@ async function main() {
       waiting.set(type, resolve);
       child.send({ type, ...extra });
     });
-  const { port } = await listened;
-  const host = `127.0.0.1:${port}`;
+  const { artifactUrl, serverDomain } = await listened;
 
   // ---- bookkeeping: typed arrays only, so it does not show up as heap ----
   const decidedVersion = new Uint16Array(visitors);
@@ -166,9 +168,9 @@ async function main() {
     client: "soak",
     organizationId: "SOAK@AdobeOrg",
     decisioningMethod: "on-device",
-    artifactLocation: `http://${host}/rules.json`,
+    artifactLocation: artifactUrl,
     pollingInterval: 300000,
-    serverDomain: host,
+    serverDomain,
     secure: false,
     notificationQueue: args.queue,
     fetchApi: localFetch,

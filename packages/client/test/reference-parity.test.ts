@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import TargetClient from "@decisioning/client";
-import { FakeTarget, type RecordedRequest } from "./kit/delivery-server.js";
+import { fault, startFakeDeliveryApi, type DeliveryCall, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { BASE_OPTIONS, demoArtifact, localServer, mboxCookie, readyClient } from "./kit/clients.js";
 
 const require = createRequire(import.meta.url);
@@ -14,10 +14,10 @@ const ReferenceClient = require("@adobe/target-nodejs-sdk") as {
   create(options: Record<string, unknown>): any;
 };
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 beforeEach(async () => {
-  target = await FakeTarget.start();
-  target.mboxContent = { hero: { title: "Hello" }, flags: { on: true, n: 2 } };
+  // The reference sends no ?client=, so the fake must know the client, as Target's host does.
+  target = await startFakeDeliveryApi({ client: "acmeclient", offers: { hero: { title: "Hello" }, flags: { on: true, n: 2 } } });
 });
 afterEach(async () => {
   await target.close();
@@ -41,17 +41,17 @@ function masked(value: unknown): unknown {
 }
 
 /** The edge's view of a call: body plus the query this client and the reference both send. */
-const seen = (request: RecordedRequest | undefined) => masked({ sessionId: request?.query.sessionId, imsOrgId: request?.query.imsOrgId, body: request?.body });
+const seen = (call: DeliveryCall | undefined) => masked({ sessionId: call?.query.sessionId, imsOrgId: call?.query.imsOrgId, body: call?.request });
 
 async function both<T>(run: (client: any) => Promise<T>, options: Record<string, unknown> = {}) {
   const reference = await referenceClient(options);
-  const start = target.deliveryRequests.length;
+  const start = target.calls.length;
   const theirs = await run(reference);
-  const theirRequests = target.deliveryRequests.slice(start);
+  const theirRequests = target.calls.slice(start);
   const { client: ours } = await readyClient({ ...localServer(target), ...options });
-  const mid = target.deliveryRequests.length;
+  const mid = target.calls.length;
   const mine = await run(ours);
-  const myRequests = target.deliveryRequests.slice(mid);
+  const myRequests = target.calls.slice(mid);
   await ours.close();
   return { theirs, mine, theirRequests, myRequests };
 }
@@ -78,7 +78,7 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
   });
 
   it("reads the mbox cookie and writes the mbox and mboxEdgeCluster cookies the same way", async () => {
-    target.answerExtra = { id: { tntId: "edge-tnt.28_0" } };
+    target.respondWith((_call, answer) => ({ ...answer(), id: { tntId: "edge-tnt.28_0" } }));
     const run = (client: any) => client.getOffers({ request: { execute: { mboxes: [{ name: "hero" }] } }, targetCookie: cookies().targetCookie });
     const reroute = { serverDomain: undefined, fetchApi: (url: string, init: RequestInit) => fetch(url.replace(/^https?:\/\/mboxedge28\.tt\.omtrdc\.net/, target.origin), init) };
     const { theirs, mine, theirRequests, myRequests } = await both(run, reroute);
@@ -127,7 +127,7 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
   });
 
   it("routes hybrid requests the same way: local when the artifact decides them all, the edge otherwise", async () => {
-    target.mboxContent = { "demo-recommendations": { items: [1] } };
+    target.setOffers({ "demo-recommendations": { items: [1] } });
     const options = { decisioningMethod: "hybrid", artifactPayload: demoArtifact(), targetLocationHint: "", telemetryEnabled: false };
     const run = async (client: any) => {
       const local = await client.getOffers({ request: { id: { tntId: "h" }, prefetch: { mboxes: [{ name: "demo-hero-banner" }] } } });
@@ -143,11 +143,11 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
     const options = { decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "", telemetryEnabled: false };
     const request = { id: { tntId: "visitor-n" }, context: { channel: "web", address: { url: "https://shop.example/" } }, execute: { mboxes: [{ name: "demo-hero-banner" }, { name: "demo-engineering-flags" }] } };
     const notificationOf = async (client: any) => {
-      const before = target.deliveryRequests.length;
+      const before = target.calls.length;
       await client.getOffers({ request, visitorCookie: "MCMID|mcid-n" });
-      const [sent] = await target.waitForDeliveryRequests(before + 1).then((all) => all.slice(before));
+      const [sent] = await target.waitForCalls(before + 1).then((all) => all.slice(before));
       // The reference sends under a fresh session id; this client under the decision's.
-      return masked(sent?.body);
+      return masked(sent?.request);
     };
     const reference = await referenceClient(options);
     const theirs = await notificationOf(reference);
@@ -189,7 +189,9 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
   });
 
   it("rejects on-device calls before the artifact is in with the same message", async () => {
-    const location = target.serveArtifact("/never.json", {}, new Promise(() => {}));
+    target.setRoute("/never.json", { body: {} });
+    target.failAlways(fault.hang(), "/never.json");
+    const location = target.url("/never.json");
     const reference = ReferenceClient.create({ ...BASE_OPTIONS, ...localServer(target), decisioningMethod: "on-device", artifactLocation: location, targetLocationHint: "" });
     const ours = TargetClient.create({ ...BASE_OPTIONS, ...localServer(target), decisioningMethod: "on-device", artifactLocation: location, targetLocationHint: "" });
     const request = { request: { execute: { mboxes: [{ name: "hero" }] } } };

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import TargetClient, { AttributeNotFoundError, type AttributesProvider, type FetchApi } from "@decisioning/client";
-import { FakeTarget } from "./kit/delivery-server.js";
+import { startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { demoArtifact, eventually, localOnlyFetch, localServer, mboxCookie, readyClient } from "./kit/clients.js";
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 beforeEach(async () => {
-  target = await FakeTarget.start();
+  target = await startFakeDeliveryApi();
 });
 afterEach(async () => {
   await target.close();
@@ -58,8 +58,8 @@ describe("getAttributes", () => {
     expect(attributes.getResponse().meta.decisioningMethod).toBe("on-device");
 
     // The display notification follows in the background.
-    const notifications = await target.waitForDeliveryRequests(requestsBefore + 1);
-    expect(notifications.at(-1)?.body.notifications[0]).toMatchObject({ type: "display", mbox: { name: "demo-engineering-flags" } });
+    const notifications = await target.waitForCalls(requestsBefore + 1);
+    expect(notifications.at(-1)?.request.notifications?.[0]).toMatchObject({ type: "display", mbox: { name: "demo-engineering-flags" } });
     await client.close();
   });
 
@@ -137,11 +137,11 @@ describe("getAttributes", () => {
   });
 
   it("reads attributes from the edge for a server-side client", async () => {
-    target.mboxContent = { "demo-engineering-flags": FLAGS };
+    target.setOffers({ "demo-engineering-flags": FLAGS });
     const { client } = await readyClient(localServer(target));
     const attributes = await client.getAttributes(["demo-engineering-flags"]);
     expect(attributes.asObject()).toEqual({ "demo-engineering-flags": FLAGS });
-    expect(target.deliveryRequests[0]?.body).toMatchObject({ context: { channel: "web" }, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1 }] } });
+    expect(target.calls[0]?.request).toMatchObject({ context: { channel: "web" }, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1 }] } });
   });
 
   it("rejects a missing list of mbox names", async () => {

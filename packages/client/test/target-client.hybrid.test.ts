@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeTarget } from "./kit/delivery-server.js";
+import { fault, startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { demoArtifact, localServer, readyClient, startClient } from "./kit/clients.js";
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 beforeEach(async () => {
-  target = await FakeTarget.start();
-  target.mboxContent = { "demo-recommendations": { items: ["a", "b"] }, "demo-hero-banner": { headline: "from the edge" } };
+  target = await startFakeDeliveryApi({ offers: { "demo-recommendations": { items: ["a", "b"] }, "demo-hero-banner": { headline: "from the edge" } } });
 });
 afterEach(async () => {
   await target.close();
@@ -28,8 +27,8 @@ describe("getOffers, hybrid", () => {
     const result = await client.getOffers({
       request: { id: { tntId: "v" }, execute: { mboxes: [{ name: "demo-hero-banner", index: 1 }, { name: "demo-recommendations", index: 2 }] } },
     });
-    const [received] = target.deliveryRequests;
-    expect(received?.body.execute.mboxes.map((m: { name: string }) => m.name)).toEqual(["demo-hero-banner", "demo-recommendations"]);
+    const [received] = target.calls;
+    expect(received?.request.execute?.mboxes?.map((m) => m.name)).toEqual(["demo-hero-banner", "demo-recommendations"]);
     expect(result.meta).toEqual({ decisioningMethod: "server-side", remoteMboxes: ["demo-recommendations"], remoteViews: [] });
     expect(result.response.execute?.mboxes?.[1]?.options?.[0]?.content).toEqual({ items: ["a", "b"] });
     await client.close();
@@ -38,12 +37,14 @@ describe("getOffers, hybrid", () => {
   it("calls the edge for everything while the artifact is not in yet", async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const location = target.serveArtifact("/rules.json", demoArtifact(), gate);
+    target.setRoute("/rules.json", { body: demoArtifact() });
+    target.failAlways(fault.delay(gate), "/rules.json");
+    const location = target.url("/rules.json");
     const { client, ready } = startClient({ ...hybrid(), artifactPayload: undefined, artifactLocation: location });
     const early = await client.getOffers({ request: { execute: { mboxes: [{ name: "demo-hero-banner" }] } } });
     expect(early.meta).toEqual({ decisioningMethod: "server-side", remoteMboxes: [], remoteViews: [] });
     expect(early.response.execute?.mboxes?.[0]?.options?.[0]?.content).toEqual({ headline: "from the edge" });
-    expect(target.deliveryRequests).toHaveLength(1);
+    expect(target.calls).toHaveLength(1);
     release();
     await ready;
     const later = await client.getOffers({ request: { id: { tntId: "v" }, execute: { mboxes: [{ name: "demo-hero-banner" }] } } });
@@ -55,7 +56,7 @@ describe("getOffers, hybrid", () => {
     const { client } = await readyClient(hybrid());
     const result = await client.getOffers({ request: { execute: { mboxes: [{ name: "demo-hero-banner" }] } }, decisioningMethod: "server-side" });
     expect(result.meta.decisioningMethod).toBe("server-side");
-    expect(target.deliveryRequests).toHaveLength(1);
+    expect(target.calls).toHaveLength(1);
     await client.close();
   });
 });

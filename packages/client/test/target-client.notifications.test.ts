@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClientErrorCode } from "@decisioning/client";
-import { FakeTarget } from "./kit/delivery-server.js";
+import { startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { localServer, mboxCookie, readyClient } from "./kit/clients.js";
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 beforeEach(async () => {
-  target = await FakeTarget.start();
+  target = await startFakeDeliveryApi();
 });
 afterEach(async () => {
   await target.close();
@@ -30,10 +30,10 @@ describe("sendNotifications", () => {
       targetCookie: mboxCookie({ session: "s-9", PC: "tnt-9" }),
       visitorCookie: "MCMID|mcid-9",
     });
-    const [received] = target.deliveryRequests;
+    const [received] = target.calls;
     expect(received?.query.sessionId).toBe("s-9");
-    expect(received?.body.id).toEqual({ tntId: "tnt-9", marketingCloudVisitorId: "mcid-9" });
-    expect(received?.body.notifications).toEqual([click]);
+    expect(received?.request.id).toEqual({ tntId: "tnt-9", marketingCloudVisitorId: "mcid-9" });
+    expect(received?.request.notifications).toEqual([click]);
     expect(result.response.notifications).toEqual([{ id: "n-1" }]);
     expect(result.meta.decisioningMethod).toBe("server-side");
   });
@@ -42,7 +42,7 @@ describe("sendNotifications", () => {
     const { client } = await readyClient(localServer(target));
     await client.getOffers({ request: { execute: { mboxes: [{ name: "hero" }] } } });
     await client.sendNotifications({ request: { context: { channel: "web" } } });
-    expect(target.deliveryRequests[1]?.body.telemetry.entries).toHaveLength(1);
-    expect(target.deliveryRequests[1]?.body.notifications).toBeUndefined();
+    expect(target.calls[1]?.request.telemetry?.entries).toHaveLength(1);
+    expect(target.calls[1]?.request.notifications).toBeUndefined();
   });
 });

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import TargetClient, { ClientErrorCode, DeliveryApiError, EngineNotReadyError, type FetchApi } from "@decisioning/client";
-import { FakeTarget } from "./kit/delivery-server.js";
+import { fault, startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { BASE_OPTIONS, demoArtifact, eventually, localServer, mboxCookie, readyClient, reroutingFetch, startClient } from "./kit/clients.js";
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 beforeEach(async () => {
-  target = await FakeTarget.start();
+  target = await startFakeDeliveryApi();
 });
 afterEach(async () => {
   await target.close();
@@ -37,7 +37,9 @@ describe("getOffers, on-device", () => {
   it("rejects with the reference's 'engine not ready' error until the artifact is in, then decides", async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const location = target.serveArtifact("/slow/rules.json", demoArtifact(), gate);
+    target.setRoute("/slow/rules.json", { body: demoArtifact() });
+    target.failAlways(fault.delay(gate), "/slow/rules.json");
+    const location = target.url("/slow/rules.json");
     const { client, ready } = startClient({ ...onDevice(), artifactPayload: undefined, artifactLocation: location });
     const early = await client.getOffers({ request: checkout("v1") }).catch((e: unknown) => e);
     expect(early).toBeInstanceOf(EngineNotReadyError);
@@ -93,14 +95,15 @@ describe("getOffers, on-device", () => {
   });
 
   it("sends display notifications in the background, with the decision's session and the engine's telemetry", async () => {
-    const location = target.serveArtifact("/rules.json", demoArtifact());
+    target.setRoute("/rules.json", { body: demoArtifact() });
+    const location = target.url("/rules.json");
     const { client } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactLocation: location });
     const result = await client.getOffers({ request: checkout("visitor-7"), targetCookie: mboxCookie({ session: "sess-7" }) });
-    const [ping, notification] = await target.waitForDeliveryRequests(2);
+    const [ping, notification] = await target.waitForCalls(2);
     expect(ping?.query.sessionId).toBe("ping123");
     expect(notification?.query.sessionId).toBe("sess-7");
-    expect(notification?.body.id).toEqual({ tntId: "visitor-7" });
-    expect(notification?.body.notifications).toEqual([
+    expect(notification?.request.id).toEqual({ tntId: "visitor-7" });
+    expect(notification?.request.notifications).toEqual([
       {
         id: expect.any(String),
         impressionId: expect.any(String),
@@ -110,8 +113,8 @@ describe("getOffers, on-device", () => {
         tokens: [expect.stringMatching(/^ZGVtby1jaGVja291dC1leHBlcmllbmNl/)],
       },
     ]);
-    expect(notification?.body.experienceCloud.analytics.supplementalDataId).toBe(result.request.experienceCloud?.analytics?.supplementalDataId);
-    const entries = notification?.body.telemetry.entries as Array<Record<string, any>>;
+    expect((notification?.request.experienceCloud?.analytics as { supplementalDataId?: string } | undefined)?.supplementalDataId).toBe(result.request.experienceCloud?.analytics?.supplementalDataId);
+    const entries = notification?.request.telemetry?.entries as Array<Record<string, any>>;
     expect(entries.find((entry) => entry.requestId === result.request.requestId)).toMatchObject({
       mode: "local",
       features: { executeMboxCount: 1, decisioningMethod: "on-device" },
@@ -126,11 +129,11 @@ describe("getOffers, on-device", () => {
       request: { ...checkout("visitor-8"), property: { token: "workspace-8" } },
       customerIds: { crm: { id: "c-8", authState: TargetClient.AuthState.AUTHENTICATED } },
     });
-    const [notification] = await target.waitForDeliveryRequests(1);
+    const [notification] = await target.waitForCalls(1);
     expect(result.request.id?.customerIds).toEqual([{ integrationCode: "crm", id: "c-8", authenticatedState: "authenticated" }]);
-    expect(notification?.body.id).toEqual(result.request.id);
-    expect(notification?.body.property).toEqual({ token: "workspace-8" });
-    expect(notification?.body.requestId).not.toBe(result.request.requestId);
+    expect(notification?.request.id).toEqual(result.request.id);
+    expect(notification?.request.property).toEqual({ token: "workspace-8" });
+    expect(notification?.request.requestId).not.toBe(result.request.requestId);
     await client.close();
   });
 
@@ -145,14 +148,14 @@ describe("getOffers, on-device", () => {
     };
     const { client } = await readyClient({ ...onDevice(), fetchApi });
     await client.getOffers({ request: { execute: { mboxes: [{ name: "demo-hero-banner" }] } }, targetCookie: mboxCookie({ PC: "abc.28_0" }) });
-    await target.waitForDeliveryRequests(1);
+    await target.waitForCalls(1);
     expect(new URL(urls[0] ?? "").host).toBe("mboxedge28.tt.omtrdc.net");
     await client.close();
   });
 
   it("reports a failing notification as a sendNotificationError event and never to the caller", async () => {
     const { client, events } = await readyClient(onDevice());
-    target.handler = () => ({ status: 500, body: { status: 500, message: "edge down" } });
+    target.failAlways(fault.status(500, { status: 500, message: "edge down" }));
     await expect(client.getOffers({ request: checkout("v") })).resolves.toHaveProperty("response");
     await eventually(() => events.some((event) => event.type === "sendNotificationError"));
     const failure = events.find((event) => event.type === "sendNotificationError");
@@ -169,7 +172,7 @@ describe("getOffers, on-device", () => {
     const result = await client.getOffers({ request: { id: { tntId: "v" }, prefetch: { mboxes: [{ name: "demo-engineering-flags", index: 0 }] } } });
     expect(result.response.prefetch?.mboxes?.[0]?.options?.[0]?.eventToken).toBe("ZGVtby1lbmdpbmVlcmluZy1mbGFncy1ldmVyeW9uZS10b2tlbg==");
     await client.close();
-    expect(target.deliveryRequests).toHaveLength(0);
+    expect(target.calls).toHaveLength(0);
   });
 
   it("lists the requested mboxes that the artifact cannot decide in meta", async () => {
@@ -190,7 +193,7 @@ describe("getOffers, on-device", () => {
   it("learns the edge cluster from the answer to a queued notification, and sends the next call there", async () => {
     const { fetchApi, urls } = reroutingFetch(target);
     const { client } = await readyClient({ ...onDevice(), fetchApi, targetLocationHint: undefined });
-    target.answerExtra = { edgeHost: "mboxedge31.tt.omtrdc.net" };
+    target.respondWith((_call, answer) => ({ ...answer(), edgeHost: "mboxedge31.tt.omtrdc.net" }));
     const decided = await client.getOffers({ request: checkout("visitor-1") });
     expect(decided.targetLocationHintCookie).toBeUndefined();
     await eventually(() => client.getNotificationStats().sent === 1);

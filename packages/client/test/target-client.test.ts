@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import TargetClient, { ClientErrorCode, Messages, OptionsError, TargetClient as NamedTargetClient } from "@decisioning/client";
-import { FakeTarget } from "./kit/delivery-server.js";
+import { startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { BASE_OPTIONS, demoArtifact, eventually, localServer, readyClient, recordingLogger, startClient } from "./kit/clients.js";
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 beforeEach(async () => {
-  target = await FakeTarget.start();
+  target = await startFakeDeliveryApi();
 });
 afterEach(async () => {
   await target.close();
@@ -91,15 +91,16 @@ describe("TargetClient.create", () => {
   });
 
   it("fires clientReady on-device only once the artifact is in, after pinging the edge for a location hint", async () => {
-    const location = target.serveArtifact("/rules.json", demoArtifact());
+    target.setRoute("/rules.json", { body: demoArtifact() });
+    const location = target.url("/rules.json");
     const { events } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactLocation: location });
     const types = events.map((event) => event.type);
     expect(types[0]).toBe("artifactDownloadSucceeded");
     expect(types.at(-1)).toBe("clientReady");
     expect(events[0]).toMatchObject({ artifactLocation: location, artifactPayload: expect.objectContaining({ version: "1.0.0" }) });
-    const ping = target.deliveryRequests[0];
+    const ping = target.calls[0];
     expect(ping?.query.sessionId).toBe("ping123");
-    expect(ping?.body.context).toMatchObject({ channel: "web" });
+    expect(ping?.request.context).toMatchObject({ channel: "web" });
   });
 
   it("skips the location-hint ping when targetLocationHint is configured", async () => {

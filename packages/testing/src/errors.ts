@@ -10,6 +10,8 @@ export const TestingErrorCode = {
   InvalidArgument: "INVALID_ARGUMENT",
   /** A helper was pointed at an activity or experience the artifact does not have. */
   NotInArtifact: "NOT_IN_ARTIFACT",
+  /** A fake server did not see what a test waited for in time. */
+  Timeout: "TIMEOUT",
 } as const;
 
 /** One of the {@link TestingErrorCode} values. */

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { createDecider } from "@decisioning/engine";
 import { artifact } from "@decisioning/testing";
-import { startFakeCdn, startFakeDeliveryApi } from "@decisioning/testing/servers";
+import { fault, startFakeCdn, startFakeDeliveryApi } from "@decisioning/testing/servers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, start } from "../helpers/binary.js";
 import { FEATURES, features } from "../helpers/fixtures.js";
@@ -75,7 +75,7 @@ describe("decisioning serve", () => {
       const content = async () => (await post(url, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } }, "?client=kit")).json.execute.mboxes[0].options[0].content;
       expect(await content()).toEqual({ version: 1 });
       await expect.poll(() => cdn.requests.filter((r) => r.headers["if-none-match"] === cdn.etag).length, { timeout: 5000 }).toBeGreaterThan(0);
-      cdn.fail({ type: "status", status: 503 });
+      cdn.fail(fault.status(503));
       cdn.setArtifact(v2);
       await expect.poll(() => output(), { timeout: 5000 }).toContain("artifact refresh failed, still deciding with the previous one: HTTP 503");
       expect(await content()).toEqual({ version: 1 });

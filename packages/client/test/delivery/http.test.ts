@@ -4,11 +4,11 @@ import { deliveryHeaders, deliveryUrl, isRetriableDeliveryFailure, postDelivery,
 import { ClientErrorCode, DeliveryApiError } from "../../src/errors.js";
 import { clientPlatformOf } from "../../src/platform.js";
 import { SDK_VERSION } from "../../src/version.js";
-import { FakeTarget } from "../kit/delivery-server.js";
+import { fault, startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 beforeEach(async () => {
-  target = await FakeTarget.start();
+  target = await startFakeDeliveryApi();
 });
 afterEach(async () => {
   await target.close();
@@ -38,19 +38,19 @@ describe("postDelivery", () => {
     expect(received?.headers["content-type"]).toBe("application/json");
     expect(received?.headers["x-exc-sdk-version"]).toBe(SDK_VERSION);
     expect(received?.headers["x-request-id"]).toBe("x-1");
-    expect(received?.body).toEqual({ requestId: "r-1" });
+    expect(received?.json).toEqual({ requestId: "r-1" });
     expect(response.requestId).toBe("r-1");
     expect(timings.responseSize).toBeGreaterThan(0);
     expect(timings.timeToFirstByte).toBeGreaterThanOrEqual(0);
   });
 
   it("reads 204 No Content as an empty response", async () => {
-    target.handler = () => ({ status: 204 });
+    target.failAlways(fault.status(204));
     await expect(postDelivery(transport(), url(), {}, {})).resolves.toMatchObject({ response: {} });
   });
 
   it("rejects a 4xx at once, without retrying, carrying status and the server's message", async () => {
-    target.handler = () => ({ status: 400, statusText: "Bad Request", body: { status: 400, message: "Invalid request: client missing" } });
+    target.failAlways(fault.status(400, { status: 400, message: "Invalid request: client missing" }));
     const error = await postDelivery(transport(), url(), {}, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryApiError);
     expect(error).toMatchObject({
@@ -63,26 +63,25 @@ describe("postDelivery", () => {
   });
 
   it("retries 502/503/504 and succeeds when the edge recovers", async () => {
-    let calls = 0;
-    target.handler = () => (++calls < 3 ? { status: 503, body: { status: 503, message: "busy" } } : undefined);
+    target.fail(fault.status(503, { status: 503, message: "busy" }), 2);
     await expect(postDelivery(transport(), url(), {}, { requestId: "r" })).resolves.toMatchObject({ response: { requestId: "r" } });
     expect(target.requests).toHaveLength(3);
   });
 
   it("gives up on a 5xx after the configured retries", async () => {
-    target.handler = () => ({ status: 502 });
+    target.failAlways(fault.status(502));
     await expect(postDelivery(transport({ retries: 1 }), url(), {}, {})).rejects.toMatchObject({ code: ClientErrorCode.DeliveryHttpError, status: 502 });
     expect(target.requests).toHaveLength(2);
   });
 
   it("does not retry a 500, which the edge may have half-processed", async () => {
-    target.handler = () => ({ status: 500 });
+    target.failAlways(fault.status(500));
     await expect(postDelivery(transport(), url(), {}, {})).rejects.toMatchObject({ status: 500 });
     expect(target.requests).toHaveLength(1);
   });
 
   it("rejects with 'Request timed out' once the timeout has passed, retries included", async () => {
-    target.handler = () => ({ delayMs: 1000 });
+    target.failAlways(fault.delay(1000));
     const started = Date.now();
     const error = await postDelivery(transport({ timeout: 100 }), url(), {}, {}).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(900);
@@ -90,7 +89,7 @@ describe("postDelivery", () => {
   });
 
   it("reports an unreachable edge as a network error after retrying", async () => {
-    const closed = await FakeTarget.start();
+    const closed = await startFakeDeliveryApi();
     const deadUrl = `http://${closed.host}/rest/v1/delivery`;
     await closed.close();
     const attempts: string[] = [];
@@ -103,9 +102,9 @@ describe("postDelivery", () => {
   });
 
   it("rejects a 200 whose body is not a JSON object", async () => {
-    target.handler = () => ({ text: "<html>" });
+    target.failAlways(fault.body("<html>"));
     await expect(postDelivery(transport(), url(), {}, {})).rejects.toMatchObject({ code: ClientErrorCode.DeliveryInvalidResponse });
-    target.handler = () => ({ body: [1, 2] });
+    target.failAlways(fault.body([1, 2]));
     await expect(postDelivery(transport(), url(), {}, {})).rejects.toMatchObject({ code: ClientErrorCode.DeliveryInvalidResponse });
   });
 });

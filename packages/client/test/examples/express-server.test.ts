@@ -4,14 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import TargetClient from "@decisioning/client";
 // @ts-expect-error: the example is plain JavaScript, without typings.
 import { createApp } from "../../../../examples/express-server/app.mjs";
-import { FakeTarget } from "../kit/delivery-server.js";
+import { startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { BASE_OPTIONS, demoArtifact, localServer, readyClient, reroutingFetch } from "../kit/clients.js";
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 let server: Server | undefined;
 let client: TargetClient | undefined;
 beforeEach(async () => {
-  target = await FakeTarget.start();
+  target = await startFakeDeliveryApi();
 });
 afterEach(async () => {
   server?.closeAllConnections();
@@ -60,8 +60,8 @@ describe("examples/express-server", () => {
   it("passes the AMCV and mbox cookies to the edge and writes back the edge cluster", async () => {
     const { fetchApi } = reroutingFetch(target);
     const { client: serverSide } = await readyClient({ ...localServer(target), fetchApi });
-    target.mboxContent = { "demo-hero-banner": { headline: "From <the> edge" } };
-    target.answerExtra = { edgeHost: "mboxedge31.tt.omtrdc.net" };
+    target.setOffers({ "demo-hero-banner": { headline: "From <the> edge" } });
+    target.respondWith((_call, answer) => ({ ...answer(), edgeHost: "mboxedge31.tt.omtrdc.net" }));
     const base = await serve(serverSide);
     const amcv = `${TargetClient.getVisitorCookieName(BASE_OPTIONS.organizationId)}=${encodeURIComponent("MCMID|mcid-42")}`;
     const mbox = `mbox=${encodeURIComponent(`session#s-42#${Math.ceil(Date.now() / 1000) + 600}`)}`;
@@ -69,10 +69,10 @@ describe("examples/express-server", () => {
     const page = await fetch(`${base}/`, { headers: { cookie: `${amcv}; ${mbox}`, "user-agent": "test-browser" } });
     const html = await page.text();
     expect(html).toContain("<h1>From &lt;the&gt; edge</h1>");
-    const [received] = target.deliveryRequests;
+    const [received] = target.calls;
     expect(received?.query.sessionId).toBe("s-42");
-    expect(received?.body.id.marketingCloudVisitorId).toBe("mcid-42");
-    expect(received?.body.context).toMatchObject({ channel: "web", userAgent: "test-browser", address: { url: `${base}/` } });
+    expect(received?.request.id?.marketingCloudVisitorId).toBe("mcid-42");
+    expect(received?.request.context).toMatchObject({ channel: "web", userAgent: "test-browser", address: { url: `${base}/` } });
     expect(cookiesOf(page).mboxEdgeCluster).toBe("31");
   });
 });

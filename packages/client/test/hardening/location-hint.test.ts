@@ -6,14 +6,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import TargetClient, { ClientErrorCode, OptionsError, type FetchApi } from "@decisioning/client";
 import { nodeFetch } from "@decisioning/engine/node";
-import { FakeTarget } from "../kit/delivery-server.js";
+import { startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { BASE_OPTIONS, demoArtifact, eventually, localServer, mboxCookie, readyClient, recordingLogger } from "../kit/clients.js";
 
-let target: FakeTarget;
-let attacker: FakeTarget;
+let target: FakeDeliveryApi;
+let attacker: FakeDeliveryApi;
 beforeEach(async () => {
-  [target, attacker] = await Promise.all([FakeTarget.start(), FakeTarget.start()]);
-  target.mboxContent = { hero: { title: "Hello" } };
+  [target, attacker] = await Promise.all([startFakeDeliveryApi({ offers: { hero: { title: "Hello" } } }), startFakeDeliveryApi()]);
 });
 afterEach(async () => {
   await Promise.all([target.close(), attacker.close()]);
@@ -80,7 +79,7 @@ describe("a hostile mboxEdgeCluster cookie", () => {
     expect(client.getNotificationStats().sent).toBe(1);
     expect(attacker.requests).toHaveLength(0);
     expect(urls.map((url) => new URL(url).host)).toEqual(["acmeclient.tt.omtrdc.net"]);
-    expect(target.deliveryRequests[0]?.body.context.address.url).toBe("https://shop.acme.com/private?email=a@b.c");
+    expect(target.calls[0]?.request.context?.address?.url).toBe("https://shop.acme.com/private?email=a@b.c");
   });
 
   it("cannot reach a host by user-info with node-fetch, which (unlike global fetch) accepts such URLs", async () => {
@@ -90,7 +89,7 @@ describe("a hostile mboxEdgeCluster cookie", () => {
     const { client } = await readyClient({ ...localServer(target), fetchApi: viaNodeFetch, targetLocationHint: "" });
     await client.getOffers({ request: heroRequest(), targetLocationHint: hint });
     expect(attacker.requests).toHaveLength(0);
-    expect(target.deliveryRequests).toHaveLength(1);
+    expect(target.calls).toHaveLength(1);
   });
 
   it("is ignored with a debug line that quotes it, cut short, on one line", async () => {
@@ -126,10 +125,10 @@ describe("one visitor's cluster", () => {
     const { fetchApi, urls } = routingFetch();
     const { client } = await readyClient({ fetchApi, targetLocationHint: "" });
     // Even a valid cluster, and even when the edge confirms it, is that visitor's alone.
-    target.answerExtra = { edgeHost: "mboxedge35.tt.omtrdc.net" };
+    target.respondWith((_call, answer) => ({ ...answer(), edgeHost: "mboxedge35.tt.omtrdc.net" }));
     await client.getOffers({ request: heroRequest("visitor-1"), targetLocationHint: "35" });
     await client.getOffers({ request: heroRequest("visitor-2"), targetCookie: mboxCookie({ PC: "visitor-2.28_0" }) });
-    target.answerExtra = {};
+    target.respondWith(undefined);
     const later = await client.getOffers({ request: heroRequest("visitor-3") });
     expect(urls.map((url) => new URL(url).host)).toEqual(["mboxedge35.tt.omtrdc.net", "mboxedge28.tt.omtrdc.net", "acmeclient.tt.omtrdc.net"]);
     expect(later.targetLocationHintCookie).toBeUndefined();
@@ -138,7 +137,7 @@ describe("one visitor's cluster", () => {
   it("never becomes the client-wide hint on-device, where later visitors' ids and notifications would carry it", async () => {
     const { fetchApi, urls } = routingFetch();
     const { client } = await readyClient({ fetchApi, decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
-    target.answerExtra = { edgeHost: "mboxedge35.tt.omtrdc.net" };
+    target.respondWith((_call, answer) => ({ ...answer(), edgeHost: "mboxedge35.tt.omtrdc.net" }));
     await client.getAttributes(["demo-engineering-flags"], { targetLocationHint: "35" });
     await client.getAttributes(["demo-engineering-flags"], { targetCookie: mboxCookie({ PC: "tnt-9.35_0" }) });
     await eventually(() => client.getNotificationStats().sent === 2);
@@ -153,9 +152,9 @@ describe("one visitor's cluster", () => {
   it("is learned from Target's answer only for a call that brought no cluster", async () => {
     const { fetchApi, urls } = routingFetch();
     const { client } = await readyClient({ fetchApi, targetLocationHint: "" });
-    target.answerExtra = { edgeHost: "mboxedge31.tt.omtrdc.net" };
+    target.respondWith((_call, answer) => ({ ...answer(), edgeHost: "mboxedge31.tt.omtrdc.net" }));
     const first = await client.getOffers({ request: heroRequest("visitor-1") });
-    target.answerExtra = {};
+    target.respondWith(undefined);
     const next = await client.getOffers({ request: heroRequest("visitor-2") });
     expect(first.targetLocationHintCookie?.value).toBe("31");
     expect(next.targetLocationHintCookie?.value).toBe("31");
@@ -169,7 +168,7 @@ describe("a hostile edgeHost in an answer", () => {
     async (edgeHost) => {
       const { fetchApi, urls } = routingFetch();
       const { client } = await readyClient({ fetchApi, targetLocationHint: "" });
-      target.answerExtra = { edgeHost };
+      target.respondWith((_call, answer) => ({ ...answer(), edgeHost }));
       const first = await client.getOffers({ request: heroRequest("visitor-1") });
       await client.getOffers({ request: heroRequest("visitor-2") });
       expect(first.targetLocationHintCookie).toBeUndefined();

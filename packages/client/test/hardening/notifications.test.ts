@@ -4,16 +4,14 @@
  * decision is delivered or reported (a `sendNotificationError` event with a reason), exactly
  * once, and `close()` flushes within its bound.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerVisitor, type NotificationQueueOptions, type TargetClientOptions, type TargetEvent } from "@decisioning/client";
-import { FakeTarget, type RecordedRequest, type Reply } from "../kit/delivery-server.js";
+import { fault, startFakeDeliveryApi, type FakeDeliveryApi, type Fault, type RecordedRequest } from "@decisioning/testing/servers";
 import { demoArtifact, localServer, mboxCookie, readyClient, recordingLogger, type ClientUnderTest } from "../kit/clients.js";
 
-let target: FakeTarget;
+let target: FakeDeliveryApi;
 beforeEach(async () => {
-  target = await FakeTarget.start();
+  target = await startFakeDeliveryApi();
 });
 afterEach(async () => {
   await target.close();
@@ -28,15 +26,15 @@ class Edge {
   active = 0;
   peak = 0;
 
-  constructor(server: FakeTarget) {
-    server.handler = (request) => this.answer(request);
+  constructor(server: FakeDeliveryApi) {
+    server.failAlways((request) => this.answer(request));
   }
 
-  private async answer(request: RecordedRequest): Promise<Reply | undefined> {
-    const notifications = (request.body?.notifications ?? []) as Array<{ id: string }>;
+  private async answer(request: RecordedRequest): Promise<Fault | undefined> {
+    const notifications = ((request.json as { notifications?: unknown } | undefined)?.notifications ?? []) as Array<{ id: string }>;
     if (notifications.length === 0) return undefined;
-    if (this.mode === "down") return { status: 503, body: { status: 503, message: "edge down" } };
-    if (this.mode === "hang") return { delayMs: 60000 };
+    if (this.mode === "down") return fault.status(503, { status: 503, message: "edge down" });
+    if (this.mode === "hang") return fault.hang();
     this.active += 1;
     this.peak = Math.max(this.peak, this.active);
     if (this.mode === "slow") await new Promise((resolve) => setTimeout(resolve, this.slowMs));
@@ -125,11 +123,9 @@ describe("notifications under pressure", () => {
   });
 
   it("reports every notification once when nothing listens at the Delivery API's address", async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const { client, events } = await onDeviceClient({ ...FAST_RETRIES, maxAttempts: 2 }, { serverDomain: `127.0.0.1:${port}`, targetLocationHint: undefined });
+    const closed = await startFakeDeliveryApi();
+    await closed.close();
+    const { client, events } = await onDeviceClient({ ...FAST_RETRIES, maxAttempts: 2 }, { serverDomain: closed.host, targetLocationHint: undefined });
     await decide(client, 25);
     await client.close();
     expect(reported(events)).toHaveLength(25);
@@ -200,9 +196,9 @@ describe("notifications under pressure", () => {
     request.context.address.url = "https://www.acme.com/changed-later";
     request.id.tntId = "someone-else";
     await client.close();
-    const sent = target.deliveryRequests.find((r) => Array.isArray(r.body?.notifications));
-    expect(sent?.body?.context).toMatchObject({ address: { url: "https://www.acme.com/as-decided" } });
-    expect(sent?.body?.id).toMatchObject({ tntId: "visitor-mutated" });
+    const sent = target.calls.find((call) => Array.isArray(call.request.notifications));
+    expect(sent?.request.context).toMatchObject({ address: { url: "https://www.acme.com/as-decided" } });
+    expect(sent?.request.id).toMatchObject({ tntId: "visitor-mutated" });
   });
 
   it("sends a getAttributes decision as decided when the caller changes its objects or the handed-out response afterwards", async () => {
@@ -226,10 +222,10 @@ describe("notifications under pressure", () => {
     handedOut.id.tntId = "someone-else";
     handedOut.experienceCloud.analytics.supplementalDataId = "changed-in-response";
     await client.close();
-    const sent = target.deliveryRequests.find((r) => Array.isArray(r.body?.notifications) && (r.body?.id as { tntId?: string })?.tntId === "visitor-attributes");
-    expect(sent?.body?.context).toMatchObject({ address: { url: "https://www.acme.com/as-decided" }, browser: { host: "www.acme.com" } });
-    expect(sent?.body?.id).toMatchObject({ tntId: "visitor-attributes", customerIds: [{ id: "customer-1" }] });
-    expect(sent?.body?.experienceCloud).toMatchObject({ analytics: { supplementalDataId: sdid } });
+    const sent = target.calls.find((call) => Array.isArray(call.request.notifications) && call.request.id?.tntId === "visitor-attributes");
+    expect(sent?.request.context).toMatchObject({ address: { url: "https://www.acme.com/as-decided" }, browser: { host: "www.acme.com" } });
+    expect(sent?.request.id).toMatchObject({ tntId: "visitor-attributes", customerIds: [{ id: "customer-1" }] });
+    expect(sent?.request.experienceCloud).toMatchObject({ analytics: { supplementalDataId: sdid } });
   });
 
   it("close() flushes within closeTimeoutMs plus one request timeout when the Delivery API never answers, and reports the rest", async () => {
@@ -251,16 +247,16 @@ describe("notifications under pressure", () => {
     const { client } = await onDeviceClient({});
     const visitor = new ServerVisitor("1234567890@AdobeOrg", undefined);
     const targetCookie = mboxCookie({ session: "session-1", PC: "visitor-1" });
-    const before = target.deliveryRequests.length;
+    const before = target.calls.length;
     await Promise.all(
       ["demo-checkout-experiment", "demo-hero-banner", "demo-engineering-flags"].map((name) =>
         client.getOffers({ visitor, targetCookie, consumerId: name, request: { execute: { mboxes: [{ name, index: 1 }] } } }),
       ),
     );
     await client.close();
-    const requests = target.deliveryRequests.slice(before);
+    const requests = target.calls.slice(before);
     expect(requests).toHaveLength(1);
-    expect((requests[0]?.body.notifications as unknown[]).length).toBe(3);
+    expect((requests[0]?.request.notifications as unknown[]).length).toBe(3);
     expect(edge.deliveredOnce()).toBe(3);
     expect(client.getNotificationStats()).toMatchObject({ enqueued: 3, sent: 3, requests: 1 });
   });

@@ -10,7 +10,7 @@ import { Messages } from "../../src/messages.js";
 import { postDelivery } from "../../src/delivery/http.js";
 import { clientPlatformOf } from "../../src/platform.js";
 import { nested } from "../../../engine/test/hardening/hostile.js";
-import { FakeTarget } from "../kit/delivery-server.js";
+import { startFakeDeliveryApi } from "@decisioning/testing/servers";
 import { localServer, readyClient } from "../kit/clients.js";
 
 // An object whose conversion to a string throws: JSON can carry one (`{"toString": ""}`).
@@ -61,7 +61,7 @@ describe("the Delivery API transport", () => {
 
 describe("getOffers options of the wrong type", () => {
   it("count as absent: an object sessionId, targetLocationHint or consumerId does not break the call", async () => {
-    const target = await FakeTarget.start();
+    const target = await startFakeDeliveryApi();
     try {
       const { client } = await readyClient({ ...localServer(target), targetLocationHint: "35", fetchApi: (input, init) => fetch(input.replace(/mboxedge35\.tt\.omtrdc\.net/, target.host).replace("https:", "http:"), init) as never });
       const result = await client.getOffers({
@@ -71,7 +71,7 @@ describe("getOffers options of the wrong type", () => {
         consumerId: unprintable() as string,
       });
       expect(result.targetCookie.value).toMatch(/^session#[0-9a-f]{32}#/);
-      expect(target.deliveryRequests.at(-1)?.query.sessionId).toMatch(/^[0-9a-f]{32}$/);
+      expect(target.calls.at(-1)?.query.sessionId).toMatch(/^[0-9a-f]{32}$/);
       await client.close();
     } finally {
       await target.close();

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import TargetClient, { type FetchApi, type TargetClientOptions, type TargetEvent } from "@decisioning/client";
-import type { FakeTarget } from "./delivery-server.js";
+import type { FakeServer } from "@decisioning/testing/servers";
 
 /** The demo artifact of `fixtures/artifacts/demo-flags.json`, freshly parsed. */
 export function demoArtifact(): Record<string, any> {
@@ -82,7 +82,7 @@ export const localOnlyFetch: FetchApi = (input, init) => {
 };
 
 /** Options pointing a client at the fake over plain HTTP. */
-export function localServer(target: FakeTarget): Partial<TargetClientOptions> {
+export function localServer(target: FakeServer): Partial<TargetClientOptions> {
   return { serverDomain: target.host, secure: false };
 }
 
@@ -90,7 +90,7 @@ export function localServer(target: FakeTarget): Partial<TargetClientOptions> {
  * A fetch that sends requests for Target's hosts (`*.tt.omtrdc.net`) to the fake instead,
  * keeping the URLs the client asked for in `urls`.
  */
-export function reroutingFetch(target: FakeTarget): { fetchApi: FetchApi; urls: string[] } {
+export function reroutingFetch(target: FakeServer): { fetchApi: FetchApi; urls: string[] } {
   const urls: string[] = [];
   const fetchApi: FetchApi = (input, init) => {
     urls.push(input);

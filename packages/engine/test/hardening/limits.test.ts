@@ -8,7 +8,8 @@ import { ArtifactError, createDecider, createDecisioningEngine, DEFAULT_REQUEST_
 import { MAX_ARTIFACT_DEPTH } from "../../src/artifact/validate.js";
 import { DEFAULT_MAX_ARTIFACT_BYTES } from "../../src/loader/download.js";
 import { MAX_LOGIC_DEPTH } from "../../src/logic/compile.js";
-import { fastLoader, flagArtifact, recordEvents, startArtifactServer } from "../kit/index.js";
+import { startFakeCdn } from "@decisioning/testing/servers";
+import { fastLoader, flagArtifact, recordEvents } from "../kit/index.js";
 import { nested } from "./kit.js";
 
 const decider = createDecider({ client: "acme", artifact: flagArtifact("on", { mboxes: ["flags"] }) });
@@ -70,14 +71,14 @@ describe("request limits", () => {
 describe("artifact size", () => {
   it("refuses a body over maxArtifactBytes with ARTIFACT_TOO_LARGE saying the limit, and keeps deciding with the artifact it has", async () => {
     const small = flagArtifact("v1");
-    const server = await startArtifactServer({ routes: { "/rules.json": { body: small } } });
+    const server = await startFakeCdn({ artifact: small, path: "/rules.json" });
     const events = recordEvents();
     const engine = await createDecisioningEngine(
       { client: "acme", artifactLocation: server.url(), pollingInterval: 50, maxArtifactBytes: 4096, eventEmitter: events.emitter },
       fastLoader(),
     );
     try {
-      server.setRoute("/rules.json", { body: flagArtifact("x".repeat(10000)) });
+      server.setArtifact(flagArtifact("x".repeat(10000)));
       const failed = await events.waitFor("artifactDownloadFailed");
       expect(failed.error).toBeInstanceOf(ArtifactError);
       expect(failed.error).toMatchObject({ code: "ARTIFACT_TOO_LARGE", message: expect.stringContaining("exceeds maxArtifactBytes (4096)") });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { obfuscateArtifact } from "@decisioning/testing/servers";
 import type { Artifact, DeliveryResponse, GetOffersOptions, Rule } from "../../src/index.js";
 
 /** Folder of the shared real-world artifacts (`rules.json`, `rules.bin`, `artifact-large.json`). */
@@ -24,7 +25,7 @@ export function binFixture(): { bin: Uint8Array; json: unknown; organizationId: 
     return { bin: realWorldFile("rules.bin"), json: JSON.parse(new TextDecoder().decode(realWorldFile("rules.json"))), organizationId: REAL_WORLD_ORG };
   }
   const json: unknown = JSON.parse(readFileSync(new URL("../../../../fixtures/artifacts/features.json", import.meta.url), "utf8"));
-  return { bin: obfuscate(json, REAL_WORLD_ORG), json, organizationId: REAL_WORLD_ORG };
+  return { bin: obfuscateArtifact(json, REAL_WORLD_ORG), json, organizationId: REAL_WORLD_ORG };
 }
 
 /** Options of {@link flagArtifact}. */
@@ -112,20 +113,4 @@ export function flagValues(response: DeliveryResponse): unknown[] {
 /** The `value` the first executed mbox decided. */
 export function flagValue(response: DeliveryResponse): unknown {
   return flagValues(response)[0];
-}
-
-/**
- * Obfuscate JSON into the `rules.bin` layout (`ATOD:001`, a 32-byte key, then the body XOR-ed
- * with `organizationId + key`), so tests can serve `.bin` artifacts for any organization.
- */
-export function obfuscate(json: unknown, organizationId: string, key = "0123456789abcdef0123456789abcdef"): Uint8Array {
-  if (key.length !== 32) throw new Error("obfuscation key must be 32 ASCII characters");
-  const encoder = new TextEncoder();
-  const header = encoder.encode(`ATOD:001${key}`);
-  const plain = encoder.encode(typeof json === "string" ? json : JSON.stringify(json));
-  const mask = encoder.encode(organizationId + key);
-  const out = new Uint8Array(header.length + plain.length);
-  out.set(header, 0);
-  for (let i = 0; i < plain.length; i++) out[header.length + i] = (plain[i] ?? 0) ^ (mask[i % mask.length] ?? 0);
-  return out;
 }

@@ -1,4 +1,3 @@
-export * from "./artifact-server.js";
 export * from "./artifacts.js";
 export * from "./engine.js";
 export * from "./events.js";

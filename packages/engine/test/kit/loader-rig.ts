@@ -1,7 +1,7 @@
 import { afterEach } from "vitest";
 import { createDecisioningEngine, type DecisioningConfig, type DecisioningEngine } from "../../src/index.js";
 import type { LoaderTuning } from "../../src/loader/loader.js";
-import { startArtifactServer, type ArtifactServer, type ArtifactServerOptions } from "./artifact-server.js";
+import { startFakeCdn, type FakeCdn } from "@decisioning/testing/servers";
 import { flagArtifact } from "./artifacts.js";
 import { fastLoader } from "./engine.js";
 import { recordEvents, recordLogs, type EventRecorder } from "./events.js";
@@ -13,16 +13,16 @@ export interface RiggedEngine {
   logs: ReturnType<typeof recordLogs>;
 }
 
-/** Artifact servers and engines for loader tests; everything it starts is closed after each test. */
+/** Fake CDNs and engines for loader tests; everything it starts is closed after each test. */
 export interface LoaderRig {
   /** Run `cleanup` after the test (last registered, first run). */
   track(cleanup: () => Promise<void>): void;
-  /** Serve `body` at `path` (default `/rules.json`) from a real local CDN. */
-  serve(body?: unknown, options?: ArtifactServerOptions & { path?: string }): Promise<ArtifactServer>;
+  /** Serve `body` at `path` (default `/rules.json`) from the public kit's fake CDN. */
+  serve(body?: unknown, options?: { path?: string }): Promise<FakeCdn>;
   /** Start an engine without waiting for it (for tests of readiness and refusals); closed after the test if it starts. */
-  begin(server: ArtifactServer, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Omit<RiggedEngine, "engine"> & { promise: Promise<DecisioningEngine> };
+  begin(server: FakeCdn, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Omit<RiggedEngine, "engine"> & { promise: Promise<DecisioningEngine> };
   /** An engine loading from the server, with the fast test loader, events and logs recorded. */
-  startEngine(server: ArtifactServer, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Promise<RiggedEngine>;
+  startEngine(server: FakeCdn, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Promise<RiggedEngine>;
 }
 
 /**
@@ -59,9 +59,8 @@ export function loaderRig(defaults: Partial<DecisioningConfig> = {}): LoaderRig 
   };
   return {
     track: (cleanup) => void cleanups.push(cleanup),
-    async serve(body = flagArtifact("v1"), options = {}) {
-      const { path = "/rules.json", ...serverOptions } = options;
-      const server = await startArtifactServer({ routes: { [path]: { body } }, ...serverOptions });
+    async serve(body = flagArtifact("v1"), { path = "/rules.json" } = {}) {
+      const server = await startFakeCdn({ artifact: body, path });
       cleanups.push(() => server.close());
       return server;
     },

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ArtifactError, createDecisioningEngine, deobfuscate, ErrorCode } from "../../src/index.js";
 import { parseArtifactBody } from "../../src/loader/loader.js";
-import { binFixture, obfuscate, startArtifactServer, flagArtifact, type ArtifactServer } from "../kit/index.js";
+import { obfuscateArtifact, startFakeCdn, type FakeCdn } from "@decisioning/testing/servers";
+import { binFixture, flagArtifact } from "../kit/index.js";
 
 // Adobe's real-world pair when ../shared is there, else one the test kit makes.
 const { bin, json, organizationId: REAL_WORLD_ORG } = binFixture();
 
-let server: ArtifactServer | undefined;
+let server: FakeCdn | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -19,7 +20,7 @@ describe("rules.bin", () => {
   });
 
   it("is downloaded and decoded when the location ends in .bin", async () => {
-    server = await startArtifactServer({ routes: { "/v1/rules.bin": { body: bin } } });
+    server = await startFakeCdn({ artifact: bin, path: "/v1/rules.bin" });
     const engine = await createDecisioningEngine({
       client: "acme",
       organizationId: REAL_WORLD_ORG,
@@ -45,6 +46,6 @@ describe("rules.bin", () => {
 
   it("round-trips the test kit's obfuscator", () => {
     const artifact = flagArtifact("v1");
-    expect(JSON.parse(deobfuscate(obfuscate(artifact, "ORG@AdobeOrg"), "ORG@AdobeOrg"))).toEqual(artifact);
+    expect(JSON.parse(deobfuscate(obfuscateArtifact(artifact, "ORG@AdobeOrg"), "ORG@AdobeOrg"))).toEqual(artifact);
   });
 });

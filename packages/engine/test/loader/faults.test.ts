@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createDecisioningEngine, ErrorCode, type DecisioningConfig, type DecisioningEngine } from "../../src/index.js";
-import {
-  etagOf,
-  fastLoader,
-  flagArtifact,
-  flagRequest,
-  flagValue,
-  flagValues,
-  loaderRig,
-  obfuscate,
-  recordLogs,
-  startArtifactServer,
-  trackedTimers,
-  until,
-  type Fault,
-} from "../kit/index.js";
+import { etagOf, fault, obfuscateArtifact, startFakeCdn, type Fault } from "@decisioning/testing/servers";
+import { fastLoader, flagArtifact, flagRequest, flagValue, flagValues, loaderRig, recordLogs, trackedTimers, until } from "../kit/index.js";
 
 const { serve, startEngine, track } = loaderRig();
 
@@ -22,47 +9,47 @@ const decide = async (engine: DecisioningEngine) => flagValue(await engine.getOf
 
 describe("the loader under CDN and network faults (real HTTP server)", () => {
   const cases: Array<{ what: string; fault: Fault; code: string; message?: RegExp; config?: Partial<DecisioningConfig> }> = [
-    { what: "HTTP 500", fault: { type: "status", status: 500 }, code: ErrorCode.ArtifactFetchFailed, message: /HTTP 500/ },
-    { what: "HTTP 404", fault: { type: "status", status: 404 }, code: ErrorCode.ArtifactFetchFailed, message: /HTTP 404/ },
+    { what: "HTTP 500", fault: fault.status(500), code: ErrorCode.ArtifactFetchFailed, message: /HTTP 500/ },
+    { what: "HTTP 404", fault: fault.status(404), code: ErrorCode.ArtifactFetchFailed, message: /HTTP 404/ },
     {
       what: "a response slower than the request timeout",
-      fault: { type: "ok", delayMs: 600 },
+      fault: fault.delay(600),
       code: ErrorCode.Timeout,
       message: /timed out after 200 ms/,
       config: { artifactRequestTimeout: 200 },
     },
     {
       what: "a body that stalls past the request timeout",
-      fault: { type: "slow-body", stallMs: 600 },
+      fault: fault.stall(600),
       code: ErrorCode.Timeout,
       config: { artifactRequestTimeout: 200 },
     },
-    { what: "a dropped connection", fault: { type: "drop" }, code: ErrorCode.ArtifactFetchFailed },
-    { what: "a truncated body", fault: { type: "truncate" }, code: ErrorCode.ArtifactFetchFailed, message: /not received in full/ },
-    { what: "invalid JSON", fault: { type: "invalid-json" }, code: ErrorCode.ArtifactInvalid, message: /not valid JSON/ },
-    { what: "an empty 200", fault: { type: "body", body: "" }, code: ErrorCode.ArtifactInvalid },
+    { what: "a dropped connection", fault: fault.drop(), code: ErrorCode.ArtifactFetchFailed },
+    { what: "a truncated body", fault: fault.truncate(), code: ErrorCode.ArtifactFetchFailed, message: /not received in full/ },
+    { what: "invalid JSON", fault: fault.body('{"version": "1.0.0", "rules": {"mboxes": '), code: ErrorCode.ArtifactInvalid, message: /not valid JSON/ },
+    { what: "an empty 200", fault: fault.body(""), code: ErrorCode.ArtifactInvalid },
     {
       what: "a version-2 artifact",
-      fault: { type: "body", body: flagArtifact("v2-major", { version: "2.0.0" }) },
+      fault: fault.body(flagArtifact("v2-major", { version: "2.0.0" })),
       code: ErrorCode.ArtifactVersionUnsupported,
       message: /2\.0\.0/,
     },
     {
       what: "an artifact of the wrong shape",
-      fault: { type: "body", body: { version: "1.0.0", rules: { mboxes: [] } } },
+      fault: fault.body({ version: "1.0.0", rules: { mboxes: [] } }),
       code: ErrorCode.ArtifactInvalid,
       message: /rules\.mboxes/,
     },
   ];
 
-  for (const { what, fault, code, message, config } of cases) {
+  for (const { what, fault: scripted, code, message, config } of cases) {
     it(`keeps deciding with the last good artifact through ${what}, then takes the recovered one`, async () => {
       const server = await serve();
       const { engine, events } = await startEngine(server, config);
       expect(await decide(engine)).toBe("v1");
 
-      server.setRoute("/rules.json", { body: flagArtifact("v2") });
-      server.failAlways("/rules.json", fault);
+      server.setArtifact(flagArtifact("v2"));
+      server.failAlways(scripted);
       const second = await events.waitFor("artifactDownloadFailed", 2);
       expect(await decide(engine)).toBe("v1");
       expect(engine.getRawArtifact()?.rules.mboxes.flag?.[0]?.consequence.options?.[0]?.content).toEqual({ value: "v1" });
@@ -74,7 +61,7 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
       expect(second.error).toMatchObject({ name: expect.stringMatching(/ArtifactError/) });
       expect(events.named("artifactDownloadSucceeded")).toHaveLength(1);
 
-      server.failAlways("/rules.json", undefined);
+      server.recover();
       const recovered = await events.waitFor("artifactDownloadSucceeded", 2);
       expect(recovered).toMatchObject({ artifactLocation: server.url(), artifactPayload: { version: "1.0.0" } });
       expect(await decide(engine)).toBe("v2");
@@ -83,13 +70,10 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
 
   it("fires artifactDownloadSucceeded with the artifact and geoLocationUpdated from the x-geo headers", async () => {
     const artifact = flagArtifact("v1");
-    const server = await startArtifactServer({
-      routes: {
-        "/rules.json": {
-          body: artifact,
-          headers: { "x-geo-country-code": "CH", "x-geo-region-code": "ZH", "x-geo-city": "ZURICH", "x-geo-latitude": "47.37", "x-geo-longitude": "8.54" },
-        },
-      },
+    const server = await startFakeCdn({
+      artifact,
+      path: "/rules.json",
+      headers: { "x-geo-country-code": "CH", "x-geo-region-code": "ZH", "x-geo-city": "ZURICH", "x-geo-latitude": "47.37", "x-geo-longitude": "8.54" },
     });
     track(() => server.close());
     const { engine, events } = await startEngine(server, { pollingInterval: 0 });
@@ -106,10 +90,10 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
     const server = await serve(artifact);
     const { engine, events } = await startEngine(server);
     const requests = await server.waitForRequests(3);
-    expect(requests[0]?.ifNoneMatch).toBeUndefined();
-    expect(requests[1]?.ifNoneMatch).toBe(etagOf(artifact));
-    expect(requests[1]?.answer).toBe(304);
-    expect(requests[2]?.answer).toBe(304);
+    expect(requests[0]?.headers["if-none-match"]).toBeUndefined();
+    expect(requests[1]?.headers["if-none-match"]).toBe(etagOf(artifact));
+    expect(requests[1]?.outcome).toBe(304);
+    expect(requests[2]?.outcome).toBe(304);
     expect(await decide(engine)).toBe("v1");
     expect(events.named("artifactDownloadSucceeded")).toHaveLength(1);
     expect(events.named("artifactDownloadFailed")).toHaveLength(0);
@@ -118,13 +102,13 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
 
   it("treats a 304 with no cached artifact as a failure and retries without If-None-Match", async () => {
     const server = await serve();
-    server.fail("/rules.json", { type: "not-modified" });
+    server.fail(fault.status(304));
     const { engine, events } = await startEngine(server, { pollingInterval: 0 });
     expect(await decide(engine)).toBe("v1");
     const [first, second] = server.requestsTo();
-    expect(first?.answer).toBe(304);
-    expect(second?.ifNoneMatch).toBeUndefined();
-    expect(second?.answer).toBe(200);
+    expect(first?.outcome).toBe(304);
+    expect(second?.headers["if-none-match"]).toBeUndefined();
+    expect(second?.outcome).toBe(200);
     expect(events.named("artifactDownloadFailed")[0]?.error).toMatchObject({ code: ErrorCode.ArtifactFetchFailed, message: expect.stringMatching(/304/) });
   });
 
@@ -134,30 +118,30 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
     const server = await serve(v1);
     const { engine, events } = await startEngine(server);
     await server.waitForRequests(2);
-    server.setRoute("/rules.json", { body: v2 });
+    server.setArtifact(v2);
     await events.waitFor("artifactDownloadSucceeded", 2);
     expect(await decide(engine)).toBe("v2");
     const count = server.requestsTo().length;
     const after = (await server.waitForRequests(count + 1)).slice(count);
-    expect(after[0]?.ifNoneMatch).toBe(etagOf(v2));
-    expect(after[0]?.answer).toBe(304);
-    const changed = server.requestsTo().find((r) => r.answer === 200 && r.ifNoneMatch === etagOf(v1));
+    expect(after[0]?.headers["if-none-match"]).toBe(etagOf(v2));
+    expect(after[0]?.outcome).toBe(304);
+    const changed = server.requestsTo().find((r) => r.outcome === 200 && r.headers["if-none-match"] === etagOf(v1));
     expect(changed).toBeDefined();
   });
 
   it("downloads rules.bin and refuses a rules.bin obfuscated for another organization", async () => {
     const org = "AAAABBBBCCCCDDDDEEEEFFFF@AdobeOrg";
-    const server = await startArtifactServer({ routes: { "/rules.bin": { body: obfuscate(flagArtifact("v1"), org) } } });
+    const server = await startFakeCdn({ artifact: obfuscateArtifact(flagArtifact("v1"), org), path: "/rules.bin" });
     track(() => server.close());
     const { engine, events } = await startEngine(server, { artifactLocation: server.url("/rules.bin"), organizationId: org });
     expect(await decide(engine)).toBe("v1");
 
-    server.setRoute("/rules.bin", { body: obfuscate(flagArtifact("v2"), "0000000000000000000000AA@AdobeOrg") });
+    server.setArtifact(obfuscateArtifact(flagArtifact("v2"), "0000000000000000000000AA@AdobeOrg"));
     const failed = await events.waitFor("artifactDownloadFailed");
     expect(failed.error).toMatchObject({ code: ErrorCode.ArtifactInvalid, message: expect.stringMatching(/wrong organizationId/) });
     expect(await decide(engine)).toBe("v1");
 
-    server.setRoute("/rules.bin", { body: obfuscate(flagArtifact("v3"), org) });
+    server.setArtifact(obfuscateArtifact(flagArtifact("v3"), org));
     await events.waitFor("artifactDownloadSucceeded", 2);
     expect(await decide(engine)).toBe("v3");
   });
@@ -167,7 +151,7 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
     const big = flagArtifact("x".repeat(5000));
     const server = await serve(small);
     const { engine, events } = await startEngine(server, { maxArtifactBytes: 3000 });
-    server.setRoute("/rules.json", { body: big });
+    server.setArtifact(big);
     const declared = await events.waitFor("artifactDownloadFailed");
     server.setRoute("/rules.json", { body: big, chunked: true });
     const streamed = await events.waitFor("artifactDownloadFailed", 2);
@@ -179,13 +163,13 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
     const mboxes = ["a", "b", "c"];
     const server = await serve(flagArtifact("v1", { mboxes, geoTargetingEnabled: true }));
     server.setRoute("/geo", { body: { "x-geo-city": "BASEL" } });
-    server.failAlways("/geo", { type: "ok", delayMs: 300 });
+    server.failAlways(fault.delay(300), "/geo");
     const { engine, events } = await startEngine(server, { geoLookupUrl: server.url("/geo") });
     const request = flagRequest(mboxes, { context: { channel: "web", geo: { ipAddress: "8.8.8.8" } } });
 
     const inFlight = engine.getOffers(request);
     await server.waitForRequests(1, "/geo");
-    server.setRoute("/rules.json", { body: flagArtifact("v2", { mboxes, geoTargetingEnabled: true }) });
+    server.setArtifact(flagArtifact("v2", { mboxes, geoTargetingEnabled: true }));
     await events.waitFor("artifactDownloadSucceeded", 2);
     expect(flagValues(await inFlight)).toEqual(["v1", "v1", "v1"]);
     expect(flagValues(await engine.getOffers(request))).toEqual(["v2", "v2", "v2"]);
@@ -226,7 +210,7 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
       fastLoader(),
     );
     track(() => engine.close());
-    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    server.setArtifact(flagArtifact("v2"));
     await until(() => thrown >= 4, 5000, "events after the change");
     expect(await decide(engine)).toBe("v2");
     expect(logs.text("error")).toMatch(/event handler for artifactDownloadSucceeded failed/);
@@ -234,7 +218,7 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
 
   it("schedules the next poll only after the current download ends", async () => {
     const server = await serve();
-    server.failAlways("/rules.json", { type: "ok", delayMs: 120 });
+    server.failAlways(fault.delay(120));
     const { engine } = await startEngine(server, { pollingInterval: 10 });
     await server.waitForRequests(4);
     expect(server.maxConcurrent()).toBe(1);
@@ -250,10 +234,10 @@ describe("the loader under CDN and network faults (real HTTP server)", () => {
       { refreshBackoff: { initialMs: 5, maxMs: 45 } },
     );
     const base = timers.delays.length;
-    server.failAlways("/rules.json", { type: "status", status: 503 });
+    server.failAlways(fault.status(503));
     await events.waitFor("artifactDownloadFailed", 4);
-    server.failAlways("/rules.json", undefined);
-    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    server.recover();
+    server.setArtifact(flagArtifact("v2"));
     await events.waitFor("artifactDownloadSucceeded", 2);
     await until(() => timers.delays.length > base + 11, 5000, "timers after recovery");
     // Request timeouts (2000 ms) are interleaved with the schedule; keep the scheduling delays.

@@ -3,18 +3,12 @@ import { describe, expect, it } from "vitest";
 import { ErrorCode, type DecisioningConfig } from "../../src/index.js";
 import { sha256Hex } from "../../src/loader/integrity.js";
 import { memorySnapshotStore } from "../../src/loader/snapshot.js";
-import {
-  bodyBytes,
-  flagArtifact,
-  flagRequest,
-  flagValue,
-  loaderRig,
-  type ArtifactServer,
-} from "../kit/index.js";
+import { bodyBytes, fault, type FakeCdn } from "@decisioning/testing/servers";
+import { flagArtifact, flagRequest, flagValue, loaderRig } from "../kit/index.js";
 
 const { serve, begin } = loaderRig();
 /** One download attempt: a refused artifact fails the start at once. */
-const start = (server: ArtifactServer, config: Partial<DecisioningConfig>) => begin(server, config, { initialRetries: 1 });
+const start = (server: FakeCdn, config: Partial<DecisioningConfig>) => begin(server, config, { initialRetries: 1 });
 
 const v1 = flagArtifact("v1");
 const sha256 = (body: unknown) => createHash("sha256").update(bodyBytes(body)).digest("hex");
@@ -41,7 +35,7 @@ describe("artifact integrity", () => {
     const server = await serve();
     const { promise, events } = start(server, { artifactSha256: sha256(v1) });
     const engine = await promise;
-    server.setRoute("/rules.json", { body: flagArtifact("tampered") });
+    server.setArtifact(flagArtifact("tampered"));
     const failed = await events.waitFor("artifactDownloadFailed");
     expect(failed.error).toMatchObject({ code: ErrorCode.ArtifactIntegrity });
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
@@ -61,7 +55,7 @@ describe("artifact integrity", () => {
     expect(seen[0]).toEqual([bodyBytes(v1).length, v1]);
 
     verdict = () => false;
-    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    server.setArtifact(flagArtifact("v2"));
     expect((await events.waitFor("artifactDownloadFailed")).error).toMatchObject({
       code: ErrorCode.ArtifactIntegrity,
       message: expect.stringMatching(/did not return true/),
@@ -82,7 +76,7 @@ describe("artifact integrity", () => {
 
   it("checks snapshots too: a snapshot that fails the pin is not used", async () => {
     const server = await serve();
-    server.failAlways("/rules.json", { type: "status", status: 500 });
+    server.failAlways(fault.status(500));
     const store = memorySnapshotStore();
     await store.save(server.url(), { body: bodyBytes(flagArtifact("old")), savedAt: Date.now() });
     const { promise, events } = start(server, { snapshotStore: store, artifactSha256: sha256(v1) });

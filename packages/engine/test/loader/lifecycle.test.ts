@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fault } from "@decisioning/testing/servers";
 import { createDecisioningEngine, type NotificationPayload } from "../../src/index.js";
 import {
   countingFetch,
@@ -38,7 +39,7 @@ describe("stopping and closing", () => {
     const timers = trackedTimers();
     const { fetchApi, count } = countingFetch();
     const { engine, events } = await startEngine(server, { platform: timers, fetchApi });
-    server.failAlways("/rules.json", { type: "hang" });
+    server.failAlways(fault.hang());
     await server.waitForRequests(2);
     expect(server.activeRequests()).toBe(1);
     const started = Date.now();
@@ -76,7 +77,7 @@ describe("polling", () => {
 
   it("refreshes an artifactPayload from the artifact location, as the reference does", async () => {
     const server = await serve();
-    server.setRoute("/rules.json", { body: flagArtifact("from-cdn") });
+    server.setArtifact(flagArtifact("from-cdn"));
     const { engine, events } = await startEngine(server, { artifactPayload: flagArtifact("from-payload") });
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("from-payload");
     await events.waitFor("artifactDownloadSucceeded");
@@ -87,7 +88,7 @@ describe("polling", () => {
   it("describes the artifact in traces with the reference's keys", async () => {
     const server = await serve();
     const { engine, events } = await startEngine(server);
-    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    server.setArtifact(flagArtifact("v2"));
     await events.waitFor("artifactDownloadSucceeded", 2);
     const trace = await traced(engine);
     expect(trace).toEqual({
@@ -129,7 +130,7 @@ describe("refreshMode: on-request (edge runtimes)", () => {
     await sleep(120);
     expect(server.requestsTo()).toHaveLength(1);
 
-    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    server.setArtifact(flagArtifact("v2"));
     // The stale check starts a refresh but never makes the caller wait for it.
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
     expect(handed).toHaveLength(1);
@@ -147,7 +148,7 @@ describe("refreshMode: on-request (edge runtimes)", () => {
       { refreshMode: "on-request", pollingInterval: 30, platform: { random: () => 1 } },
       { refreshBackoff: { initialMs: 200, maxMs: 300 } },
     );
-    server.failAlways("/rules.json", { type: "status", status: 500 });
+    server.failAlways(fault.status(500));
     await sleep(40);
     await engine.getOffers(flagRequest());
     await events.waitFor("artifactDownloadFailed");

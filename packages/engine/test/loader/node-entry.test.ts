@@ -6,15 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileSnapshotStore, nodeFetch, proxyFetch } from "@decisioning/engine/node";
 import { createDecisioningEngine, ErrorCode } from "../../src/index.js";
-import {
-  fastLoader,
-  flagArtifact,
-  flagRequest,
-  flagValue,
-  loaderRig,
-  binFixture,
-  startArtifactServer,
-} from "../kit/index.js";
+import { fault, startFakeCdn } from "@decisioning/testing/servers";
+import { binFixture, fastLoader, flagArtifact, flagRequest, flagValue, loaderRig } from "../kit/index.js";
 
 const { serve, startEngine, track } = loaderRig({ pollingInterval: 50 });
 
@@ -71,7 +64,7 @@ describe("fileSnapshotStore", () => {
     const first = await startEngine(server, { snapshotStore: fileSnapshotStore(path) });
     await first.engine.close();
 
-    server.failAlways("/rules.json", { type: "status", status: 500 });
+    server.failAlways(fault.status(500));
     const { engine, events } = await startEngine(server, { snapshotStore: fileSnapshotStore(path) });
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
     expect(events.named("artifactSnapshotUsed")[0]).toMatchObject({ ageMs: expect.any(Number), savedAt: expect.any(Number) });
@@ -92,7 +85,7 @@ describe("the Node transport behind nodeFetch and proxyFetch", () => {
     const server = await serve();
     const agent = new CountingAgent({ keepAlive: false });
     const { engine } = await startEngine(server, { fetchApi: proxyFetch(agent) });
-    server.failAlways("/rules.json", { type: "hang" });
+    server.failAlways(fault.hang());
     await server.waitForRequests(2);
     expect(server.openConnections()).toBeGreaterThanOrEqual(1);
     await engine.close();
@@ -102,7 +95,7 @@ describe("the Node transport behind nodeFetch and proxyFetch", () => {
 
   it("nodeFetch reads rules.bin and enforces maxArtifactBytes on a streamed body", async () => {
     const { bin, json, organizationId } = binFixture();
-    const server = await startArtifactServer({ routes: { "/rules.bin": { body: bin } } });
+    const server = await startFakeCdn({ artifact: bin, path: "/rules.bin" });
     track(() => server.close());
     const config = { artifactLocation: server.url("/rules.bin"), organizationId, fetchApi: nodeFetch, pollingInterval: 0 };
     const { engine } = await startEngine(server, config);

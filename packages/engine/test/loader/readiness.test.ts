@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fault } from "@decisioning/testing/servers";
 import { ConfigError, ErrorCode, type DecisioningConfig, type FetchApi } from "../../src/index.js";
 import {
   countingFetch,
@@ -15,11 +16,13 @@ const { serve, begin } = loaderRig({ pollingInterval: 0 });
 describe("readiness", () => {
   it("retries the first download with backoff and becomes ready when the CDN recovers", async () => {
     const server = await serve();
-    server.fail("/rules.json", { type: "status", status: 500 }, { type: "drop" }, { type: "status", status: 503 });
+    server.fail(fault.status(500));
+    server.fail(fault.drop());
+    server.fail(fault.status(503));
     const { promise, events } = begin(server);
     const engine = await promise;
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
-    expect(server.requestsTo().map((r) => r.answer)).toEqual([500, "dropped", 503, 200]);
+    expect(server.requestsTo().map((r) => r.outcome)).toEqual([500, "dropped", 503, 200]);
     expect(events.events.map((e) => e.name)).toEqual([
       "artifactDownloadFailed",
       "artifactDownloadFailed",
@@ -31,7 +34,7 @@ describe("readiness", () => {
 
   it("honours maximumWaitReady: rejects on time with TIMEOUT and the last failure, then stops retrying", async () => {
     const server = await serve();
-    server.failAlways("/rules.json", { type: "status", status: 500 });
+    server.failAlways(fault.status(500));
     const timers = trackedTimers();
     const { fetchApi, count } = countingFetch();
     const started = Date.now();
@@ -54,7 +57,7 @@ describe("readiness", () => {
 
   it("honours maximumWaitReady against a CDN that never answers, and aborts the request", async () => {
     const server = await serve();
-    server.failAlways("/rules.json", { type: "hang" });
+    server.failAlways(fault.hang());
     const started = Date.now();
     const { promise, events } = begin(server, { maximumWaitReady: 150, artifactRequestTimeout: 10000 });
     await expect(promise).rejects.toMatchObject({ code: ErrorCode.Timeout });
@@ -66,7 +69,7 @@ describe("readiness", () => {
 
   it("gives up after the retry budget with ARTIFACT_NOT_AVAILABLE, the last failure as cause", async () => {
     const server = await serve();
-    server.failAlways("/rules.json", { type: "status", status: 502 });
+    server.failAlways(fault.status(502));
     const { promise, events } = begin(server, {}, { initialRetries: 3 });
     await expect(promise).rejects.toMatchObject({
       code: ErrorCode.ArtifactNotAvailable,

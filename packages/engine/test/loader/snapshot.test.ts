@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { bodyBytes, etagOf, fault, obfuscateArtifact } from "@decisioning/testing/servers";
 import { createDecisioningEngine, ErrorCode, type Snapshot, type SnapshotStore } from "../../src/index.js";
 import { kvSnapshotStore, memorySnapshotStore } from "../../src/loader/snapshot.js";
-import {
-  bodyBytes,
-  etagOf,
-  fastLoader,
-  flagArtifact,
-  flagRequest,
-  flagValue,
-  loaderRig,
-  obfuscate,
-  recordLogs,
-  until,
-} from "../kit/index.js";
+import { fastLoader, flagArtifact, flagRequest, flagValue, loaderRig, recordLogs, until } from "../kit/index.js";
 
 const { serve, startEngine } = loaderRig();
 
@@ -37,7 +27,7 @@ describe("last-good snapshots", () => {
     const first = await startEngine(server, { snapshotStore: store });
     await first.engine.close();
 
-    server.failAlways("/rules.json", { type: "status", status: 503 });
+    server.failAlways(fault.status(503));
     const later = Date.now() + HOUR;
     const { engine, events, logs } = await startEngine(server, { snapshotStore: store, platform: { now: () => later } });
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
@@ -50,8 +40,8 @@ describe("last-good snapshots", () => {
     const artifactTrace = traced.execute?.mboxes?.[0]?.trace?.artifact as Record<string, unknown> | undefined;
     expect(artifactTrace?.artifactSnapshot).toMatchObject({ ageMs: expect.any(Number), savedAt: expect.any(String) });
 
-    server.setRoute("/rules.json", { body: flagArtifact("v2") });
-    server.failAlways("/rules.json", undefined);
+    server.setArtifact(flagArtifact("v2"));
+    server.recover();
     await events.waitFor("artifactDownloadSucceeded");
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v2");
     const fresh = await engine.getOffers({ request: { ...flagRequest().request, trace: {} } });
@@ -63,11 +53,11 @@ describe("last-good snapshots", () => {
     const server = await serve(artifact);
     const store = memorySnapshotStore();
     await store.save(server.url(), { body: bodyBytes(artifact), savedAt: Date.now() - HOUR, etag: etagOf(artifact) });
-    server.fail("/rules.json", { type: "drop" });
+    server.fail(fault.drop());
     const { engine, events } = await startEngine(server, { snapshotStore: store });
     await server.waitForRequests(2);
-    await until(() => server.requestsTo()[1]?.answer !== undefined, 2000, "the second answer");
-    expect(server.requestsTo()[1]).toMatchObject({ ifNoneMatch: etagOf(artifact), answer: 304 });
+    await until(() => server.requestsTo()[1]?.outcome !== undefined, 2000, "the second answer");
+    expect(server.requestsTo()[1]).toMatchObject({ headers: { "if-none-match": etagOf(artifact) }, outcome: 304 });
     expect(events.named("artifactSnapshotUsed")).toHaveLength(1);
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
   });
@@ -76,7 +66,7 @@ describe("last-good snapshots", () => {
     const server = await serve();
     const store = memorySnapshotStore();
     await store.save(server.url(), { body: bodyBytes(flagArtifact("from-snapshot")), savedAt: Date.now() });
-    server.failAlways("/rules.json", { type: "hang" });
+    server.failAlways(fault.hang());
     const started = Date.now();
     const { engine, events } = await startEngine(server, { snapshotStore: store, maximumWaitReady: 150, artifactRequestTimeout: 5000 });
     expect(Date.now() - started).toBeLessThan(1000);
@@ -86,7 +76,7 @@ describe("last-good snapshots", () => {
 
   it("ignores an unusable snapshot and still rejects with a typed error", async () => {
     const server = await serve();
-    server.failAlways("/rules.json", { type: "status", status: 500 });
+    server.failAlways(fault.status(500));
     const store = memorySnapshotStore();
     await store.save(server.url(), { body: bodyBytes("{not json"), savedAt: Date.now() });
     const logs = recordLogs();
@@ -100,12 +90,12 @@ describe("last-good snapshots", () => {
 
   it("decodes a rules.bin snapshot with the organization id", async () => {
     const org = "AAAABBBBCCCCDDDDEEEEFFFF@AdobeOrg";
-    const server = await serve(obfuscate(flagArtifact("bin-v1"), org), { path: "/rules.bin" });
+    const server = await serve(obfuscateArtifact(flagArtifact("bin-v1"), org), { path: "/rules.bin" });
     const store = memorySnapshotStore();
     const config = { artifactLocation: server.url("/rules.bin"), organizationId: org, snapshotStore: store };
     const first = await startEngine(server, config);
     await first.engine.close();
-    server.failAlways("/rules.bin", { type: "drop" });
+    server.failAlways(fault.drop());
     const { engine } = await startEngine(server, config);
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("bin-v1");
   });
@@ -137,7 +127,7 @@ describe("last-good snapshots", () => {
     const server = await serve();
     const first = await startEngine(server, { snapshotStore: store });
     await first.engine.close();
-    server.failAlways("/rules.json", { type: "status", status: 500 });
+    server.failAlways(fault.status(500));
     const { engine, events } = await startEngine(server, { snapshotStore: store });
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
     expect(events.named("artifactSnapshotUsed")).toHaveLength(1);

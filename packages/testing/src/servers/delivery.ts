@@ -1,65 +1,43 @@
 /**
- * A fake Delivery API: `POST /rest/v1/delivery` answered by the engine from an artifact (or by
- * your handler), recording requests and notifications, with scripted faults.
+ * A fake Delivery API: `POST /rest/v1/delivery` answered by the engine from an artifact, from
+ * canned offers, or by your handler, recording calls and accepted notifications, with the
+ * scripted faults every fake server has.
  */
-import { createDecider, type Decider, type DeliveryRequest, type DeliveryResponse, type Notification } from "@decisioning/engine";
-import { FaultScript, listen, type Fault, type RecordedRequest } from "./http.js";
+import { createDecider, internal, type Decider, type DeliveryRequest, type DeliveryResponse, type MboxRequest, type MboxResponse, type Notification } from "@decisioning/engine";
+import { TestingError, TestingErrorCode } from "../errors.js";
+import { jsonAnswer } from "./answers.js";
+import { startServer } from "./server.js";
+import type { DeliveryCall, DeliveryHandler, FakeDeliveryApi, FakeDeliveryApiOptions, Offers, RecordedRequest } from "./types.js";
 
-/** What a handler is given. */
-export interface DeliveryCall {
-  request: DeliveryRequest;
-  /** Query parameters: `client`, `sessionId`, `version`. */
-  query: Record<string, string>;
+const ENDPOINT = "/rest/v1/delivery";
+
+const { isRecord } = internal;
+const randomHex = (): string => globalThis.crypto.randomUUID().replace(/-/g, "");
+
+/** Every requested mbox with its offer (prefetched ones with an event token), as Target's edge answers. */
+function offerAnswers(mboxes: MboxRequest[] | undefined, offers: Offers, prefetched: boolean): MboxResponse[] | undefined {
+  return mboxes?.map((mbox) => {
+    const name = mbox.name ?? "";
+    const answer: MboxResponse = { index: mbox.index, name };
+    if (Object.hasOwn(offers, name)) {
+      answer.options = [
+        {
+          type: "json",
+          content: offers[name],
+          ...(prefetched ? { eventToken: `token-${name}` } : {}),
+          responseTokens: { "activity.decisioningMethod": "server-side" },
+        },
+      ];
+    }
+    return answer;
+  });
 }
-
-/** Answers a delivery call; return a response body, or `{status, body}` for an HTTP error. */
-export type DeliveryHandler = (call: DeliveryCall) => DeliveryResponse | { httpStatus: number; body: unknown } | Promise<DeliveryResponse | { httpStatus: number; body: unknown }>;
-
-/** Options of {@link startFakeDeliveryApi}. */
-export interface FakeDeliveryApiOptions {
-  /** Decide with the engine from this artifact (every name is answered: the server has no remote names). */
-  artifact?: unknown;
-  /** Client code when a request's `?client=` does not give one (default: the artifact's, else `acme`). */
-  client?: string;
-  /** Answer with this instead of the engine. */
-  handler?: DeliveryHandler;
-  /** `edgeHost` to put in responses, as Target's edge does (e.g. `mboxedge35.tt.omtrdc.net`). */
-  edgeHost?: string;
-  /** Clock for decisions (default: now). */
-  now?: () => number;
-  port?: number;
-}
-
-/** A running fake Delivery API. */
-export interface FakeDeliveryApi {
-  /** `http://127.0.0.1:<port>` */
-  origin: string;
-  /** `http://127.0.0.1:<port>/rest/v1/delivery` */
-  endpoint: string;
-  /** `127.0.0.1:<port>`: a client's `serverDomain` (with `secure: false`). */
-  serverDomain: string;
-  /** Every request received, raw. */
-  readonly requests: RecordedRequest[];
-  /** Every delivery request body received, parsed, with its query. */
-  readonly calls: DeliveryCall[];
-  /** Every notification received, in order. */
-  readonly notifications: Notification[];
-  /** Decide from another artifact from now on. */
-  setArtifact(artifact: unknown): void;
-  /** Answer with a handler from now on (undefined: back to the engine). */
-  respondWith(handler: DeliveryHandler | undefined): void;
-  fail(f: Fault, times?: number): void;
-  failAlways(f: Fault): void;
-  recover(): void;
-  close(): Promise<void>;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-const json = (status: number, body: unknown) => ({ status, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 /** Start a fake Delivery API on 127.0.0.1. */
 export async function startFakeDeliveryApi(options: FakeDeliveryApiOptions = {}): Promise<FakeDeliveryApi> {
+  if (options.artifact !== undefined && options.offers !== undefined) throw new TestingError(TestingErrorCode.InvalidArgument, "startFakeDeliveryApi: give { artifact } or { offers }, not both");
   let artifact = options.artifact;
+  let offers = options.offers;
   let handler = options.handler;
   const meta = isRecord(artifact) && isRecord(artifact.meta) ? artifact.meta : {};
   const defaultClient = options.client ?? (typeof meta.clientCode === "string" ? meta.clientCode : "acme");
@@ -72,65 +50,78 @@ export async function startFakeDeliveryApi(options: FakeDeliveryApiOptions = {})
     }
     return decider;
   };
-  const script = new FaultScript();
-  const requests: RecordedRequest[] = [];
+  const record = options.record !== false;
   const calls: DeliveryCall[] = [];
+  const callOf = new WeakMap<RecordedRequest, DeliveryCall>();
   const notifications: Notification[] = [];
 
-  const listening = await listen(
-    async (record) => {
-      if (record.path !== "/rest/v1/delivery") return json(404, { status: 404, message: `no such endpoint ${record.path}` });
-      if (record.method !== "POST") return json(405, { status: 405, message: "POST only" });
-      let request: DeliveryRequest;
-      try {
-        request = JSON.parse(record.body) as DeliveryRequest;
-      } catch {
-        return json(400, { status: 400, message: "body is not JSON" });
+  const answer = (call: DeliveryCall): DeliveryResponse => {
+    const { request } = call;
+    const client = call.query.client || defaultClient;
+    let response: DeliveryResponse;
+    if (artifact !== undefined && (request.execute || request.prefetch)) {
+      response = deciderFor(client).decide({ request }).response;
+      // The real server decides everything; on-device "remote" markers do not apply here.
+      response.status = 200;
+      delete response.remoteMboxes;
+      delete response.remoteViews;
+    } else {
+      // Target mints a visitor id when the request brings none.
+      response = { status: 200, requestId: request.requestId ?? randomHex(), client, id: { tntId: randomHex(), ...request.id } };
+      if (offers !== undefined) {
+        const execute = offerAnswers(request.execute?.mboxes, offers, false);
+        const prefetch = offerAnswers(request.prefetch?.mboxes, offers, true);
+        if (execute) response.execute = { mboxes: execute };
+        if (prefetch) response.prefetch = { mboxes: prefetch };
       }
-      const call: DeliveryCall = { request, query: record.query };
-      calls.push(call);
-      if (Array.isArray(request.notifications)) notifications.push(...request.notifications);
-      if (handler) {
-        const answer = await handler(call);
-        if (isRecord(answer) && typeof answer.httpStatus === "number") return json(answer.httpStatus, answer.body);
-        return json(200, answer);
-      }
-      const client = record.query.client || defaultClient;
-      let response: DeliveryResponse;
-      if (artifact === undefined || (!request.execute && !request.prefetch)) {
-        // Notification-only calls (and a server without an artifact) get the bare envelope.
-        response = { status: 200, requestId: request.requestId ?? globalThis.crypto.randomUUID().replace(/-/g, ""), client, id: request.id ?? {} };
-      } else {
-        response = deciderFor(client).decide({ request }).response;
-        // The real server decides everything; on-device "remote" markers do not apply here.
-        response.status = 200;
-        delete response.remoteMboxes;
-        delete response.remoteViews;
-      }
-      if (options.edgeHost) response.edgeHost = options.edgeHost;
-      return json(200, response);
+    }
+    if (Array.isArray(request.notifications)) response.notifications = request.notifications.map((notification) => ({ id: notification.id }));
+    if (options.edgeHost !== undefined) response.edgeHost = options.edgeHost;
+    return response;
+  };
+
+  const started = await startServer({
+    port: options.port,
+    record: options.record,
+    name: "fake Delivery API",
+    mainPath: ENDPOINT,
+    observe(request) {
+      if (request.path !== ENDPOINT || request.method !== "POST" || !isRecord(request.json)) return;
+      const call: DeliveryCall = { request: request.json as DeliveryRequest, query: request.query, headers: request.headers };
+      callOf.set(request, call);
+      if (record) calls.push(call);
     },
-    script,
-    requests,
-    options.port,
-  );
+    async respond(request) {
+      if (request.path !== ENDPOINT) return undefined;
+      if (request.method !== "POST") return jsonAnswer(405, { status: 405, message: "POST only" });
+      const call = callOf.get(request);
+      if (!call) return jsonAnswer(400, { status: 400, message: "the body is not a JSON object" });
+      const body = handler ? await handler(call, () => answer(call)) : answer(call);
+      if (record && Array.isArray(call.request.notifications)) notifications.push(...call.request.notifications);
+      return jsonAnswer(200, body);
+    },
+  });
+  const { server, waitUntil } = started;
   return {
-    origin: listening.origin,
-    endpoint: `${listening.origin}/rest/v1/delivery`,
-    serverDomain: `127.0.0.1:${listening.port}`,
-    requests,
+    ...server,
+    endpoint: server.url(ENDPOINT),
     calls,
     notifications,
+    async waitForCalls(count, timeoutMs = 5000) {
+      await waitUntil(() => calls.length >= count, timeoutMs, `${count} delivery calls`);
+      return [...calls];
+    },
     setArtifact(next) {
       artifact = next;
+      offers = undefined;
       deciders = new Map();
     },
-    respondWith(next) {
+    setOffers(next) {
+      offers = next;
+      artifact = undefined;
+    },
+    respondWith(next: DeliveryHandler | undefined) {
       handler = next;
     },
-    fail: (f, times = 1) => script.next(f, times),
-    failAlways: (f) => script.always(f),
-    recover: () => script.recover(),
-    close: () => listening.close(),
   };
 }

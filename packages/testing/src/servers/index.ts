@@ -1,7 +1,22 @@
-/** `@decisioning/testing/servers`: real HTTP fakes on 127.0.0.1 for tests (Node only). */
-export { startFakeCdn, obfuscateArtifact } from "./cdn.js";
-export type { FakeCdn, FakeCdnOptions } from "./cdn.js";
+/** `@decisioning/testing/servers`: real HTTP fakes of Target on 127.0.0.1 for tests (Node only). */
+export { startFakeCdn } from "./cdn.js";
 export { startFakeDeliveryApi } from "./delivery.js";
-export type { DeliveryCall, DeliveryHandler, FakeDeliveryApi, FakeDeliveryApiOptions } from "./delivery.js";
-export { fault, FaultScript } from "./http.js";
-export type { Fault, RecordedRequest } from "./http.js";
+export { fault } from "./faults.js";
+export { bodyBytes, etagOf } from "./bodies.js";
+export { obfuscateArtifact } from "./obfuscate.js";
+export type {
+  DeliveryCall,
+  DeliveryHandler,
+  FakeCdn,
+  FakeCdnOptions,
+  FakeDeliveryApi,
+  FakeDeliveryApiOptions,
+  FakeServer,
+  FakeServerOptions,
+  Fault,
+  FaultChooser,
+  Offers,
+  Outcome,
+  RecordedRequest,
+  Route,
+} from "./types.js";

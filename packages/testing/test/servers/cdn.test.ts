@@ -1,7 +1,7 @@
 import { createDecisioningEngine } from "@decisioning/engine";
 import { afterEach, describe, expect, it } from "vitest";
 import { artifact } from "../../src/index.js";
-import { fault, startFakeCdn, type FakeCdn, type Fault } from "../../src/servers/index.js";
+import { etagOf, fault, obfuscateArtifact, startFakeCdn, type FakeCdn } from "../../src/servers/index.js";
 
 const v1 = artifact().activity("t").mbox("m").experience("Only", 100, { json: { version: 1 } }).build();
 const v2 = artifact().activity("t").mbox("m").experience("Only", 100, { json: { version: 2 } }).build();
@@ -16,9 +16,11 @@ describe("startFakeCdn", () => {
   it("serves the artifact at Target's path with an ETag and answers conditional requests with 304", async () => {
     cdn = await startFakeCdn({ artifact: v1 });
     expect(cdn.artifactUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/acme\/production\/v1\/rules\.json$/);
+    expect(cdn.url()).toBe(cdn.artifactUrl);
     const first = await fetch(cdn.artifactUrl);
     expect(first.status).toBe(200);
     expect(first.headers.get("etag")).toBe(cdn.etag);
+    expect(cdn.etag).toBe(etagOf(v1));
     expect(await first.json()).toEqual(v1);
     const again = await fetch(cdn.artifactUrl, { headers: { "if-none-match": cdn.etag } });
     expect(again.status).toBe(304);
@@ -31,49 +33,52 @@ describe("startFakeCdn", () => {
     expect((await fetch(`${cdn.origin}/other.json`)).status).toBe(404);
   });
 
+  it("honours weak ETags and lists of them in If-None-Match", async () => {
+    cdn = await startFakeCdn({ artifact: v1 });
+    expect((await fetch(cdn.artifactUrl, { headers: { "if-none-match": `"other", W/${cdn.etag}` } })).status).toBe(304);
+    expect((await fetch(cdn.artifactUrl, { headers: { "if-none-match": `"other"` } })).status).toBe(200);
+  });
+
   it("feeds the engine, in JSON and as an obfuscated rules.bin", async () => {
     cdn = await startFakeCdn({ artifact: v1, organizationId: "ACME@AdobeOrg" });
+    expect(cdn.binUrl).toBe(cdn.artifactUrl.replace(/\.json$/, ".bin"));
     for (const [artifactLocation, extra] of [[cdn.artifactUrl, {}], [cdn.binUrl as string, { organizationId: "ACME@AdobeOrg" }]] as const) {
       const engine = await createDecisioningEngine({ client: "acme", artifactLocation, pollingInterval: 0, ...extra });
       const response = await engine.getOffers({ request: { id: { tntId: "v" }, prefetch: { mboxes: [{ name: "m", index: 1 }] } } });
       expect(response.prefetch?.mboxes?.[0]?.options?.[0]?.content).toEqual({ version: 1 });
       await engine.close();
     }
+    const bin = await fetch(cdn.binUrl as string);
+    expect(bin.headers.get("content-type")).toBe("application/octet-stream");
+    expect(new Uint8Array(await bin.arrayBuffer())).toEqual(obfuscateArtifact(v1, "ACME@AdobeOrg"));
   });
 
-  const outcomes: Array<[string, Fault, (response: Promise<Response>) => Promise<void>]> = [
-    ["an HTTP status", fault.status(503), async (r) => expect((await r).status).toBe(503)],
-    ["a body that is not JSON", fault.body("{truncated"), async (r) => expect(await (await r).text()).toBe("{truncated")],
-    ["a dropped connection", fault.reset(), async (r) => await expect(r).rejects.toThrow()],
-    ["a request that never ends", fault.hang(), async (r) => await expect(r).rejects.toThrow(/aborted|timeout/i)],
-    ["a slow answer", fault.delay(150), async (r) => expect((await r).status).toBe(200)],
-  ];
-
-  it.each(outcomes)("scripts %s for the next request, then recovers", async (_name, f, check) => {
-    cdn = await startFakeCdn({ artifact: v1 });
-    cdn.fail(f);
-    const started = Date.now();
-    await check(fetch(cdn.artifactUrl, { signal: AbortSignal.timeout(1000) }));
-    if (f.type === "delay") expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect((await fetch(cdn.artifactUrl)).status).toBe(200);
+  it("swaps the rules.bin with the artifact", async () => {
+    cdn = await startFakeCdn({ artifact: v1, organizationId: "ACME@AdobeOrg" });
+    cdn.setArtifact(v2);
+    expect(new Uint8Array(await (await fetch(cdn.binUrl as string)).arrayBuffer())).toEqual(obfuscateArtifact(v2, "ACME@AdobeOrg"));
   });
 
-  it("fails a number of times, or until told to recover", async () => {
-    cdn = await startFakeCdn({ artifact: v1 });
-    cdn.fail(fault.status(500), 2);
-    const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await fetch(cdn.artifactUrl)).status);
-    expect(statuses).toEqual([500, 500, 200]);
-    cdn.failAlways(fault.status(404));
-    expect((await fetch(cdn.artifactUrl)).status).toBe(404);
-    expect((await fetch(cdn.artifactUrl)).status).toBe(404);
-    cdn.recover();
-    expect((await fetch(cdn.artifactUrl)).status).toBe(200);
+  it("serves bytes as they are, at a path of your choice, with the headers you give", async () => {
+    const bytes = obfuscateArtifact(v1, "ORG@AdobeOrg");
+    cdn = await startFakeCdn({ artifact: bytes, path: "/rules.bin", headers: { "x-geo-country-code": "CH" } });
+    const response = await fetch(cdn.url());
+    expect(cdn.artifactUrl).toBe(`${cdn.origin}/rules.bin`);
+    expect(response.headers.get("x-geo-country-code")).toBe("CH");
+    expect(response.headers.get("content-type")).toBe("application/octet-stream");
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
   });
 
   it("makes the engine report a failed first download", async () => {
     cdn = await startFakeCdn({ artifact: v1 });
     cdn.failAlways(fault.status(503));
     await expect(createDecisioningEngine({ client: "acme", artifactLocation: cdn.artifactUrl, pollingInterval: 0, maximumWaitReady: 3000 })).rejects.toMatchObject({ name: "ArtifactError" });
+  });
+});
+
+describe("obfuscateArtifact", () => {
+  it("takes JSON text or a value alike, and refuses a key that is not 32 characters", () => {
+    expect(obfuscateArtifact(JSON.stringify(v1), "ORG@AdobeOrg")).toEqual(obfuscateArtifact(v1, "ORG@AdobeOrg"));
+    expect(() => obfuscateArtifact(v1, "ORG@AdobeOrg", "short")).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/key/) }));
   });
 });
