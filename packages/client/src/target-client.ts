@@ -46,6 +46,9 @@ const CREATE_TOKEN: unique symbol = Symbol("TargetClient.create");
 /** The session id of the reference's location-hint ping. */
 const PING_SESSION_ID = "ping123";
 
+/** A transport, maybe with sockets to close. */
+type OwnedFetch = FetchApi & { close?(): void };
+
 function globalFetch(): FetchApi | undefined {
   return typeof globalThis.fetch === "function" ? (globalThis.fetch.bind(globalThis) as unknown as FetchApi) : undefined;
 }
@@ -62,9 +65,18 @@ export class TargetClient {
   /** Create a client. Validates at once and returns; `events.clientReady` fires when it can serve. */
   static create(options: TargetClientOptions): TargetClient {
     validateClientOptions(options);
-    const fetchApi = options.fetchApi ?? globalFetch();
+    const own = options.fetchApi === undefined ? this.defaultFetch() : undefined;
+    const fetchApi = options.fetchApi ?? own;
     if (typeof fetchApi !== "function") throw new OptionsError(ClientErrorCode.FetchUndefined, Messages.FETCH_UNDEFINED);
-    return new TargetClient(options, fetchApi, CREATE_TOKEN);
+    return new this(options, fetchApi, own, CREATE_TOKEN);
+  }
+
+  /**
+   * The transport of a client given no `fetchApi`: the global `fetch` in the portable entry; the
+   * Node entry's client makes a Node transport of its own, which `close()` closes.
+   */
+  protected static defaultFetch(): OwnedFetch | undefined {
+    return globalFetch();
   }
 
   /** Name of the Experience Cloud visitor cookie: `AMCV_` + organization id. */
@@ -96,9 +108,12 @@ export class TargetClient {
   private readonly router: Router;
   private readonly notifications: DecisionNotifications;
   private closed = false;
+  /** The transport the client made for itself (when given none), closed with the client. */
+  private readonly ownFetch: OwnedFetch | undefined;
 
-  private constructor(options: TargetClientOptions, fetchApi: FetchApi, token: typeof CREATE_TOKEN) {
+  protected constructor(options: TargetClientOptions, fetchApi: FetchApi, ownFetch: OwnedFetch | undefined, token: typeof CREATE_TOKEN) {
     if (token !== CREATE_TOKEN) throw new OptionsError(ClientErrorCode.PrivateConstructor, Messages.PRIVATE_CONSTRUCTOR);
+    this.ownFetch = ownFetch;
     this.decisioningMethod = options.decisioningMethod ?? DecisioningMethod.ServerSide;
     this.logger = clientLogger(options.logger);
     this.emit = eventEmitterOf(options.events, this.logger);
@@ -229,6 +244,8 @@ export class TargetClient {
     this.closed = true;
     await this.router.engine?.close();
     await this.notifications.queue.flush();
+    // Idle sockets only: a later call opens new ones.
+    this.ownFetch?.close?.();
   }
 
   /** Addition: counters of the notification queue (payloads enqueued, sent, dropped by reason, …). */

@@ -4,11 +4,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const SRC = fileURLToPath(new URL("../src", import.meta.url));
+/** The Node-only entry (the package's `node` condition), which the portable sources never import. */
+const NODE_ENTRY = join(SRC, "node.ts");
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
-  );
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : []))
+    .filter((file) => file !== NODE_ENTRY);
 }
 
 /** Code without comments, so that prose may mention what code must not use. */
@@ -29,5 +31,12 @@ describe("the client's sources", () => {
     const imports = sources(SRC).flatMap((file) => [...code(file).matchAll(/from\s+["']([^"']+)["']/g)].map((m) => m[1] ?? ""));
     expect(imports.filter((spec) => !spec.startsWith(".") && spec !== "@decisioning/engine")).toEqual([]);
     expect(imports.filter((spec) => spec.startsWith(".") && !spec.endsWith(".js"))).toEqual([]);
+  });
+});
+
+describe("the client's Node entry", () => {
+  it("is imported by no portable source", () => {
+    const importers = sources(SRC).filter((file) => /from\s+["']\.{1,2}\/(?:\.\.\/)*node\.js["']/.test(code(file)));
+    expect(importers).toEqual([]);
   });
 });
