@@ -11,6 +11,11 @@ export function sharedPath(relative) {
   return existsSync(path) ? path : undefined;
 }
 
+/** Adobe's test schema folder (`target-sdk-testing`). */
+export function conformanceRoot() {
+  return `${shared}target-sdk-testing`;
+}
+
 export const CHROME_MAC =
   "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 

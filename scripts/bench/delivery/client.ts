@@ -6,7 +6,8 @@
  * every notification has been answered. Prints one JSON line.
  *
  * Usage: node --import ./scripts/lib/ts.mjs scripts/bench/delivery/client.ts <variant> <port> <calls> [bodyFile]
- * Variants: ours (default transport), ours-fetch (global fetch), reference (Adobe's SDK),
+ * Variants: ours (its default transport on Node), ours-fetch (given the global fetch, the
+ * portable entry's default), reference (Adobe's SDK, its default transport),
  * floor-node and floor-fetch (the same notification body POSTed with a bare keep-alive
  * `node:http` Agent, or with global fetch, nothing else).
  */
@@ -70,7 +71,8 @@ function clientOptions(extra: Record<string, unknown>, ready: () => void): Recor
 }
 
 async function ours(extra: Record<string, unknown>): Promise<Sdk> {
-  const { default: TargetClient } = await import("../../../packages/client/dist/index.js");
+  // The entry Node resolves `@decisioning/client` to (its `node` export condition).
+  const { default: TargetClient } = await import("../../../packages/client/dist/node.js");
   const client = await new Promise<InstanceType<typeof TargetClient>>((resolve) => {
     const created = TargetClient.create(clientOptions(extra, () => setImmediate(() => resolve(created))) as never);
   });
@@ -155,10 +157,6 @@ async function floor(transport: "node" | "fetch"): Promise<Sdk> {
 async function sdkFor(name: string): Promise<Sdk> {
   if (name === "ours") return ours({});
   if (name === "ours-fetch") return ours({ fetchApi: globalThis.fetch.bind(globalThis) });
-  if (name === "ours-node") {
-    const { createNodeFetch } = await import("../../../packages/engine/dist/node/http-fetch.js");
-    return ours({ fetchApi: createNodeFetch() });
-  }
   if (name === "reference") return reference();
   if (name === "floor-node") return floor("node");
   if (name === "floor-fetch") return floor("fetch");

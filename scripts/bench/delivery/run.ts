@@ -66,7 +66,6 @@ try {
   for (const [variant, count] of [
     ["ours", calls],
     ["ours-fetch", calls],
-    ["ours-node", calls],
     ["reference", referenceCalls],
   ] as const) {
     await ask(server, "reset");
