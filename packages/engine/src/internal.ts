@@ -14,3 +14,6 @@ export { safeLogger } from "./platform/logger.js";
 export type { SafeLogger } from "./platform/logger.js";
 export { featuresOf, TelemetryStore, twoDecimals } from "./platform/telemetry.js";
 export { defineOwn, hasOwn, isRecord } from "./util/json.js";
+export { createArtifactLoader, DEFAULT_LOADER_TUNING } from "./loader/loader.js";
+export type { ArtifactLoader, LoaderDeps, LoaderTuning } from "./loader/loader.js";
+export { Lru } from "./util/lru.js";
