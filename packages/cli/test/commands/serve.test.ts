@@ -5,6 +5,7 @@ import { startFakeCdn, startFakeDeliveryApi } from "@decisioning/testing/servers
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, start } from "../helpers/binary.js";
 import { FEATURES, features } from "../helpers/fixtures.js";
+import { closedPort } from "../helpers/net.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -110,6 +111,13 @@ describe("decisioning serve", () => {
     const { code, stderr } = await run(["serve", ...args]);
     expect(code).toBe(exitCode);
     expect(stderr).toMatch(message);
+  });
+
+  it("names the cause when the artifact's URL cannot be reached, within seconds", async () => {
+    const port = await closedPort();
+    const { code, stderr } = await run(["serve", "-a", `http://127.0.0.1:${port}/rules.json`, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`could not load the artifact from http://127\\.0\\.0\\.1:${port}/rules\\.json: No artifact could be loaded .* after 3 attempts: .*fetch failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)`));
   });
 
   it("documents itself with --help", async () => {

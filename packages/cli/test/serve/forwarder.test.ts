@@ -1,7 +1,7 @@
-import { createServer } from "node:net";
 import { fault, startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { afterEach, describe, expect, it } from "vitest";
 import { createForwarder, type ForwardJob } from "../../src/serve/forwarder.js";
+import { closedPort } from "../helpers/net.js";
 
 const apis: FakeDeliveryApi[] = [];
 afterEach(async () => {
@@ -15,15 +15,6 @@ async function deliveryApi(): Promise<FakeDeliveryApi> {
 }
 
 const job = (id: string): ForwardJob => ({ body: { id: { tntId: "v" }, notifications: [{ id, type: "display", timestamp: 1, tokens: ["t"] }] }, count: 1, client: "acme", sessionId: "s" });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("the notification forwarder", () => {
   it("retries once after a 503 and counts the notification as forwarded", async () => {
