@@ -21,6 +21,9 @@ type Emit = (name: string, fields: Record<string, unknown>, text: string, stream
 
 async function openSource(source: string, options: Parameters<Command["run"]>[0], io: Parameters<Command["run"]>[2], pollSeconds: number): Promise<ArtifactSource> {
   const organizationId = stringOption(options, "organization-id");
+  if (isBinaryArtifact(source, organizationId) && organizationId === undefined) {
+    throw new CliError(CliErrorCode.Usage, `${source} looks like an obfuscated rules.bin: pass --organization-id <id>@AdobeOrg to read it`);
+  }
   if (isUrl(source)) {
     return openUrlSource({
       url: source,
@@ -34,10 +37,11 @@ async function openSource(source: string, options: Parameters<Command["run"]>[0]
   }
   if (source !== "-") return openFileSource({ path: source, organizationId, watch: pollSeconds > 0 });
   const initial = await readArtifact(source, io, organizationId);
+  const loadedAt = Date.now();
   return {
     initial,
     start() {},
-    status: () => ({ source: "stdin", kind: "stdin", refresh: "off", loadedAt: Date.now() }),
+    status: () => ({ source: "stdin", kind: "stdin", refresh: "off", loadedAt }),
     close: async () => {},
   };
 }
@@ -69,9 +73,17 @@ function dropLogger(emit: Emit): (count: number, reason: string, message: string
   };
 }
 
-function refreshLogger(emit: Emit, source: string): (outcome: RefreshOutcome, version: string) => void {
-  return (outcome, version) => {
-    if (outcome.result === "updated") emit("artifact-updated", { source, version }, `artifact updated from ${source} (version ${version})`);
+function refreshLogger(emit: Emit, source: string, client: string): (outcome: RefreshOutcome, artifact: { version?: unknown; meta?: { clientCode?: unknown } }) => void {
+  return (outcome, artifact) => {
+    const version = String(artifact.version);
+    if (outcome.result === "updated") {
+      emit("artifact-updated", { source, version }, `artifact updated from ${source} (version ${version})`);
+      const code = artifact.meta?.clientCode;
+      if (typeof code === "string" && code !== client) {
+        const text = `warning: the new artifact is client ${code}'s; still deciding for client ${client}`;
+        emit("warning", { message: text }, text);
+      }
+    }
     if (outcome.result === "failed") {
       const message = `artifact refresh failed, still deciding with the previous one: ${outcome.error ?? "unknown error"}`;
       emit("artifact-refresh-failed", { source, message }, message);
@@ -168,10 +180,10 @@ export const serveCommand: Command = {
       return artifactProblem(error, source);
     }
     const { server } = delivery;
-    const logRefresh = refreshLogger(emit, source);
+    const logRefresh = refreshLogger(emit, source, client);
     artifactSource.start(
       (next) => delivery.setArtifact(next),
-      (outcome) => logRefresh(outcome, String((delivery.health().artifact as { version?: unknown }).version)),
+      (outcome) => logRefresh(outcome, delivery.health().artifact as { version?: unknown; meta?: { clientCode?: unknown } }),
     );
 
     const meta = (delivery.health().artifact as { meta?: { clientCode?: unknown } }).meta;
