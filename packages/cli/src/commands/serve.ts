@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
-import { integerOption, stringOption } from "../args.js";
+import { integerOption, stringOption, type ParsedOptions } from "../args.js";
 import { CliError, CliErrorCode } from "../errors.js";
-import { artifactProblem, isBinaryArtifact, isUrl, println, readArtifact } from "../io.js";
+import { artifactProblem, isBinaryArtifact, isUrl, println, readArtifact, type Io } from "../io.js";
 import { ARTIFACT_OPTIONS } from "../request.js";
 import { createDeliveryServer, DEFAULT_MAX_RESPONSE_BYTES, type DeliveryServer, type TracePolicy } from "../server.js";
 import { openFileSource } from "../serve/file-source.js";
@@ -19,7 +19,7 @@ const DROP_LOG_EVERY_MS = 10000;
 
 type Emit = (name: string, fields: Record<string, unknown>, text: string, stream?: "stdout" | "stderr") => void;
 
-async function openSource(source: string, options: Parameters<Command["run"]>[0], io: Parameters<Command["run"]>[2], pollSeconds: number): Promise<ArtifactSource> {
+async function openSource(source: string, options: ParsedOptions, io: Io, pollSeconds: number): Promise<ArtifactSource> {
   const organizationId = stringOption(options, "organization-id");
   if (isBinaryArtifact(source, organizationId) && organizationId === undefined) {
     throw new CliError(CliErrorCode.Usage, `${source} looks like an obfuscated rules.bin: pass --organization-id <id>@AdobeOrg to read it`);
@@ -46,7 +46,7 @@ async function openSource(source: string, options: Parameters<Command["run"]>[0]
   };
 }
 
-function tracePolicyOf(options: Parameters<Command["run"]>[0]): TracePolicy {
+function tracePolicyOf(options: ParsedOptions): TracePolicy {
   const token = stringOption(options, "trace-token");
   if (token !== undefined && options["allow-trace"] === true) throw new CliError(CliErrorCode.Usage, "give --allow-trace (anyone may trace) or --trace-token <token> (only callers that send it), not both");
   if (token !== undefined) {
