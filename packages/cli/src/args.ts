@@ -37,33 +37,51 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h", description: "show this help" },
 };
 
-/** Edit distance, for suggestions. */
-function distance(a: string, b: string): number {
+/** Longest input or candidate compared, so one suggestion costs at most this squared per candidate. */
+const MAX_SUGGEST_LENGTH = 128;
+
+/**
+ * Edit distance, or `limit + 1` as soon as it must exceed `limit`: rows whose smallest entry
+ * is over the limit end the work early.
+ */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0] as number;
     row[0] = i;
+    let smallest = i;
     for (let j = 1; j <= b.length; j++) {
       const current = row[j] as number;
       row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
       previous = current;
+      if ((row[j] as number) < smallest) smallest = row[j] as number;
     }
+    if (smallest > limit) return limit + 1;
   }
   return row[b.length] as number;
 }
 
-/** The closest candidate, when one is close enough to be a typo. */
-export function suggest(input: string, candidates: readonly string[]): string | undefined {
+/**
+ * The closest candidate, when one is close enough to be a typo (a case difference alone counts
+ * as one edit). Linear in the number of candidates; inputs and candidates longer than 128
+ * characters are not compared.
+ */
+export function suggest(input: string, candidates: Iterable<string>): string | undefined {
+  if (input.length > MAX_SUGGEST_LENGTH) return undefined;
+  const limit = Math.max(2, Math.floor(input.length / 3));
+  const lower = input.toLowerCase();
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const d = distance(input, candidate);
+    if (candidate === input || candidate.length > MAX_SUGGEST_LENGTH) continue;
+    const d = candidate.toLowerCase() === lower ? 1 : distance(input, candidate, Math.min(limit, bestDistance));
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
+  return best;
 }
 
 /** Parse a command's arguments; throws a usage `CliError` with a suggestion for unknown options. */

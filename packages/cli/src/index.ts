@@ -16,4 +16,7 @@ export type { ActivityChange, ActivityRef, ArtifactDiff, EstimateInput, ImpactEs
 export { allocationValueOf, bucketOf, formatRange, rangeOf, splitConditionOf } from "./analysis/allocation.js";
 export type { AllocationInterval, AllocationRange, Buckets, SplitCondition } from "./analysis/allocation.js";
 export { createDeliveryServer } from "./server.js";
-export type { DeliveryServer, DeliveryServerOptions, ServedRequest } from "./server.js";
+export type { DeliveryServer, DeliveryServerOptions, ServedRequest, TracePolicy } from "./server.js";
+export { createForwarder, DropReason } from "./serve/forwarder.js";
+export type { Forwarder, ForwarderOptions, ForwarderStats, ForwardJob, SubmitResult } from "./serve/forwarder.js";
+export type { RefreshOutcome, SourceStatus } from "./serve/source.js";

@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { ArtifactError, deobfuscate } from "@decisioning/engine";
+import { causeOf } from "./cause.js";
 import { CliError, CliErrorCode } from "./errors.js";
 
 /** Where a command reads and writes: the process's streams, or test doubles. */
@@ -14,21 +15,57 @@ export interface Io {
   readStdin(): Promise<string>;
 }
 
-const isUrl = (source: string): boolean => /^https?:\/\//i.test(source);
+/** True for `http(s)://` sources. */
+export const isUrl = (source: string): boolean => /^https?:\/\//i.test(source);
 
-/** Bytes of a file, a URL (GET), or standard input (`-`). */
-export async function readSource(source: string, what: string, io: Io): Promise<Uint8Array> {
-  if (source === "-") return new TextEncoder().encode(await io.readStdin());
-  if (isUrl(source)) {
-    let response: Response;
-    try {
-      response = await fetch(source, { signal: AbortSignal.timeout(30000) });
-    } catch (cause) {
-      throw new CliError(CliErrorCode.Input, `could not fetch the ${what} from ${source}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    }
-    if (!response.ok) throw new CliError(CliErrorCode.Input, `could not fetch the ${what}: HTTP ${response.status} from ${source}`);
-    return new Uint8Array(await response.arrayBuffer());
+/** Largest input read from a URL, in bytes: the engine's own limit on artifacts. */
+export const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
+
+async function download(source: string, what: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(source, { signal: AbortSignal.timeout(30000) });
+  } catch (cause) {
+    throw new CliError(CliErrorCode.Input, `could not fetch the ${what} from ${source}: ${causeOf(cause)}`, { cause });
   }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new CliError(CliErrorCode.Input, `could not fetch the ${what}: HTTP ${response.status} from ${source}`);
+  }
+  const tooLarge = (): CliError => new CliError(CliErrorCode.Input, `the ${what} at ${source} is over ${MAX_DOWNLOAD_BYTES} bytes`);
+  if (Number(response.headers.get("content-length") ?? 0) > MAX_DOWNLOAD_BYTES) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  try {
+    for (;;) {
+      const next = await reader?.read();
+      if (!next || next.done) break;
+      size += next.value.length;
+      if (size > MAX_DOWNLOAD_BYTES) {
+        await reader?.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(next.value);
+    }
+  } catch (cause) {
+    if (cause instanceof CliError) throw cause;
+    throw new CliError(CliErrorCode.Input, `the ${what} from ${source} was cut off: ${causeOf(cause)}`, { cause });
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+/** Bytes of a file, throwing a `CliError` that names it and the problem. */
+export async function readLocalFile(source: string, what: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(source));
   } catch (cause) {
@@ -36,6 +73,13 @@ export async function readSource(source: string, what: string, io: Io): Promise<
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(cause);
     throw new CliError(CliErrorCode.Input, `cannot read the ${what} ${JSON.stringify(source)}: ${reason}`, { cause });
   }
+}
+
+/** Bytes of a file, a URL (GET), or standard input (`-`). */
+export async function readSource(source: string, what: string, io: Io): Promise<Uint8Array> {
+  if (source === "-") return new TextEncoder().encode(await io.readStdin());
+  if (isUrl(source)) return download(source, what);
+  return readLocalFile(source, what);
 }
 
 /** Parse JSON text, naming the input and the line and column of a syntax error. */
@@ -63,11 +107,32 @@ export async function readJson(source: string, what: string, io: Io): Promise<un
   return parseJson(new TextDecoder().decode(bytes), source === "-" ? `the ${what} on stdin` : `the ${what} ${source}`);
 }
 
-const isBinary = (source: string, organizationId: string | undefined): boolean => organizationId !== undefined || /\.bin(\?|$)/i.test(source);
+const namedBin = (source: string): boolean => /\.bin([?#]|$)/i.test(source);
+const namedJson = (source: string): boolean => /\.json([?#]|$)/i.test(source);
 
-/** Parse artifact bytes: JSON text, or an obfuscated `rules.bin` when an organization id is given. */
+// JSON text starts with "{" after optional whitespace and byte order mark.
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const byte of bytes.subarray(0, 64)) {
+    if (byte === 0x7b) return true;
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0xef && byte !== 0xbb && byte !== 0xbf) return false;
+  }
+  return false;
+}
+
+/**
+ * Whether a source is an obfuscated `rules.bin`: by its name (`.bin`, `.json`), else, when an
+ * organization id is given, by its bytes. So `diff rules.json rules.bin --organization-id ...`
+ * applies the organization to the `.bin` side only.
+ */
+export function isBinaryArtifact(source: string, organizationId: string | undefined, bytes?: Uint8Array): boolean {
+  if (namedBin(source)) return true;
+  if (namedJson(source) || organizationId === undefined) return false;
+  return bytes === undefined || !looksLikeJson(bytes);
+}
+
+/** Parse artifact bytes: JSON text, or an obfuscated `rules.bin` (see {@link isBinaryArtifact}). */
 export function artifactFromBytes(bytes: Uint8Array, source: string, organizationId?: string): unknown {
-  if (!isBinary(source, organizationId)) return parseJson(new TextDecoder().decode(bytes), source === "-" ? "the artifact on stdin" : `the artifact ${source}`);
+  if (!isBinaryArtifact(source, organizationId, bytes)) return parseJson(new TextDecoder().decode(bytes), source === "-" ? "the artifact on stdin" : `the artifact ${source}`);
   let text: string;
   try {
     text = deobfuscate(bytes, organizationId ?? "");
@@ -83,7 +148,7 @@ export function artifactFromBytes(bytes: Uint8Array, source: string, organizatio
 
 /** Read an artifact from a file, URL or stdin: `rules.json`, or `rules.bin` with an organization id. */
 export async function readArtifact(source: string, io: Io, organizationId?: string): Promise<unknown> {
-  if (isBinary(source, organizationId) && organizationId === undefined) {
+  if (namedBin(source) && organizationId === undefined) {
     throw new CliError(CliErrorCode.Usage, `${source} looks like an obfuscated rules.bin: pass --organization-id <id>@AdobeOrg to read it`);
   }
   return artifactFromBytes(await readSource(source, "artifact", io), source, organizationId);

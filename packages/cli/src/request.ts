@@ -16,6 +16,9 @@ export const ARTIFACT_OPTIONS: Record<string, OptionSpec> = {
   client: { type: "string", value: "<code>", description: "Target client code (default: the artifact's meta.clientCode)" },
 };
 
+/** Keys `--geo` takes: the Delivery API's geo context. */
+export const GEO_KEYS = ["countryCode", "stateCode", "city", "zip", "latitude", "longitude", "ipAddress"] as const;
+
 /** Options that describe the request (the visitor and page) to decide. */
 export const REQUEST_OPTIONS: Record<string, OptionSpec> = {
   request: { type: "string", short: "r", value: "<file|->", description: "a Delivery API request (or {request, sessionId, ...} options) as JSON; - reads stdin" },
@@ -28,7 +31,7 @@ export const REQUEST_OPTIONS: Record<string, OptionSpec> = {
   referrer: { type: "string", value: "<url>", description: "the referring URL" },
   param: { type: "string", short: "p", multiple: true, value: "<key=value>", description: "an mbox parameter on the requested mboxes, views and page load" },
   "user-agent": { type: "string", value: "<ua>", description: "the browser's user agent" },
-  geo: { type: "string", multiple: true, value: "<key=value>", description: "geo context: countryCode, stateCode, city, latitude, longitude" },
+  geo: { type: "string", multiple: true, value: "<key=value>", description: `geo context: ${GEO_KEYS.join(", ")} (an ipAddress is not looked up: give the others)` },
   property: { type: "string", value: "<token>", description: "at.js property token" },
   at: { type: "string", value: "<time>", description: "decide as of this ISO 8601 time (default: now)" },
 };
@@ -39,7 +42,11 @@ const REQUEST_KEYS = ["execute", "prefetch", "context", "id", "property", "exper
 /** Accept either getOffers options (`{request, sessionId, ...}`) or a bare Delivery API request. */
 export function optionsOf(json: unknown, label: string): GetOffersOptions {
   if (!isRecord(json)) throw new CliError(CliErrorCode.Request, `${label} must be a JSON object: a Delivery API request, or {"request": ...}`);
-  const looksLikeOptions = isRecord(json.request) && !REQUEST_KEYS.some((key) => key in json);
+  const isRequest = REQUEST_KEYS.some((key) => key in json);
+  if (!isRequest && "request" in json && !isRecord(json.request)) {
+    throw new CliError(CliErrorCode.Request, `${label}: request must be a JSON object (a Delivery API request), got ${json.request === null ? "null" : Array.isArray(json.request) ? "an array" : typeof json.request}`);
+  }
+  const looksLikeOptions = isRecord(json.request) && !isRequest;
   return looksLikeOptions ? { ...(json as unknown as GetOffersOptions) } : { request: json as DeliveryRequest };
 }
 
@@ -52,7 +59,15 @@ export function nowOf(options: ParsedOptions): number {
   return ms;
 }
 
-const GEO_KEYS = ["countryCode", "stateCode", "city", "latitude", "longitude", "zip", "ipAddress"];
+/** The `--param key=value` pairs. */
+export function parametersOf(options: ParsedOptions): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const raw of listOption(options, "param")) {
+    const [key, value] = keyValue(raw, "param");
+    parameters[key] = value;
+  }
+  return parameters;
+}
 
 /** True when the command line asks for something to decide without a request file. */
 export function hasShortcutItems(options: ParsedOptions): boolean {
@@ -81,7 +96,7 @@ export function applyShortcuts(base: GetOffersOptions | undefined, options: Pars
     const values: Record<string, unknown> = { ...context.geo };
     for (const raw of geo) {
       const [key, value] = keyValue(raw, "geo");
-      if (!GEO_KEYS.includes(key)) throw new CliError(CliErrorCode.Usage, `--geo knows ${GEO_KEYS.join(", ")}; got ${JSON.stringify(key)}`);
+      if (!(GEO_KEYS as readonly string[]).includes(key)) throw new CliError(CliErrorCode.Usage, `--geo takes ${GEO_KEYS.join(", ")}; got ${JSON.stringify(key)}`);
       values[key] = key === "latitude" || key === "longitude" ? Number(value) : value;
     }
     context.geo = values;
@@ -89,11 +104,7 @@ export function applyShortcuts(base: GetOffersOptions | undefined, options: Pars
   const property = stringOption(options, "property");
   if (property !== undefined) request.property = { ...request.property, token: property };
 
-  const parameters: Record<string, string> = {};
-  for (const raw of listOption(options, "param")) {
-    const [key, value] = keyValue(raw, "param");
-    parameters[key] = value;
-  }
+  const parameters = parametersOf(options);
   const withParameters = <T extends RequestDetails>(item: T): T =>
     Object.keys(parameters).length > 0 ? { ...item, parameters: { ...item.parameters, ...parameters } } : item;
 

@@ -18,6 +18,11 @@ describe("command-line parsing", () => {
     expect(suggest(typo, ["mbox", "visitor", "json", "help"])).toBe(expected);
   });
 
+  it("suggests across a case difference, and nothing for inputs too long to compare", () => {
+    expect(suggest("Flags", ["flags", "flag"])).toBe("flags");
+    expect(suggest("x".repeat(129), ["x".repeat(128)])).toBeUndefined();
+  });
+
   it("parses repeatable options and positionals", () => {
     expect(parseCommand(spec, ["--mbox", "a", "x", "--mbox", "b", "--json"])).toEqual({ options: { mbox: ["a", "b"], json: true }, positionals: ["x"] });
   });

@@ -10,6 +10,10 @@ describe("requests from the command line", () => {
     expect(optionsOf(json, "the request")).toEqual(expected);
   });
 
+  it.each([[5], [null], [[]], ["x"]])("refuses options whose request is %j", (request) => {
+    expect(() => optionsOf({ request, sessionId: "s" }, "the request")).toThrow(/the request: request must be a JSON object/);
+  });
+
   it("puts shortcut items after the file's, with parameters on the new items only", () => {
     const base = { request: { execute: { mboxes: [{ name: "a", index: 4 }] } } };
     const result = applyShortcuts(base, { mbox: ["b"], param: ["x=1"], visitor: "v", url: "https://e.com/", geo: ["latitude=1.5"] });
@@ -27,6 +31,6 @@ describe("requests from the command line", () => {
   });
 
   it("rejects geo keys the context does not have", () => {
-    expect(() => applyShortcuts(undefined, { geo: ["country=US"] })).toThrow(/--geo knows countryCode/);
+    expect(() => applyShortcuts(undefined, { geo: ["country=US"] })).toThrow(/--geo takes countryCode/);
   });
 });

@@ -16,3 +16,6 @@ export { featuresOf, TelemetryStore, twoDecimals } from "./platform/telemetry.js
 export { defineOwn, hasOwn, isRecord } from "./util/json.js";
 export { listenForAbort, ON_ABORT } from "./platform/abort.js";
 export type { OnAbort } from "./platform/abort.js";
+export { createArtifactLoader, DEFAULT_LOADER_TUNING } from "./loader/loader.js";
+export type { ArtifactLoader, LoaderDeps, LoaderTuning } from "./loader/loader.js";
+export { Lru } from "./util/lru.js";

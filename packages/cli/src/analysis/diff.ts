@@ -6,7 +6,7 @@
 import { createDecider, validateArtifact, type Artifact, type DeliveryResponse, type Option, type GetOffersOptions, type Rule } from "@decisioning/engine";
 import { formatRange, rangeOf, sameBuckets } from "./allocation.js";
 import { logicKey } from "./logic.js";
-import { brief } from "../format/text.js";
+import { offerChanges } from "./offer-changes.js";
 import { modelOf, type ActivityModel, type ArtifactModel, type ExperienceModel } from "./model.js";
 
 /** An activity as listed in a diff. */
@@ -98,10 +98,7 @@ function compareActivity(before: ActivityModel, after: ActivityModel, oldOrder: 
     if (JSON.stringify(oldAudiences) !== JSON.stringify(newAudiences)) {
       changes.push(`experience ${label} audience ${oldAudiences.join(" | ")} → ${newAudiences.join(" | ")}`);
     }
-    if (logicKey(old.offers) !== logicKey(experience.offers)) {
-      const shown = (e: ExperienceModel): string => e.offers.map((o) => `${o.type ?? "unknown"} ${brief(o.content)}`).join(" + ") || "none";
-      changes.push(`experience ${label} offers ${shown(old)} → ${shown(experience)}`);
-    }
+    changes.push(...offerChanges(`experience ${label}`, old.offers, experience.offers));
   }
   for (const experience of before.experiences) {
     if (!after.experiences.some((e) => e.key === experience.key)) changes.push(`experience ${JSON.stringify(experienceLabel(experience))} removed`);
@@ -241,6 +238,8 @@ export interface EstimateInput {
   samples: number;
   seed: string;
   now: number;
+  /** Mbox parameters put on every sampled item, the ones the template asks for or, when it asks for none, every mbox and view with rules. */
+  parameters?: Record<string, string>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -249,15 +248,21 @@ export interface EstimateInput {
  * keep their event tokens). A template that asks for nothing asks for every mbox and view with
  * rules in either artifact.
  */
-function samplingRequest(template: GetOffersOptions | undefined, before: Artifact, after: Artifact): GetOffersOptions {
+function samplingRequest(template: GetOffersOptions | undefined, before: Artifact, after: Artifact, parameters: Record<string, string> = {}): GetOffersOptions {
   const { execute, prefetch, ...rest } = template?.request ?? { context: { channel: "web" } };
   let mboxes = [...(prefetch?.mboxes ?? []), ...(execute?.mboxes ?? [])];
   let views = [...(prefetch?.views ?? []), ...(execute?.views ?? [])];
-  const pageLoad = prefetch?.pageLoad ?? execute?.pageLoad;
+  let pageLoad = prefetch?.pageLoad ?? execute?.pageLoad;
   if (mboxes.length === 0 && views.length === 0 && pageLoad === undefined) {
     const names = (kind: "mboxes" | "views"): string[] => [...new Set([...Object.keys(before.rules[kind] ?? {}), ...Object.keys(after.rules[kind] ?? {})])];
     mboxes = names("mboxes").map((name, i) => ({ name, index: i + 1 }));
     views = names("views").map((name) => ({ name }));
+  }
+  if (Object.keys(parameters).length > 0) {
+    const withParameters = <T extends { parameters?: Record<string, unknown> }>(item: T): T => ({ ...item, parameters: { ...item.parameters, ...parameters } });
+    mboxes = mboxes.map(withParameters);
+    views = views.map(withParameters);
+    if (pageLoad) pageLoad = withParameters(pageLoad);
   }
   const block = { ...(mboxes.length > 0 ? { mboxes } : {}), ...(views.length > 0 ? { views } : {}), ...(pageLoad ? { pageLoad } : {}) };
   return { ...template, request: { ...rest, prefetch: block } };
@@ -272,7 +277,7 @@ export function estimateImpact(input: EstimateInput): ImpactEstimate {
   const newDecider = createDecider({ client: input.client, artifact: after, platform, telemetryEnabled: false });
   const oldTokens = tokenIndex(before);
   const newTokens = tokenIndex(after);
-  const template = samplingRequest(input.template, before, after);
+  const template = samplingRequest(input.template, before, after, input.parameters);
   const perLocation = new Map<string, { experience: number; content: number }>();
   let experienceChanged = 0;
   let contentChanged = 0;

@@ -1,5 +1,6 @@
 import { RequestError } from "@decisioning/engine";
 import { CliError, CliErrorCode } from "../errors.js";
+import { printNotices, requestNotices } from "../notices.js";
 import { ARTIFACT_OPTIONS, REQUEST_OPTIONS, nowOf, requestOf } from "../request.js";
 import { deciderOf, loadArtifact, printJson, type Command } from "./common.js";
 
@@ -16,6 +17,8 @@ export const decideCommand: Command = {
     notes: [
       "The shortcuts write the request for you, or adjust the one given with --request.",
       "With --json the response is printed on one line.",
+      "A name the artifact does not know (not local, not remote, no rules) gets a warning on stderr with",
+      "the closest known name: on-device it is left to the Delivery API (status 206).",
     ],
     examples: [
       "decisioning decide -a fixtures/artifacts/features.json --mbox flags --visitor v-1",
@@ -28,6 +31,7 @@ export const decideCommand: Command = {
     const request = await requestOf(options, io, "decide");
     const now = nowOf(options);
     const decider = deciderOf(loaded, () => now);
+    printNotices(io, "decide", requestNotices(request, decider.artifact));
     try {
       printJson(io, decider.decide(request).response, options.json === true);
     } catch (error) {

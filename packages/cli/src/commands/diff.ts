@@ -4,7 +4,8 @@ import { diffArtifacts, estimateImpact, type ArtifactDiff, type ImpactEstimate }
 import { CliError, CliErrorCode } from "../errors.js";
 import { table } from "../format/text.js";
 import { artifactProblem, readArtifact, readJson, type Io } from "../io.js";
-import { REQUEST_OPTIONS, applyShortcuts, nowOf, optionsOf } from "../request.js";
+import { printNotices, requestNotices } from "../notices.js";
+import { REQUEST_OPTIONS, applyShortcuts, nowOf, optionsOf, parametersOf } from "../request.js";
 import { clientOf, printJson, type Command } from "./common.js";
 
 const DEFAULT_SAMPLES = 10000;
@@ -79,7 +80,7 @@ export const diffCommand: Command = {
     usage: ["decisioning diff <old> <new> [--samples N] [--url <url>] [--param k=v] [--mbox <name>] ... [--json]"],
     positionals: ["old", "new"],
     options: {
-      "organization-id": { type: "string", value: "<id>", description: "Experience Cloud organization id, to read obfuscated rules.bin files" },
+      "organization-id": { type: "string", value: "<id>", description: "Experience Cloud organization id, to read obfuscated rules.bin files (a .json side is read as JSON)" },
       client: { type: "string", value: "<code>", description: "Target client code (default: the new artifact's meta.clientCode)" },
       samples: { type: "string", value: "<n>", description: `visitors to sample for the estimate (default ${DEFAULT_SAMPLES}; 0 skips it)` },
       seed: { type: "string", value: "<text>", description: "seed of the sampled visitor ids (default \"decisioning\"): same seed, same visitors" },
@@ -90,8 +91,10 @@ export const diffCommand: Command = {
     },
     notes: [
       "Every sampled visitor sends the same request: by default every mbox and view with rules, with",
-      "no page URL or parameters. Use the request options to sample a specific page or audience;",
-      "--mbox and --view limit the estimate to those locations.",
+      "no page URL or parameters. Use the request options to sample a specific page or audience:",
+      "--param goes on every sampled mbox and view; --mbox and --view limit the estimate to those",
+      "locations (a name neither artifact knows gets a warning with the closest known name).",
+      "Offers that changed are listed key by key: searchProviderId: \"starwars\" → 999.",
     ],
     examples: [
       "decisioning diff rules-old.json rules-new.json",
@@ -116,12 +119,15 @@ export const diffCommand: Command = {
       const source = stringOption(options, "request");
       const base = source === undefined ? undefined : optionsOf(await readJson(source, "request", io), `the request ${source}`);
       const onProgress = progressReporter(io, options);
+      const template = applyShortcuts(base, options);
+      printNotices(io, "diff", requestNotices(template, oldArtifact, newArtifact));
       try {
         estimate = estimateImpact({
           client: clientOf(options, newArtifact, newSource),
           oldArtifact,
           newArtifact,
-          template: applyShortcuts(base, options),
+          template,
+          parameters: parametersOf(options),
           samples,
           seed: stringOption(options, "seed") ?? "decisioning",
           now: nowOf(options),

@@ -2,6 +2,7 @@ import { ArtifactError, RequestError } from "@decisioning/engine";
 import { explainRequest } from "../analysis/explain.js";
 import { CliError, CliErrorCode } from "../errors.js";
 import { formatExplanation } from "../format/explain.js";
+import { printNotices, requestNotices } from "../notices.js";
 import { artifactProblem } from "../io.js";
 import { ARTIFACT_OPTIONS, REQUEST_OPTIONS, nowOf, requestOf } from "../request.js";
 import { loadArtifact, printJson, type Command } from "./common.js";
@@ -20,7 +21,9 @@ export const explainCommand: Command = {
       "For every rule of every requested mbox, view and page load: whether it matched, each",
       "condition with the context values it read, the visitor's allocation for the activity and",
       "the range of allocations the experience receives. ✓ holds, ✗ does not, · was not evaluated.",
-      "--json adds the engine's own response to the same request.",
+      "--json adds the engine's own response to the same request. Times show as ISO 8601 (UTC); an",
+      "experience chosen with no offer is the activity's default content. A name the artifact does",
+      "not know gets a warning on stderr with the closest known name.",
     ],
     examples: [
       "decisioning explain -a fixtures/artifacts/features.json --mbox ab-hero --visitor v-1",
@@ -38,6 +41,7 @@ export const explainCommand: Command = {
       if (error instanceof ArtifactError) artifactProblem(error, loaded.source);
       throw error;
     }
+    printNotices(io, "explain", requestNotices(request, loaded.artifact));
     if (options.json === true) printJson(io, explanation, true);
     else io.stdout.write(formatExplanation(explanation));
     return 0;

@@ -50,6 +50,19 @@ function formatInspection(source: string, inspection: Inspection, sections: read
   return `${out.join("\n")}\n`;
 }
 
+/** The inspection limited to the sections asked for; `splits` becomes one row per experience, as in the table. */
+function selectSections(inspection: Inspection, sections: readonly Section[]): Record<string, unknown> {
+  const { activities, mboxes, views, audiences, ...header } = inspection;
+  const all = { activities, mboxes, views, audiences };
+  const out: Record<string, unknown> = { ...header };
+  for (const section of sections) {
+    if (section === "splits") {
+      out.splits = activities.flatMap((a) => a.experiences.map((e) => ({ activity: a.id, experience: e.name ?? e.id, split: e.split ?? null, audiences: e.audiences, offers: e.offers })));
+    } else out[section] = all[section];
+  }
+  return out;
+}
+
 /** `decisioning inspect`: activities, mboxes, views, audiences and traffic splits as tables. */
 export const inspectCommand: Command = {
   spec: {
@@ -59,7 +72,7 @@ export const inspectCommand: Command = {
     positionals: ["artifact"],
     options: {
       "organization-id": { type: "string", value: "<id>", description: "Experience Cloud organization id, to read an obfuscated rules.bin" },
-      only: { type: "string", multiple: true, value: "<section>", description: `show only these sections: ${SECTIONS.join(", ")}` },
+      only: { type: "string", multiple: true, value: "<section>", description: `show only these sections: ${SECTIONS.join(", ")} (with --json too; splits are one row per experience)` },
     },
     examples: ["decisioning inspect rules.json", "decisioning inspect rules.json --only splits", "decisioning inspect --json rules.json"],
   },
@@ -79,7 +92,7 @@ export const inspectCommand: Command = {
       if (error instanceof ArtifactError) artifactProblem(error, source);
       throw error;
     }
-    if (options.json === true) printJson(io, inspection, true);
+    if (options.json === true) printJson(io, sections.length > 0 ? selectSections(inspection, sections) : inspection, true);
     else io.stdout.write(formatInspection(source, inspection, sections.length > 0 ? sections : SECTIONS));
     return 0;
   },

@@ -4,6 +4,32 @@ import { brief } from "./text.js";
 
 const mark = (ok: boolean): string => (ok ? "✓" : "✗");
 
+/** Context values that are instants in ms since epoch, shown as ISO 8601 (UTC). */
+const TIMESTAMPS = new Set(["current_timestamp"]);
+/** ms since epoch between 2001 and 2286: the numbers a date condition compares with. */
+const EPOCH_MS = /(?<![\w.])\d{12,13}(?![\w.])/g;
+
+function isoOf(ms: number): string | undefined {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function readValue(name: string, value: unknown): string {
+  if (TIMESTAMPS.has(name) && typeof value === "number") return isoOf(value) ?? brief(value, 48);
+  return brief(value, 48);
+}
+
+// Date-range audiences compare current_timestamp with epoch numbers; people read dates.
+function conditionText(node: ConditionExplanation): string {
+  if (!(node.reads ?? []).some((read) => TIMESTAMPS.has(read.name))) return node.text;
+  return node.text.replace(EPOCH_MS, (digits) => isoOf(Number(digits)) ?? digits);
+}
+
+/** What a rule delivers: its offer types, or the activity's default content when it has no offer. */
+function offersOf(rule: RuleExplanation): string {
+  return rule.offers.length > 0 ? `[${rule.offers.join(", ")}]` : "[default content: no offer]";
+}
+
 const STATUS: Record<RuleExplanation["status"], string> = {
   chosen: "CHOSEN",
   "not-matched": "no match",
@@ -20,18 +46,17 @@ function conditionLines(node: ConditionExplanation, indent: string, out: string[
     for (const child of node.children) conditionLines(child, `${indent}    `, out);
     return;
   }
-  const reads = (node.reads ?? []).map((read) => `${read.name} = ${brief(read.value, 48)}`).join(", ");
+  const reads = (node.reads ?? []).map((read) => `${read.name} = ${readValue(read.name, read.value)}`).join(", ");
   const error = node.error ? `  error: ${node.error}` : "";
-  out.push(`${indent}${prefix} ${node.text}${reads ? `    [${reads}]` : ""}${error}${skipped}`);
+  out.push(`${indent}${prefix} ${conditionText(node)}${reads ? `    [${reads}]` : ""}${error}${skipped}`);
 }
 
 function ruleLines(rule: RuleExplanation, item: ItemExplanation, out: string[]): void {
   const activity = `activity ${String(rule.activity.id)}${rule.activity.name ? ` "${String(rule.activity.name)}"` : ""}${rule.activity.type ? ` (${String(rule.activity.type)})` : ""}`;
   const experience = `experience ${JSON.stringify(rule.experience.name ?? rule.experience.id ?? null)}`;
-  const offers = rule.offers.length > 0 ? ` [${rule.offers.join(", ")}]` : "";
   // Only rules pooled from several views need their location named.
   const where = rule.location && rule.location !== item.name && item.type !== "pageLoad" ? `${rule.location} ` : "";
-  out.push(`  ${where}#${rule.position} ${mark(rule.matched)} ${STATUS[rule.status]}: ${activity} › ${experience}${offers}`);
+  out.push(`  ${where}#${rule.position} ${mark(rule.matched)} ${STATUS[rule.status]}: ${activity} › ${experience} ${offersOf(rule)}`);
   if (rule.note) out.push(`      ${rule.note}`);
   if (rule.allocation) {
     const { value, range, inRange } = rule.allocation;
@@ -52,8 +77,9 @@ function outcomeLine(item: ItemExplanation): string {
     if (item.rules.length === 0) return "  → no rules: nothing to show";
     return item.type === "mbox" ? "  → no rule matched: the mbox answers with no content" : "  → no rule matched";
   }
-  const names = chosen.map((rule) => `#${rule.position} (activity ${String(rule.activity.id)} › ${JSON.stringify(rule.experience.name ?? rule.experience.id ?? null)})`);
-  return `  → answered by ${names.length === 1 ? "rule" : "rules"} ${names.join(", ")}`;
+  const names = chosen.map((rule) => `#${rule.position} (activity ${String(rule.activity.id)} › ${JSON.stringify(rule.experience.name ?? rule.experience.id ?? null)}${rule.offers.length === 0 ? ": default content" : ""})`);
+  const defaults = chosen.every((rule) => rule.offers.length === 0) ? ": the visitor sees the page's default content (no offer)" : "";
+  return `  → answered by ${names.length === 1 ? "rule" : "rules"} ${names.join(", ")}${defaults}`;
 }
 
 /** The explanation as text for a terminal. */

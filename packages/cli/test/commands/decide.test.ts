@@ -2,6 +2,7 @@ import { createDecider } from "@decisioning/engine";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, runJson } from "../helpers/binary.js";
 import { engineCases, FEATURES, features, tempJson } from "../helpers/fixtures.js";
+import { closedPort } from "../helpers/net.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -91,6 +92,48 @@ describe("decisioning decide", () => {
     const { code, json } = await runJson(["decide", "-a", FEATURES, "--json"]);
     expect(code).toBe(2);
     expect(json.error).toMatchObject({ code: "USAGE", message: expect.stringMatching(/nothing to decide/) });
+  });
+
+  it("warns about names the artifact does not know, with the closest known name", async () => {
+    const { code, stdout, stderr } = await run(["decide", "-a", FEATURES, "--mbox", "flgs", "--mbox", "nope-nothing-like-it", "--view", "hom", "--json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 206, remoteMboxes: ["flgs", "nope-nothing-like-it"] });
+    expect(stderr.trim().split("\n")).toEqual([
+      'decisioning decide: warning: mbox "flgs" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "flags"?',
+      'decisioning decide: warning: mbox "nope-nothing-like-it" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206)',
+      'decisioning decide: warning: view "hom" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "home"?',
+    ]);
+    expect((await run(["decide", "-a", FEATURES, "--mbox", "flags", "--mbox", "remote-box"])).stderr).toBe("");
+  });
+
+  it("warns that an IP address is not looked up", async () => {
+    const { code, stderr } = await run(["decide", "-a", FEATURES, "--mbox", "geo-box", "--geo", "ipAddress=203.0.113.9", "--geo", "countryCode=US"]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('decisioning decide: warning: geo ipAddress "203.0.113.9" is not looked up (the CLI works offline): geo conditions see only countryCode; give --geo countryCode=');
+  });
+
+  it("lists the same geo keys in its help and in the error for an unknown one", async () => {
+    const keys = "countryCode, stateCode, city, zip, latitude, longitude, ipAddress";
+    expect((await run(["decide", "--help"])).stdout).toContain(`geo context: ${keys}`);
+    expect((await run(["decide", "-a", FEATURES, "--mbox", "geo-box", "--geo", "country=US"])).stderr).toContain(`--geo takes ${keys}; got "country"`);
+  });
+
+  it.each([
+    ["a number", "5"],
+    ["null", "null"],
+    ["a list", "[]"],
+    ["a string", '"x"'],
+  ])("refuses a request option that is %s", async (_name, value) => {
+    const { code, stderr } = await run(["decide", "-a", FEATURES, "-r", "-"], { stdin: `{"request": ${value}, "sessionId": "s"}` });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/the request on stdin: request must be a JSON object \(a Delivery API request\), got /);
+  });
+
+  it("names the cause when the artifact's URL cannot be reached", async () => {
+    const port = await closedPort();
+    const { code, stderr } = await run(["decide", "-a", `http://127.0.0.1:${port}/rules.json`, "--mbox", "flags"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`could not fetch the artifact from http://127.0.0.1:${port}/rules.json: fetch failed (connect ECONNREFUSED 127.0.0.1:${port})`);
   });
 
   it("documents itself with --help", async () => {

@@ -2,8 +2,9 @@ import { allocationOf } from "@decisioning/engine";
 import { artifact, when } from "@decisioning/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sampleVisitorIds } from "../../src/analysis/diff.js";
+import { obfuscateArtifact } from "@decisioning/testing/servers";
 import { ensureBuilt, run, runJson } from "../helpers/binary.js";
-import { FEATURES, HAS_LARGE, LARGE, readJsonFile, tempJson } from "../helpers/fixtures.js";
+import { FEATURES, HAS_LARGE, LARGE, features, readJsonFile, tempFile, tempJson } from "../helpers/fixtures.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -71,6 +72,47 @@ describe("decisioning diff", () => {
     // Gold visitors lose the Gold experience; everyone else keeps "Others".
     expect(gold.json.estimate).toMatchObject({ experienceChanged: 100, contentChanged: 100 });
     expect(silver.json.estimate).toMatchObject({ experienceChanged: 0, contentChanged: 0, locations: [] });
+  });
+
+  it("puts --param on every sampled mbox and view when no --mbox, --view or --page-load is given", async () => {
+    const args = ["diff", "--json", tempJson("before.json", before), tempJson("after.json", after), "--samples", "200"];
+    const gold = await runJson([...args, "--param", "tier=gold"]);
+    expect(gold.json.estimate.locations).toEqual(expect.arrayContaining([{ kind: "mbox", name: "banner", experienceChanged: 100, contentChanged: 100 }]));
+    const silver = await runJson([...args, "--param", "tier=silver"]);
+    expect(silver.json.estimate.locations.map((l: any) => l.name)).not.toContain("banner");
+  });
+
+  it("names each changed key of an offer", async () => {
+    const offer = (content: unknown) => artifact({ client: "kit" }).activity("flags", { id: 31 }).mbox("flags").experience("Everyone", 100, { json: content }).build();
+    const old = offer({ searchProviderId: "starwars", cdn: { host: "a.example", tls: true }, legacy: 1, same: "x".repeat(200) });
+    const next = offer({ searchProviderId: 999, cdn: { host: "b.example", tls: true }, same: "x".repeat(200), added: [1, 2] });
+    const { code, stdout } = await run(["diff", tempJson("offer-old.json", old), tempJson("offer-new.json", next), "--samples", "0"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      [
+        '  ~ 31 "flags"',
+        '      experience "Everyone" (json) searchProviderId: "starwars" → 999',
+        '      experience "Everyone" (json) cdn.host: "a.example" → "b.example"',
+        '      experience "Everyone" (json) legacy: removed (was 1)',
+        '      experience "Everyone" (json) added: added [1,2]',
+      ].join("\n"),
+    );
+  });
+
+  it("warns about a --mbox neither artifact knows, with the closest known name", async () => {
+    const { code, stderr } = await run(["diff", tempJson("before.json", before), tempJson("after.json", after), "--mbox", "serch", "--samples", "10"]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('decisioning diff: warning: mbox "serch" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "search"?');
+  });
+
+  it("reads a rules.json against a rules.bin, applying the organization to the .bin side only", async () => {
+    const organizationId = "0123456789ABCDEF@AdobeOrg";
+    const bin = tempFile("features-rules.bin", obfuscateArtifact(JSON.stringify(features()), organizationId));
+    const { code, stdout, stderr } = await run(["diff", FEATURES, bin, "--organization-id", organizationId, "--samples", "100"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("no differences in activities");
+    expect(stdout).toContain("0% would see different content");
   });
 
   it("reports progress on stderr while sampling", async () => {

@@ -1,7 +1,7 @@
-import { visitorInExperience } from "@decisioning/testing";
+import { artifact, visitorInExperience, when } from "@decisioning/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, runJson } from "../helpers/binary.js";
-import { FEATURES, features } from "../helpers/fixtures.js";
+import { FEATURES, features, tempJson } from "../helpers/fixtures.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -39,6 +39,39 @@ describe("decisioning explain", () => {
     expect(stdout).toMatch(/#2 ✓ CHOSEN: .*"Property B"/);
     expect(stdout).toContain('execute page load (global mbox "target-global-mbox")');
     expect(stdout).toContain('execute view "home"');
+  });
+
+  it("shows the times a date-range audience compares as ISO 8601, not epoch milliseconds", async () => {
+    const sale = artifact({ client: "kit" })
+      .activity("sale", { id: 21, type: "landing" })
+      .mbox("banner")
+      .experience("Sale", 100, { html: "sale" }, { audience: when.during("2026-01-30T00:00:00Z", "2026-02-02T00:00:00Z") })
+      .build();
+    const { code, stdout } = await run(["explain", "-a", tempJson("sale.json", sale), "--mbox", "banner", "--visitor", "v-1", "--at", "2026-01-31T18:30:00Z"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("current_timestamp = 2026-01-31T18:30:00.000Z");
+    expect(stdout).toMatch(/2026-01-30T00:00:00\.000Z.*current_timestamp|current_timestamp.*2026-01-30T00:00:00\.000Z/);
+    expect(stdout).toContain("2026-02-02T00:00:00.000Z");
+    expect(stdout).not.toMatch(/\d{13}/);
+  });
+
+  it("calls an experience chosen with no offer the default content", async () => {
+    const built = artifact({ client: "kit" }).activity("holdout", { id: 22, type: "ab" }).mbox("hero").experience("Control", 100, { html: "x" }).build();
+    // Target's default-content experiences carry only an event token.
+    for (const option of built.rules.mboxes.hero?.[0]?.consequence.options ?? []) {
+      delete option.type;
+      delete option.content;
+    }
+    const { code, stdout } = await run(["explain", "-a", tempJson("holdout.json", built), "--mbox", "hero", "--visitor", "v-1"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('#1 ✓ CHOSEN: activity 22 "holdout" (ab) › experience "Control" [default content: no offer]');
+    expect(stdout).toContain('→ answered by rule #1 (activity 22 › "Control": default content): the visitor sees the page\'s default content (no offer)');
+  });
+
+  it("warns about a name the artifact does not know, with the closest known name", async () => {
+    const { code, stderr } = await run(["explain", "-a", FEATURES, "--mbox", "ab-her", "--visitor", "v-1"]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('decisioning explain: warning: mbox "ab-her" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "ab-hero"?');
   });
 
   it("says when a name needs the Delivery API", async () => {

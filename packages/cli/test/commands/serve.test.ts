@@ -5,6 +5,7 @@ import { fault, startFakeCdn, startFakeDeliveryApi } from "@decisioning/testing/
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, start } from "../helpers/binary.js";
 import { FEATURES, features } from "../helpers/fixtures.js";
+import { closedPort } from "../helpers/net.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -33,8 +34,12 @@ describe("decisioning serve", () => {
     const request = { id: { tntId: "v-1" }, context: { channel: "web" as const, address: { url: "https://www.shop.example.co.uk/?sale=1" } }, execute: { mboxes: [{ name: "flags", index: 1 }, { name: "ab-hero", index: 2 }, { name: "remote-box", index: 3 }] }, prefetch: { views: [{ name: "home" }] } };
     const { status, json } = await post(url, request);
     expect(status).toBe(200);
-    const engine = createDecider({ client: "acme", artifact: features() }).decide({ request, sessionId: "s-1" }).response;
-    expect(strip(json)).toEqual(strip(engine));
+    const decided = createDecider({ client: "acme", artifact: features() }).decide({ request, sessionId: "s-1" });
+    const engine = decided.response;
+    const engineNotifications = decided.notification?.request.notifications?.length;
+    expect(engineNotifications).toBeGreaterThan(0);
+    // Without --notify, the answer also says that the display notification it owed was dropped.
+    expect(strip(json)).toEqual({ ...strip(engine), notificationsDropped: { count: engineNotifications, reason: "no-notify-url", message: expect.stringContaining("without --notify") } });
     expect(json.status).toBe(206);
     expect(json.remoteMboxes).toEqual(["remote-box"]);
   });
@@ -77,7 +82,7 @@ describe("decisioning serve", () => {
       await expect.poll(() => cdn.requests.filter((r) => r.headers["if-none-match"] === cdn.etag).length, { timeout: 5000 }).toBeGreaterThan(0);
       cdn.fail(fault.status(503));
       cdn.setArtifact(v2);
-      await expect.poll(() => output(), { timeout: 5000 }).toContain("artifact refresh failed, still deciding with the previous one: HTTP 503");
+      await expect.poll(() => output(), { timeout: 5000 }).toMatch(/artifact refresh failed, still deciding with the previous one: Failed to retrieve artifact from http:\/\/127\.0\.0\.1:\d+\/kit\/production\/v1\/rules\.json: HTTP 503\n/);
       expect(await content()).toEqual({ version: 1 });
       await expect.poll(content, { timeout: 5000 }).toEqual({ version: 2 });
     } finally {
@@ -106,6 +111,13 @@ describe("decisioning serve", () => {
     const { code, stderr } = await run(["serve", ...args]);
     expect(code).toBe(exitCode);
     expect(stderr).toMatch(message);
+  });
+
+  it("names the cause when the artifact's URL cannot be reached, within seconds", async () => {
+    const port = await closedPort();
+    const { code, stderr } = await run(["serve", "-a", `http://127.0.0.1:${port}/rules.json`, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`could not load the artifact from http://127\\.0\\.0\\.1:${port}/rules\\.json: No artifact could be loaded .* after 3 attempts: .*fetch failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)`));
   });
 
   it("documents itself with --help", async () => {
