@@ -74,7 +74,7 @@ describe("decisioning serve under attack", () => {
     try {
       const { code, stderr } = await run(["serve", "-a", cdn.artifactUrl, "--port", "0", "--max-artifact-bytes", "100"]);
       expect(code).toBe(1);
-      expect(stderr).toMatch(/could not load the artifact from http:\/\/127\.0\.0\.1:\d+\/.*: .*100 bytes/);
+      expect(stderr).toMatch(/could not load the artifact from http:\/\/127\.0\.0\.1:\d+\/.*: .*maxArtifactBytes \(100\)/);
     } finally {
       await cdn.close();
     }
@@ -87,9 +87,9 @@ describe("decisioning serve under attack", () => {
     try {
       const { url, output } = await serve(["-a", cdn.artifactUrl, "--poll", "1", "--max-artifact-bytes", "10000"]);
       cdn.setArtifact(large);
-      await expect.poll(output, { timeout: 8000 }).toMatch(/artifact refresh failed, still deciding with the previous one: .*10000 bytes/);
+      await expect.poll(output, { timeout: 8000 }).toMatch(/artifact refresh failed, still deciding with the previous one: .*maxArtifactBytes \(10000\)/);
       expect(await contentOf(url)).toEqual({ version: 1 });
-      expect((await health(url)).artifact.lastRefresh).toMatchObject({ result: "failed", error: expect.stringContaining("10000 bytes") });
+      expect((await health(url)).artifact.lastRefresh).toMatchObject({ result: "failed", error: expect.stringContaining("maxArtifactBytes (10000)") });
     } finally {
       await cdn.close();
     }
