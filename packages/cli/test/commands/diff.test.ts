@@ -3,7 +3,7 @@ import { artifact, when } from "@decisioning/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sampleVisitorIds } from "../../src/analysis/diff.js";
 import { ensureBuilt, run, runJson } from "../helpers/binary.js";
-import { FEATURES, HAS_LARGE, LARGE, readJsonFile, tempJson } from "../helpers/fixtures.js";
+import { FEATURES, LARGE, readJsonFile, tempJson } from "../helpers/fixtures.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -89,7 +89,7 @@ describe("decisioning diff", () => {
     expect(changed.code).toBe(1);
   });
 
-  it.skipIf(!HAS_LARGE)("compares two versions of the large real-world artifact", async () => {
+  it("compares two versions of the large real-world artifact", async () => {
     const large = readJsonFile(LARGE);
     const edited = structuredClone(large);
     const flags = edited.rules.mboxes["demo-marketing-flags"];

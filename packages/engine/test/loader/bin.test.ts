@@ -3,7 +3,7 @@ import { ArtifactError, createDecisioningEngine, deobfuscate, ErrorCode } from "
 import { parseArtifactBody } from "../../src/loader/loader.js";
 import { binFixture, obfuscate, startArtifactServer, flagArtifact, type ArtifactServer } from "../kit/index.js";
 
-// Adobe's real-world pair when ../shared is there, else one the test kit makes.
+// Adobe's real-world pair (fixtures/conformance/real-world).
 const { bin, json, organizationId: REAL_WORLD_ORG } = binFixture();
 
 let server: ArtifactServer | undefined;
