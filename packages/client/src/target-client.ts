@@ -152,6 +152,8 @@ export class TargetClient {
   private readonly platform: ClientPlatform;
   private readonly telemetry: ClientTelemetry;
   private readonly transport: DeliveryTransport;
+  /** The transport of queued notifications: one attempt per send, as the queue owns retries, backoff and the outage pause. */
+  private readonly queueTransport: DeliveryTransport;
   private readonly notifications: NotificationQueue<NotificationPayload>;
   private engine: DecisioningEngine | undefined;
   /** Edge cluster learnt from Target (or configured); later calls go there. */
@@ -181,6 +183,9 @@ export class TargetClient {
       retries: typeof options.deliveryRetries === "number" && options.deliveryRetries >= 0 ? options.deliveryRetries : DEFAULT_DELIVERY_RETRIES,
       platform: this.platform,
     };
+    // Retrying in the transport too would multiply every queued attempt (3 requests per attempt
+    // by default): against a Delivery API that cannot be reached, a stream of failed requests.
+    this.queueTransport = { ...this.transport, retries: 0 };
     this.notifications = new NotificationQueue<NotificationPayload>(
       {
         send: (payload) => this.sendDecisionNotifications(payload),
@@ -351,7 +356,7 @@ export class TargetClient {
       }
       const error = this.notificationsError(options);
       if (error) throw error;
-      return this.exchange(this.prepare(options, options.request, this.visitorFor(options))).then(({ call, response }) => {
+      return this.exchange(this.prepare(options, options.request, this.visitorFor(options)), this.queueTransport).then(({ call, response }) => {
         this.received(call, response);
       });
     } catch (error) {
@@ -471,7 +476,7 @@ export class TargetClient {
   }
 
   /** One Delivery API exchange for a call, waiting telemetry included and the exchange's own recorded. */
-  private async exchange(call: PreparedCall): Promise<{ call: PreparedCall; response: DeliveryResponse }> {
+  private async exchange(call: PreparedCall, transport = this.transport): Promise<{ call: PreparedCall; response: DeliveryResponse }> {
     const { config, platform, logger } = this;
     const used = DecisioningMethod.ServerSide;
     let { request } = call;
@@ -482,7 +487,7 @@ export class TargetClient {
     const started = platform.monotonic();
     const url = deliveryUrl(this.hostFor(call.cluster), { client: config.client, sessionId: call.sessionId, version: config.version, imsOrgId: config.organizationId });
     const result: { response: DeliveryResponse; timings: DeliveryTimings } = await postDelivery(
-      this.transport,
+      transport,
       url,
       deliveryHeaders(platform.uuid()),
       request,
