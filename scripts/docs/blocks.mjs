@@ -12,11 +12,16 @@ import { extname, join, relative } from "node:path";
 
 const MARKDOWN = {
   pattern: /<!-- generated:([\w:.-]+) -->([\s\S]*?)<!-- \/generated -->/g,
-  render: (name, value) => (value.includes("\n") ? `<!-- generated:${name} -->\n${value}\n<!-- /generated -->` : `<!-- generated:${name} -->${value}<!-- /generated -->`),
+  render: (name, value) =>
+    value.includes("\n") ? `<!-- generated:${name} -->\n${value}\n<!-- /generated -->` : `<!-- generated:${name} -->${value}<!-- /generated -->`,
 };
 const HASH_COMMENTS = {
   pattern: /^# generated:([\w:.-]+)\n([\s\S]*?)^# \/generated$/gm,
-  render: (name, value) => `# generated:${name}\n${value.split("\n").map((line) => `# ${line}`.trimEnd()).join("\n")}\n# /generated`,
+  render: (name, value) =>
+    `# generated:${name}\n${value
+      .split("\n")
+      .map((line) => `# ${line}`.trimEnd())
+      .join("\n")}\n# /generated`,
 };
 
 /** The marker syntax of a file, by its extension. */
@@ -50,7 +55,12 @@ export function renderBlocks(text, syntax, values) {
 /** The documentation files that may hold blocks: README.md, docs/, the packages' and examples' READMEs, wrangler.toml files. */
 export function documentationFiles(root) {
   const files = [join(root, "README.md")];
-  const inFolder = (folder, pick) => (existsSync(join(root, folder)) ? readdirSync(join(root, folder)).filter(pick).map((name) => join(root, folder, name)) : []);
+  const inFolder = (folder, pick) =>
+    existsSync(join(root, folder))
+      ? readdirSync(join(root, folder))
+          .filter(pick)
+          .map((name) => join(root, folder, name))
+      : [];
   files.push(...inFolder("docs", (name) => name.endsWith(".md")));
   for (const parent of ["packages", "examples"]) {
     for (const name of existsSync(join(root, parent)) ? readdirSync(join(root, parent)) : []) {
@@ -72,7 +82,10 @@ export function syncBlocks(files, values, { root, write = false }) {
     const shown = relative(root, file);
     for (const block of blocks) {
       if (block.unknown) problems.push(`${shown}: no script writes the block "${block.name}"`);
-      else if (block.stale && !write) problems.push(`${shown}: the block "${block.name}" differs from what is measured now\n    doc:      ${oneLine(block.was)}\n    measured: ${oneLine(block.now)}`);
+      else if (block.stale && !write)
+        problems.push(
+          `${shown}: the block "${block.name}" differs from what is measured now\n    doc:      ${oneLine(block.was)}\n    measured: ${oneLine(block.now)}`,
+        );
     }
     if (write && text !== before) writeFileSync(file, text);
   }

@@ -73,7 +73,8 @@ export function sizeBlocks(measured = measureBundles()) {
       return `| ${TITLES[m.name] ?? m.name} | \`${m.file.replace(/^packages\/(\w+)\/dist\//, "@decisioning/$1/")}\` | ${kb(m.gzip)}${budget} | ${kb(m.minified)} |`;
     }),
   ].join("\n");
-  values["size:summary"] = `lean engine ${kb(by["engine-lean"].gzip)}, default engine ${kb(by.engine.gzip)}; client on the lean engine ${kb(by["client-lean"].gzip)}, on the default engine ${kb(by.client.gzip)} (min+gzip)`;
+  values["size:summary"] =
+    `lean engine ${kb(by["engine-lean"].gzip)}, default engine ${kb(by.engine.gzip)}; client on the lean engine ${kb(by["client-lean"].gzip)}, on the default engine ${kb(by.client.gzip)} (min+gzip)`;
   return values;
 }
 
@@ -83,7 +84,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     for (const m of measureBundles()) {
       const verdict = m.budget === undefined ? "(reported, no budget)" : `budget ${kb(m.budget)}: ${m.over ? "OVER" : "ok"}`;
       console.log(`${m.name.padEnd(12)} ${kb(m.gzip).padStart(8)} min+gzip  ${kb(m.minified).padStart(8)} min  ${verdict}`);
-      console.log(`             biggest inputs (minified): ${m.inputs.slice(0, 5).map(([owner, bytes]) => `${owner} ${kb(bytes)}`).join(", ")}`);
+      console.log(
+        `             biggest inputs (minified): ${m.inputs
+          .slice(0, 5)
+          .map(([owner, bytes]) => `${owner} ${kb(bytes)}`)
+          .join(", ")}`,
+      );
       failed ||= m.over;
     }
   } catch (error) {

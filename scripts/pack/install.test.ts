@@ -74,7 +74,13 @@ afterAll(() => {
 
 describe("the packed packages installed with npm in a new project", () => {
   it("covers every public package and every entry of its exports map", () => {
-    expect(packed.map((p) => p.name).sort()).toEqual(["@decisioning/cli", "@decisioning/client", "@decisioning/engine", "@decisioning/openfeature", "@decisioning/testing"]);
+    expect(packed.map((p) => p.name).sort()).toEqual([
+      "@decisioning/cli",
+      "@decisioning/client",
+      "@decisioning/engine",
+      "@decisioning/openfeature",
+      "@decisioning/testing",
+    ]);
     expect(entries.length).toBeGreaterThanOrEqual(packages.length);
   });
 
@@ -185,7 +191,11 @@ describe("the tarballs, checked by publint and arethetypeswrong", () => {
   it.each(packages.map((p) => [p.name] as const))("publint finds nothing to say about %s", async (name) => {
     const { tarball } = packed.find((p) => p.name === name)!;
     const bytes = readFileSync(tarball);
-    const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, strict: true, level: "suggestion" });
+    const { messages, pkg } = await publint({
+      pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+      strict: true,
+      level: "suggestion",
+    });
     expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg)}`)).toEqual([]);
   });
 

@@ -98,7 +98,11 @@ function snapshotsIn(kv: KvBinding): SnapshotStore {
  */
 async function offlineFetch(url: string, init?: { body?: unknown }): Promise<Response> {
   if (new URL(url).pathname !== DELIVERY_PATH) return new Response("TARGET_OFFLINE: no network", { status: 503 });
-  const body = JSON.parse(typeof init?.body === "string" ? init.body : "{}") as { requestId?: string; id?: unknown; notifications?: Array<{ mbox?: { name?: string } }> };
+  const body = JSON.parse(typeof init?.body === "string" ? init.body : "{}") as {
+    requestId?: string;
+    id?: unknown;
+    notifications?: Array<{ mbox?: { name?: string } }>;
+  };
   const names = (body.notifications ?? []).map((n) => n.mbox?.name ?? "view or page load");
   console.log(`TARGET_OFFLINE: notification not sent to Target (${names.join(", ") || "no items"})`);
   return Response.json({ status: 200, requestId: body.requestId, id: body.id ?? {} });

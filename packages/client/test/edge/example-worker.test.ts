@@ -118,7 +118,11 @@ describe.each([
 
   beforeAll(async () => {
     code = await bundleExample(lean);
-    worker = startWorker([{ path: "worker.js", contents: code }], { kvNamespaces: ["TARGET_KV"], bindings: ENV, outboundService: fakeInternet(outbound, true) });
+    worker = startWorker([{ path: "worker.js", contents: code }], {
+      kvNamespaces: ["TARGET_KV"],
+      bindings: ENV,
+      outboundService: fakeInternet(outbound, true),
+    });
     const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
     await kv.put("rules.json", JSON.stringify(artifact));
   }, 30_000);
@@ -161,12 +165,18 @@ describe.each([
     const response = await worker.dispatchFetch(PAGES[1]!, { headers: { "user-agent": CHROME, cookie: "mboxEdgeCluster=34" } });
     expect(response.status).toBe(200);
     expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^mboxEdgeCluster=34; Max-Age=\d+; Path=\/; Secure; SameSite=Lax$/));
-    const sent = await eventually(() => outbound.notifications.slice(before), (n) => n.length >= 1);
+    const sent = await eventually(
+      () => outbound.notifications.slice(before),
+      (n) => n.length >= 1,
+    );
     expect(new URL(sent[0]!.url).host).toBe("mboxedge34.tt.omtrdc.net");
   });
 
   it("delivers the display notifications after the response, through ctx.waitUntil", async () => {
-    const sent = await eventually(() => outbound.notifications.length, (n) => n >= PAGES.length + 1);
+    const sent = await eventually(
+      () => outbound.notifications.length,
+      (n) => n >= PAGES.length + 1,
+    );
     expect(sent).toBe(PAGES.length + 1);
     const mboxes = outbound.notifications.flatMap((n) => n.body.notifications.map((item: any) => item.mbox?.name));
     expect(new Set(mboxes)).toEqual(new Set(["flags"]));
@@ -180,7 +190,11 @@ describe("the Cloudflare Worker example without its waitUntil hand-off", () => {
       expect(text).toContain("background.handOff(ctx);");
       return text.replace("background.handOff(ctx);", "");
     });
-    const worker = startWorker([{ path: "worker.js", contents: code }], { kvNamespaces: ["TARGET_KV"], bindings: ENV, outboundService: fakeInternet(outbound, true) });
+    const worker = startWorker([{ path: "worker.js", contents: code }], {
+      kvNamespaces: ["TARGET_KV"],
+      bindings: ENV,
+      outboundService: fakeInternet(outbound, true),
+    });
     try {
       const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
       await kv.put("rules.json", JSON.stringify(artifact));
@@ -209,7 +223,10 @@ describe("the Cloudflare Worker example without an artifact in KV", () => {
       expect(outbound.cdn).toBe(1);
       const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
       // Written in the background and handed to waitUntil: it lands after the response.
-      snapshot = await eventually(() => kv.get(SNAPSHOT_KEY), (value) => value !== null);
+      snapshot = await eventually(
+        () => kv.get(SNAPSHOT_KEY),
+        (value) => value !== null,
+      );
       expect(snapshot).not.toBeNull();
     } finally {
       await worker.dispose();
@@ -289,4 +306,3 @@ describe("the Cloudflare Worker example run locally with TARGET_OFFLINE=true and
     expect(output.filter((line) => !line.includes("TARGET_OFFLINE: notification not sent"))).toEqual([]);
   });
 });
-

@@ -272,7 +272,7 @@ describe("notifications under pressure", () => {
     await client.close();
     const requests = target.deliveryRequests.slice(before);
     expect(requests).toHaveLength(1);
-    expect((requests[0]?.body.notifications as unknown[]).length).toBe(3);
+    expect(requests[0]?.body.notifications).toHaveLength(3);
     expect(edge.deliveredOnce()).toBe(3);
     expect(client.getNotificationStats()).toMatchObject({ enqueued: 3, sent: 3, requests: 1 });
   });
