@@ -84,7 +84,7 @@ export function syncBlocks(files, values, { root, write = false }) {
       if (block.unknown) problems.push(`${shown}: no script writes the block "${block.name}"`);
       else if (block.stale && !write)
         problems.push(
-          `${shown}: the block "${block.name}" differs from what is measured now\n    doc:      ${oneLine(block.was)}\n    measured: ${oneLine(block.now)}`,
+          `${shown}: the block "${block.name}" differs from what is measured now\n    doc:      ${firstDifference(block.was, block.now)[0]}\n    measured: ${firstDifference(block.was, block.now)[1]}`,
         );
     }
     if (write && text !== before) writeFileSync(file, text);
@@ -92,4 +92,13 @@ export function syncBlocks(files, values, { root, write = false }) {
   return problems;
 }
 
-const oneLine = (text) => (text.length > 240 ? `${text.slice(0, 240)}…` : text).replace(/\n/g, "⏎");
+const shorten = (text) => (text.length > 240 ? `${text.slice(0, 240)}…` : text);
+
+/** The first line on which two texts differ, from each (a whole short inline block is one line). */
+function firstDifference(was, now) {
+  const a = was.split("\n");
+  const b = now.split("\n");
+  const i = a.findIndex((line, n) => line !== b[n]);
+  const at = i === -1 ? a.length : i;
+  return [shorten(a[at] ?? "(nothing)"), shorten(b[at] ?? "(nothing)")];
+}
