@@ -2,13 +2,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const shared = fileURLToPath(new URL("../../../shared/conformance/", import.meta.url));
+const conformance = fileURLToPath(new URL("../../fixtures/conformance/", import.meta.url));
 const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
 
-/** Path of a shared conformance file, or undefined when ../shared is absent. */
-export function sharedPath(relative) {
-  const path = `${shared}${relative}`;
-  return existsSync(path) ? path : undefined;
+/** Path of a file of fixtures/conformance (Adobe's schema and the real-world artifacts). */
+export function conformancePath(relative) {
+  const path = `${conformance}${relative}`;
+  if (!existsSync(path)) throw new Error(`${path} is missing: the benchmark reads fixtures/conformance`);
+  return path;
 }
 
 /** Adobe's test schema folder (`target-sdk-testing`). */
@@ -25,9 +26,8 @@ export const freshVisitor = () => `${(++counter).toString(16).padStart(8, "0")}b
 
 /** Scenario definitions: artifact path plus a request factory. */
 export function scenarios() {
-  const small = sharedPath("target-sdk-testing/schema/artifacts/TEST_ARTIFACT_AB_SIMPLE.json");
-  const large = sharedPath("real-world/artifact-large.json");
-  if (!small || !large) throw new Error("the benchmark needs ../shared/conformance (Adobe's schema and the real-world artifact)");
+  const small = conformancePath("target-sdk-testing/schema/artifacts/TEST_ARTIFACT_AB_SIMPLE.json");
+  const large = conformancePath("real-world/artifact-large.json");
   const largeArtifact = readJson(large);
   const mboxNames = ["kitty", "browser-mbox", "offer3", "crazy2", "vanilla-mbox"];
   return [
@@ -80,8 +80,7 @@ export { readJson };
 
 /** Scenario 4: `getAttributes` for one mbox through the TargetClient, on-device. */
 export function attributesScenario() {
-  const large = sharedPath("real-world/artifact-large.json");
-  if (!large) throw new Error("the benchmark needs ../shared/conformance");
+  const large = conformancePath("real-world/artifact-large.json");
   return {
     id: "4-get-attributes",
     title: "getAttributes through the TargetClient, on-device, one mbox, one value read (artifact-large.json)",

@@ -3,13 +3,13 @@
 // what the artifact's own conditions test, so a good share of requests match rules.
 //
 //   node scripts/differential/generate.mjs [seed] [count]   prints sample cases
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** Where the shared conformance data lives (absent on machines without /work/shared). */
-export const SHARED = join(here, "../../../shared/conformance");
+/** Where the conformance data lives: Adobe's schema and the real-world artifacts, carried in the repository. */
+export const CONFORMANCE = join(here, "../../fixtures/conformance");
 
 // ---------------------------------------------------------------------------------------
 // PRNG: sfc32 seeded through splitmix32, so that neighbouring seeds give unrelated streams.
@@ -77,17 +77,16 @@ export function createRandom(seed) {
 // ---------------------------------------------------------------------------------------
 // Artifacts and what their conditions test.
 
-/** Every shared artifact, `{name, artifact}`; empty when the shared data is absent. */
-export function loadArtifacts(root = SHARED) {
+/** Every conformance artifact (the schema's and the real-world ones), `{name, artifact}`. */
+export function loadArtifacts(root = CONFORMANCE) {
   const dir = join(root, "target-sdk-testing/schema/artifacts");
-  if (!existsSync(dir)) return [];
   const out = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     out.push({ name: file.replace(/\.json$/, ""), artifact: JSON.parse(readFileSync(join(dir, file), "utf8")) });
   }
   for (const file of ["rules.json", "artifact-large.json"]) {
     const path = join(root, "real-world", file);
-    if (existsSync(path)) out.push({ name: `real-world/${file}`, artifact: JSON.parse(readFileSync(path, "utf8")) });
+    out.push({ name: `real-world/${file}`, artifact: JSON.parse(readFileSync(path, "utf8")) });
   }
   return out;
 }

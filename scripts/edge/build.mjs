@@ -4,7 +4,7 @@
 //
 //   node scripts/edge/build.mjs      -> packages/engine/dist/bundle/{engine,engine-lean}.js,
 //                                      packages/client/dist/bundle/{client,client-lean}.js (+ .meta.json)
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -28,6 +28,28 @@ export function leanEnginePlugin(cwd = root) {
     name: "lean-engine",
     setup(build) {
       build.onResolve({ filter: /^@decisioning\/engine$/ }, () => ({ path: join(cwd, "packages/engine/dist/lean.js") }));
+    },
+  };
+}
+
+/**
+ * An esbuild plugin that leaves out the client's `"module.exports"` export (src/require.ts):
+ * it only serves Node's `require()`, and keeping it would make the bundle carry an object of
+ * every export. A user's bundler drops it by itself (it is unused, and the package has no side
+ * effects); a prebuilt bundle keeps every export, so it is taken out here.
+ */
+export function withoutRequireViewPlugin(cwd = root) {
+  const index = join(cwd, "packages/client/dist/index.js");
+  const line = /^export \{ requiredTargetClient as "module\.exports" \} from "\.\/require\.js";\n/m;
+  return {
+    name: "without-require-view",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]packages[\\/]client[\\/]dist[\\/]index\.js$/ }, (args) => {
+        if (args.path !== index) return undefined;
+        const code = readFileSync(index, "utf8");
+        if (!line.test(code)) throw new Error(`${index}: the "module.exports" export line was not found (update scripts/edge/build.mjs)`);
+        return { contents: code.replace(line, ""), loader: "js", resolveDir: dirname(index) };
+      });
     },
   };
 }
@@ -58,7 +80,7 @@ export async function buildBundles({ bundles = BUNDLES, cwd = root } = {}) {
     if (!existsSync(entry)) throw new Error(`${bundle.entry} is missing: build the packages first (pnpm build)`);
     const outfile = join(cwd, bundle.outfile);
     mkdirSync(dirname(outfile), { recursive: true });
-    const plugins = bundle.lean ? [leanEnginePlugin(cwd)] : [];
+    const plugins = [...(bundle.lean ? [leanEnginePlugin(cwd)] : []), ...(bundle.name.startsWith("client") ? [withoutRequireViewPlugin(cwd)] : [])];
     const result = await esbuild.build({ ...EDGE_BUILD_OPTIONS, entryPoints: [entry], outfile, absWorkingDir: cwd, plugins });
     writeFileSync(outfile.replace(/\.js$/, ".meta.json"), JSON.stringify(result.metafile));
     built.push({ name: bundle.name, outfile, bytes: result.metafile.outputs[relative(cwd, outfile)]?.bytes ?? 0 });

@@ -41,6 +41,42 @@ function biggestInputs(meta, outfile) {
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const wholeKb = (bytes) => (bytes % 1024 === 0 ? `${bytes / 1024} KB` : kb(bytes));
+
+/** What each bundle is, in the docs' words. */
+const TITLES = {
+  engine: "engine, with the Public Suffix List",
+  "engine-lean": "engine, lean",
+  client: "client on the full engine",
+  "client-lean": "client on the lean engine",
+};
+
+/**
+ * The figures the docs print, as generated blocks (scripts/docs/generated.mjs writes and checks
+ * them): `size:<bundle>` per bundle, `size:budget:<bundle>`, `size:psl-minified`, the table of
+ * docs/edge.md (`size:table`) and a one-line summary for wrangler.toml (`size:summary`).
+ */
+export function sizeBlocks(measured = measureBundles()) {
+  const by = Object.fromEntries(measured.map((m) => [m.name, m]));
+  const values = {};
+  for (const m of measured) {
+    values[`size:${m.name}`] = kb(m.gzip);
+    if (m.budget !== undefined) values[`size:budget:${m.name}`] = wholeKb(m.budget);
+  }
+  const psl = by.engine?.inputs.find(([owner]) => owner === "context/psl-data.js");
+  if (psl) values["size:psl-minified"] = kb(psl[1]);
+  values["size:table"] = [
+    "| bundle | file | min+gzip | minified |",
+    "| --- | --- | ---: | ---: |",
+    ...measured.map((m) => {
+      const budget = m.budget === undefined ? "" : ` (budget ${wholeKb(m.budget)}, enforced by \`pnpm test\`)`;
+      return `| ${TITLES[m.name] ?? m.name} | \`${m.file.replace(/^packages\/(\w+)\/dist\//, "@decisioning/$1/")}\` | ${kb(m.gzip)}${budget} | ${kb(m.minified)} |`;
+    }),
+  ].join("\n");
+  values["size:summary"] =
+    `lean engine ${kb(by["engine-lean"].gzip)}, default engine ${kb(by.engine.gzip)}; client on the lean engine ${kb(by["client-lean"].gzip)}, on the default engine ${kb(by.client.gzip)} (min+gzip)`;
+  return values;
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   let failed = false;
@@ -48,7 +84,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     for (const m of measureBundles()) {
       const verdict = m.budget === undefined ? "(reported, no budget)" : `budget ${kb(m.budget)}: ${m.over ? "OVER" : "ok"}`;
       console.log(`${m.name.padEnd(12)} ${kb(m.gzip).padStart(8)} min+gzip  ${kb(m.minified).padStart(8)} min  ${verdict}`);
-      console.log(`             biggest inputs (minified): ${m.inputs.slice(0, 5).map(([owner, bytes]) => `${owner} ${kb(bytes)}`).join(", ")}`);
+      console.log(
+        `             biggest inputs (minified): ${m.inputs
+          .slice(0, 5)
+          .map(([owner, bytes]) => `${owner} ${kb(bytes)}`)
+          .join(", ")}`,
+      );
       failed ||= m.over;
     }
   } catch (error) {

@@ -9,7 +9,11 @@
  * - `refreshMode: "on-request"`: no background timers, a request that finds the artifact stale
  *   starts the refresh, and the refresh is handed to `ctx.waitUntil`;
  * - notifications and snapshot writes are handed to `ctx.waitUntil` too, so nothing is lost
- *   when the response has gone out.
+ *   when the response has gone out;
+ * - no request to Target before the first answer: the edge cluster comes from the visitor's
+ *   `mboxEdgeCluster` cookie, not from a ping at each isolate's start;
+ * - `TARGET_OFFLINE=true` (a local run, `wrangler dev`): nothing leaves the worker, the
+ *   artifact must be in KV and notifications are logged instead of sent.
  */
 import TargetClient from "@decisioning/client";
 import { kvSnapshotStore, type KeyValueNamespace, type Snapshot, type SnapshotStore } from "@decisioning/engine";
@@ -29,6 +33,8 @@ export interface Env {
   TARGET_FLAGS_MBOX?: string;
   /** Ms between artifact refreshes, checked on request (default and minimum 300000). */
   TARGET_POLLING_INTERVAL?: string;
+  /** `"true"`: no network at all (local runs): the artifact comes from KV only, notifications are logged, not sent. */
+  TARGET_OFFLINE?: string;
 }
 
 /** The part of the Workers `ExecutionContext` used here. */
@@ -45,6 +51,8 @@ const ARTIFACT_KEY = "rules.json";
 const START_TIMEOUT_MS = 5000;
 /** Response header carrying the flags as compact JSON. */
 const FLAGS_HEADER = "x-target-flags";
+/** The Delivery API path; the only request an offline worker answers itself. */
+const DELIVERY_PATH = "/rest/v1/delivery";
 
 /**
  * Background work started while serving a request (notifications, artifact refreshes, snapshot
@@ -83,8 +91,29 @@ function snapshotsIn(kv: KvBinding): SnapshotStore {
   };
 }
 
+/**
+ * The fetch of an offline worker: a Delivery API that accepts notifications without sending
+ * them anywhere (one log line each), and no CDN. With no network, real fetches would fail and
+ * be retried, and workerd logs every failed lookup with a stack trace.
+ */
+async function offlineFetch(url: string, init?: { body?: unknown }): Promise<Response> {
+  if (new URL(url).pathname !== DELIVERY_PATH) return new Response("TARGET_OFFLINE: no network", { status: 503 });
+  const body = JSON.parse(typeof init?.body === "string" ? init.body : "{}") as {
+    requestId?: string;
+    id?: unknown;
+    notifications?: Array<{ mbox?: { name?: string } }>;
+  };
+  const names = (body.notifications ?? []).map((n) => n.mbox?.name ?? "view or page load");
+  console.log(`TARGET_OFFLINE: notification not sent to Target (${names.join(", ") || "no items"})`);
+  return Response.json({ status: 200, requestId: body.requestId, id: body.id ?? {} });
+}
+
 async function startClient(env: Env): Promise<TargetClient> {
+  const offline = env.TARGET_OFFLINE === "true";
   const artifactPayload = (await env.TARGET_KV.get(ARTIFACT_KEY, "json")) ?? undefined;
+  if (offline && !artifactPayload) {
+    throw new Error(`TARGET_OFFLINE is set and KV holds no "${ARTIFACT_KEY}": put one there first (see README.md, "Run it locally")`);
+  }
   return new Promise<TargetClient>((resolve, reject) => {
     // The client reports a failed start only by logging it (clientReady never fires), and logs
     // failed attempts it recovers from too (a KV snapshot, a retry), so time is the judge.
@@ -94,7 +123,12 @@ async function startClient(env: Env): Promise<TargetClient> {
       organizationId: env.TARGET_ORGANIZATION_ID,
       decisioningMethod: "on-device",
       ...(artifactPayload ? { artifactPayload: artifactPayload as Record<string, unknown> } : {}),
-      pollingInterval: Number(env.TARGET_POLLING_INTERVAL ?? 300000),
+      // Offline, the artifact in KV is the only one: no refresh from the CDN.
+      pollingInterval: offline ? 0 : Number(env.TARGET_POLLING_INTERVAL ?? 300000),
+      // No ping to learn an edge cluster: it would delay every new isolate's first answer by a
+      // round trip to Target. Each visitor's cluster comes with its mboxEdgeCluster cookie.
+      targetLocationHint: "",
+      ...(offline ? { fetchApi: offlineFetch } : {}),
       maximumWaitReady: START_TIMEOUT_MS,
       engineOptions: {
         refreshMode: "on-request",
@@ -137,6 +171,7 @@ export default {
       const referrer = request.headers.get("referer");
       const attributes = await target.getAttributes([mbox], {
         targetCookie: cookie(request, TargetClient.TargetCookieName),
+        targetLocationHint: cookie(request, TargetClient.TargetLocationHintCookieName),
         request: {
           context: {
             channel: "web",
@@ -146,15 +181,13 @@ export default {
         },
       });
       const flags = attributes.asObject(mbox);
-      const { targetCookie } = attributes.getResponse();
-      return new Response(JSON.stringify({ mbox, flags }), {
-        headers: {
-          "content-type": "application/json; charset=utf-8",
-          [FLAGS_HEADER]: JSON.stringify(flags),
-          // The visitor keeps its allocation (and session) on the next request.
-          "set-cookie": `${targetCookie.name}=${encodeURIComponent(targetCookie.value)}; Max-Age=${targetCookie.maxAge}; Path=/; Secure; SameSite=Lax`,
-        },
-      });
+      const { targetCookie, targetLocationHintCookie } = attributes.getResponse();
+      const headers = new Headers({ "content-type": "application/json; charset=utf-8", [FLAGS_HEADER]: JSON.stringify(flags) });
+      // The visitor keeps its allocation (and session), and its edge cluster, on the next request.
+      for (const set of [targetCookie, targetLocationHintCookie]) {
+        if (set) headers.append("set-cookie", `${set.name}=${encodeURIComponent(set.value)}; Max-Age=${set.maxAge}; Path=/; Secure; SameSite=Lax`);
+      }
+      return new Response(JSON.stringify({ mbox, flags }), { headers });
     } catch (error) {
       return new Response(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }), {
         status: 503,

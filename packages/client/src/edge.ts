@@ -41,13 +41,22 @@ export function jsonForLog(value: unknown): string {
 
 /** The client's connection to Target's edge. */
 export class EdgeClient {
+  /**
+   * The transport of queued notifications: one request per attempt. The queue owns retries,
+   * backoff and the outage pause; the transport's own quick retries would multiply each of its
+   * attempts (3 requests per attempt by default, a stream of failures while the edge is away).
+   */
+  private readonly queueTransport: DeliveryTransport;
+
   constructor(
     private readonly settings: EdgeSettings,
     private readonly transport: DeliveryTransport,
     private readonly telemetry: ClientTelemetry,
     private readonly platform: ClientPlatform,
     private readonly logger: SafeLogger,
-  ) {}
+  ) {
+    this.queueTransport = { ...transport, retries: 0 };
+  }
 
   /** The edge host for a cluster; only edge calls and debug logging need it, so on-device calls never build it. */
   hostFor(cluster: string | undefined): string {
@@ -55,8 +64,11 @@ export class EdgeClient {
     return targetHost(settings.serverDomain, cluster, settings.client, settings.secure);
   }
 
-  /** One Delivery API exchange for a call, waiting telemetry included and the exchange's own recorded. */
-  async exchange(call: Call): Promise<Exchanged> {
+  /**
+   * One Delivery API exchange for a call, waiting telemetry included and the exchange's own
+   * recorded; `queued` for a send the notification queue retries itself.
+   */
+  async exchange(call: Call, queued = false): Promise<Exchanged> {
     const { settings, platform, logger, telemetry } = this;
     const used = DecisioningMethod.ServerSide;
     let { request } = call;
@@ -71,7 +83,7 @@ export class EdgeClient {
       version: settings.version,
       imsOrgId: settings.organizationId,
     });
-    const result = await postDelivery(this.transport, url, deliveryHeaders(platform.uuid()), request);
+    const result = await postDelivery(queued ? this.queueTransport : this.transport, url, deliveryHeaders(platform.uuid()), request);
     telemetry.addDeliveryEntry(request, result.response, used, platform.monotonic() - started, result.timings);
     return { call: withRequest(call, request), response: result.response };
   }

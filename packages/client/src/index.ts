@@ -7,6 +7,9 @@ import { TargetClient } from "./target-client.js";
 
 export { TargetClient };
 export default TargetClient;
+// What `require("@decisioning/client")` returns on Node >= 20.19: see require.ts.
+export { requiredTargetClient as "module.exports" } from "./require.js";
+export type { RequiredTargetClient } from "./require.js";
 
 export { createAttributesProvider } from "./attributes.js";
 export type { Attributes, AttributesProvider } from "./attributes.js";

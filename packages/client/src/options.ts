@@ -66,7 +66,7 @@ export interface TargetClientOptions {
   version?: string;
   /** Addition: clock, timers, randomness and ids, for tests and special hosts. */
   platform?: Partial<ClientPlatform>;
-  /** Addition: extra attempts for Delivery API calls that cannot have been processed (default 2). */
+  /** Addition: extra attempts for the caller's Delivery API calls that cannot have been processed (default 2); queued notifications have the queue's retries instead. */
   deliveryRetries?: number;
   /** Addition: bounds, batching and retries of the queue of on-device decisions' notifications. */
   notificationQueue?: NotificationQueueOptions;

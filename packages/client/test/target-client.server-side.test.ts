@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import TargetClient, { ClientErrorCode, DeliveryApiError } from "@decisioning/client";
+import TargetClient, { ClientErrorCode, DeliveryApiError, SDK_VERSION } from "@decisioning/client";
 import { fault, startFakeDeliveryApi, type FakeDeliveryApi } from "@decisioning/testing/servers";
 import { BASE_OPTIONS, localServer, mboxCookie, readyClient, reroutingFetch } from "./kit/clients.js";
 
@@ -19,7 +19,7 @@ describe("getOffers, server-side", () => {
     const { client } = await readyClient(localServer(target));
     const result = await client.getOffers({ request: { ...heroRequest(), context: { channel: "web", userAgent: "ua" } } });
     const [received] = target.calls;
-    expect(received?.query).toMatchObject({ client: "acmeclient", imsOrgId: ORG, version: "0.1.0" });
+    expect(received?.query).toMatchObject({ client: "acmeclient", imsOrgId: ORG, version: SDK_VERSION });
     expect(received?.query.sessionId).toMatch(/^[0-9a-f]{32}$/);
     expect(received?.request).toEqual(result.request);
     expect(received?.request.context).toMatchObject({ channel: "web", userAgent: "ua" });
@@ -96,7 +96,7 @@ describe("getOffers, host selection and location hints", () => {
     const { fetchApi, urls } = reroutingFetch(target);
     const { client } = await readyClient({ fetchApi });
     await client.getOffers({ request: heroRequest(), sessionId: "s1" });
-    expect(urls[0]).toBe("https://acmeclient.tt.omtrdc.net/rest/v1/delivery?client=acmeclient&sessionId=s1&version=0.1.0&imsOrgId=1234567890%40AdobeOrg");
+    expect(urls[0]).toBe(`https://acmeclient.tt.omtrdc.net/rest/v1/delivery?client=acmeclient&sessionId=s1&version=${SDK_VERSION}&imsOrgId=1234567890%40AdobeOrg`);
   });
 
   it("calls the edge cluster of the tntId in the mbox cookie, whatever serverDomain says", async () => {

@@ -26,7 +26,7 @@ export interface EdgeAnswer {
 export declare const repoPath: (path: string) => string;
 /** Throw, naming what is missing, unless every repository-relative path exists. */
 export declare function assertBuilt(paths: readonly string[]): void;
-/** Adobe's conformance requests (when ../shared is present) and the project's own, minus geo mocks. */
+/** Adobe's conformance requests (fixtures/conformance) and the project's own, minus geo mocks. */
 export declare function loadEdgeCases(): EdgeCases;
 /** Only the cases whose Node answer needed no geo lookup. */
 export declare function withoutGeoLookups(all: EdgeCases, nodeAnswers: readonly EdgeAnswer[]): EdgeCases;

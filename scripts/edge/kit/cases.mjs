@@ -27,7 +27,7 @@ function mockDateToMs(mock) {
 }
 
 /**
- * Adobe's conformance requests (when ../shared is present) and the project's own fixture
+ * Adobe's conformance requests (fixtures/conformance) and the project's own fixture
  * requests, minus those that mock a geo lookup: a runtime given no geo service would answer
  * differently.
  */
@@ -44,8 +44,7 @@ export function loadEdgeCases() {
   };
   const cases = [];
 
-  const shared = repoPath("../shared/conformance/target-sdk-testing");
-  const conformance = existsSync(shared) ? loadConformanceTests(shared) : [];
+  const conformance = loadConformanceTests(repoPath("fixtures/conformance/target-sdk-testing"));
   // The harness parses a suite's artifact once per test; key them by text to send each once.
   const byText = new Map();
   for (const t of conformance) {

@@ -2,7 +2,7 @@ import { artifact, when } from "@decisioning/testing";
 import type { GetOffersOptions, VisitorId } from "@decisioning/engine";
 import { describe, expect, it } from "vitest";
 import { createExplainer, explainRequest, type Explanation } from "../../src/analysis/explain.js";
-import { engineCases, features, HAS_LARGE, LARGE, readJsonFile } from "../helpers/fixtures.js";
+import { engineCases, features, LARGE, readJsonFile } from "../helpers/fixtures.js";
 
 /**
  * What the engine served, as a multiset of "mode kind activity experience" per option, from the
@@ -109,7 +109,7 @@ describe("explainRequest", () => {
     }
   });
 
-  it.skipIf(!HAS_LARGE)("agrees with the engine on the large real-world artifact for 100 visitors and every local mbox", () => {
+  it("agrees with the engine on the large real-world artifact for 100 visitors and every local mbox", () => {
     const large = readJsonFile(LARGE);
     const explainer = createExplainer({ client: String(large.meta.clientCode), artifact: large });
     const mboxes = (large.localMboxes as string[]).map((name, i) => ({ name, index: i + 1, parameters: { jason: "correct", greg: "correct" } }));

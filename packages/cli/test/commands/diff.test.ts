@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sampleVisitorIds } from "../../src/analysis/diff.js";
 import { obfuscateArtifact } from "@decisioning/testing/servers";
 import { ensureBuilt, run, runJson } from "../helpers/binary.js";
-import { FEATURES, HAS_LARGE, LARGE, features, readJsonFile, tempFile, tempJson } from "../helpers/fixtures.js";
+import { FEATURES, LARGE, features, readJsonFile, tempFile, tempJson } from "../helpers/fixtures.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -131,7 +131,7 @@ describe("decisioning diff", () => {
     expect(changed.code).toBe(1);
   });
 
-  it.skipIf(!HAS_LARGE)("compares two versions of the large real-world artifact", async () => {
+  it("compares two versions of the large real-world artifact", async () => {
     const large = readJsonFile(LARGE);
     const edited = structuredClone(large);
     const flags = edited.rules.mboxes["demo-marketing-flags"];

@@ -1,7 +1,7 @@
 import { artifact, when } from "@decisioning/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, runJson } from "../helpers/binary.js";
-import { FEATURES, HAS_LARGE, LARGE, readJsonFile, tempJson } from "../helpers/fixtures.js";
+import { FEATURES, LARGE, readJsonFile, tempJson } from "../helpers/fixtures.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -58,7 +58,7 @@ describe("decisioning inspect", () => {
     expect(json.mboxes).toEqual([{ name: "checkout", decided: "local", global: false, rules: 2, activities: ["9"] }]);
   });
 
-  it.skipIf(!HAS_LARGE)("summarizes the large real-world artifact", async () => {
+  it("summarizes the large real-world artifact", async () => {
     const large = readJsonFile(LARGE);
     const { code, json } = await runJson(["inspect", "--json", LARGE]);
     expect(code).toBe(0);

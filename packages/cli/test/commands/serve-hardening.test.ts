@@ -9,7 +9,7 @@ import { artifact } from "@decisioning/testing";
 import { startFakeCdn } from "@decisioning/testing/servers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, start } from "../helpers/binary.js";
-import { FEATURES, HAS_LARGE, LARGE } from "../helpers/fixtures.js";
+import { FEATURES, LARGE } from "../helpers/fixtures.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -60,7 +60,7 @@ describe("decisioning serve under attack", () => {
     expect(bad).toMatchObject({ status: 400, json: { message: expect.stringContaining("must be a Target client code") } });
   });
 
-  it.runIf(HAS_LARGE)("holds its memory when a thousand client codes are asked for a large artifact", async () => {
+  it("holds its memory when a thousand client codes are asked for a large artifact", async () => {
     const { url } = await serve(["-a", LARGE]);
     const request = { id: { tntId: "v-1" }, execute: { mboxes: [{ name: "target-global-mbox", index: 1 }] } };
     const statuses = new Set<number>();
@@ -147,7 +147,7 @@ describe("decisioning serve under attack", () => {
     expect(allowed.json.execute.mboxes[0].trace).toBeDefined();
   });
 
-  it.runIf(HAS_LARGE)("refuses an answer over --max-response-bytes with a 413 and keeps serving", async () => {
+  it("refuses an answer over --max-response-bytes with a 413 and keeps serving", async () => {
     const { url } = await serve(["-a", LARGE, "--allow-trace", "--max-response-bytes", "200000"]);
     // Each item's trace repeats the ones before it: a 3 KB request asks for megabytes.
     const mboxes = (count: number) => Array.from({ length: count }, (_, i) => ({ name: "target-global-mbox", index: i + 1, parameters: { padding: "p".repeat(500) } }));

@@ -2,7 +2,7 @@ import { artifact, when } from "@decisioning/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, run, runJson } from "../helpers/binary.js";
 import { obfuscateArtifact } from "@decisioning/testing/servers";
-import { FEATURES, features, HAS_LARGE, LARGE, tempFile, tempJson } from "../helpers/fixtures.js";
+import { FEATURES, features, LARGE, tempFile, tempJson } from "../helpers/fixtures.js";
 
 beforeAll(ensureBuilt, 120000);
 
@@ -64,7 +64,7 @@ describe("decisioning validate", () => {
     expect(json.valid).toBe(true);
   });
 
-  it.skipIf(!HAS_LARGE)("finds the unreachable rules and split holes of the large real-world artifact", async () => {
+  it("finds the unreachable rules and split holes of the large real-world artifact", async () => {
     const { code, json } = await runJson(["validate", "--json", LARGE]);
     expect(code).toBe(0);
     const codes = new Set(json.issues.map((issue: any) => issue.code));

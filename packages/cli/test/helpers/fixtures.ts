@@ -1,15 +1,13 @@
 /** The project's own fixtures, shared by the CLI tests. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./binary.js";
 
 /** Path of the feature artifact, relative to the repository root (where commands run). */
 export const FEATURES = "fixtures/artifacts/features.json";
-/** Path of the large real-world artifact, when ../shared is checked out. */
-export const LARGE = "../shared/conformance/real-world/artifact-large.json";
-/** True when the large artifact is available. */
-export const HAS_LARGE = existsSync(join(ROOT, LARGE));
+/** Path of the large real-world artifact, relative to the repository root. */
+export const LARGE = "fixtures/conformance/real-world/artifact-large.json";
 
 /** Read a JSON file relative to the repository root. */
 export const readJsonFile = (path: string): any => JSON.parse(readFileSync(join(ROOT, path), "utf8"));

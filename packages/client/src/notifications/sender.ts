@@ -69,7 +69,7 @@ export class DecisionNotifications {
       const { telemetry, calls, edge } = this.deps;
       const error = sendNotificationsOptionsError({ request: payload.request }, telemetry.enabled && telemetry.hasEntries());
       if (error) throw error;
-      return edge.exchange(calls.notificationCall(decision, payload.request)).then(({ call, response }) => {
+      return edge.exchange(calls.notificationCall(decision, payload.request), true).then(({ call, response }) => {
         this.deps.answered(call, response);
       });
     } catch (error) {

@@ -118,7 +118,11 @@ describe.each([
 
   beforeAll(async () => {
     code = await bundleExample(lean);
-    worker = startWorker([{ path: "worker.js", contents: code }], { kvNamespaces: ["TARGET_KV"], bindings: ENV, outboundService: fakeInternet(outbound, true) });
+    worker = startWorker([{ path: "worker.js", contents: code }], {
+      kvNamespaces: ["TARGET_KV"],
+      bindings: ENV,
+      outboundService: fakeInternet(outbound, true),
+    });
     const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
     await kv.put("rules.json", JSON.stringify(artifact));
   }, 30_000);
@@ -152,9 +156,28 @@ describe.each([
     expect(outbound.cdn).toBe(0);
   });
 
+  it("sends Target nothing but notifications: no location-hint ping delays a new isolate's first answer", () => {
+    expect(outbound.pings).toBe(0);
+  });
+
+  it("keeps the visitor's edge cluster: mboxEdgeCluster in, notifications to that cluster and the cookie out", async () => {
+    const before = outbound.notifications.length;
+    const response = await worker.dispatchFetch(PAGES[1]!, { headers: { "user-agent": CHROME, cookie: "mboxEdgeCluster=34" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^mboxEdgeCluster=34; Max-Age=\d+; Path=\/; Secure; SameSite=Lax$/));
+    const sent = await eventually(
+      () => outbound.notifications.slice(before),
+      (n) => n.length >= 1,
+    );
+    expect(new URL(sent[0]!.url).host).toBe("mboxedge34.tt.omtrdc.net");
+  });
+
   it("delivers the display notifications after the response, through ctx.waitUntil", async () => {
-    const sent = await eventually(() => outbound.notifications.length, (n) => n >= PAGES.length);
-    expect(sent).toBe(PAGES.length);
+    const sent = await eventually(
+      () => outbound.notifications.length,
+      (n) => n >= PAGES.length + 1,
+    );
+    expect(sent).toBe(PAGES.length + 1);
     const mboxes = outbound.notifications.flatMap((n) => n.body.notifications.map((item: any) => item.mbox?.name));
     expect(new Set(mboxes)).toEqual(new Set(["flags"]));
   });
@@ -167,7 +190,11 @@ describe("the Cloudflare Worker example without its waitUntil hand-off", () => {
       expect(text).toContain("background.handOff(ctx);");
       return text.replace("background.handOff(ctx);", "");
     });
-    const worker = startWorker([{ path: "worker.js", contents: code }], { kvNamespaces: ["TARGET_KV"], bindings: ENV, outboundService: fakeInternet(outbound, true) });
+    const worker = startWorker([{ path: "worker.js", contents: code }], {
+      kvNamespaces: ["TARGET_KV"],
+      bindings: ENV,
+      outboundService: fakeInternet(outbound, true),
+    });
     try {
       const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
       await kv.put("rules.json", JSON.stringify(artifact));
@@ -196,7 +223,10 @@ describe("the Cloudflare Worker example without an artifact in KV", () => {
       expect(outbound.cdn).toBe(1);
       const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
       // Written in the background and handed to waitUntil: it lands after the response.
-      snapshot = await eventually(() => kv.get(SNAPSHOT_KEY), (value) => value !== null);
+      snapshot = await eventually(
+        () => kv.get(SNAPSHOT_KEY),
+        (value) => value !== null,
+      );
       expect(snapshot).not.toBeNull();
     } finally {
       await worker.dispose();
@@ -222,4 +252,57 @@ describe("the Cloudflare Worker example without an artifact in KV", () => {
       await worker.dispose();
     }
   }, 30_000);
+});
+
+describe("the Cloudflare Worker example run locally with TARGET_OFFLINE=true and no network", () => {
+  /** Every outbound request the worker makes; with no network each would fail and workerd would log it. */
+  const attempted: string[] = [];
+  const noNetwork = async (request: Request): Promise<Response> => {
+    attempted.push(request.url);
+    return new Response("no network", { status: 503 });
+  };
+  const output: string[] = [];
+  const capture = (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+    for (const stream of [stdout, stderr]) stream.on("data", (chunk: Buffer) => output.push(...chunk.toString("utf8").split("\n").filter(Boolean)));
+  };
+  let worker: Miniflare;
+
+  beforeAll(async () => {
+    worker = startWorker([{ path: "worker.js", contents: await bundleExample(false) }], {
+      kvNamespaces: ["TARGET_KV"],
+      bindings: { ...ENV, TARGET_OFFLINE: "true" },
+      outboundService: noNetwork,
+      handleRuntimeStdio: capture,
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+
+  it("answers 503, saying what to do, while KV holds no artifact", async () => {
+    const response = await worker.dispatchFetch(PAGES[1]!);
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: string }).error).toMatch(/TARGET_OFFLINE is set and KV holds no "rules\.json"/);
+  });
+
+  it("decides from the artifact in KV as Node does, with no request leaving the worker and one log line per notification", async () => {
+    const kv = (await worker.getKVNamespace("TARGET_KV")) as unknown as TestKv;
+    await kv.put("rules.json", JSON.stringify(artifact));
+    const expected = await nodeFlags(false);
+    for (const [i, url] of PAGES.entries()) {
+      const response = await worker.dispatchFetch(url, { headers: { "user-agent": CHROME } });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { flags: unknown }).flags).toEqual(expected[i]);
+    }
+    const notices = await eventually(
+      () => output.filter((line) => line.includes("TARGET_OFFLINE: notification not sent to Target (flags)")),
+      (lines) => lines.length >= PAGES.length,
+    );
+    expect(notices).toHaveLength(PAGES.length);
+    // Give retries, pings or refreshes time to show up, if anything were to make them.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(attempted).toEqual([]);
+    expect(output.filter((line) => !line.includes("TARGET_OFFLINE: notification not sent"))).toEqual([]);
+  });
 });

@@ -31,7 +31,7 @@ describe("TargetClient's on-device path, bundled, in workerd (miniflare)", () =>
   });
 
   it("decides every request on-device and sends its notifications", () => {
-    expect(cases.cases.length).toBeGreaterThanOrEqual(39);
+    expect(cases.cases.length).toBeGreaterThanOrEqual(39 + 65);
     expect(answers.full.filter((a) => a.error)).toEqual([]);
     expect(inWorkerd.full?.map((a) => a.key)).toEqual(cases.cases.map((c) => c.key));
     expect(inWorkerd.full?.every((a) => a.deliveries.length > 0)).toBe(true);

@@ -122,6 +122,18 @@ describe("notifications under pressure", () => {
     expect(stats.failedAttempts).toBeLessThan(40 + 25);
   });
 
+  it("sends one request per queued attempt, with the client's default delivery retries: the queue's retries are not multiplied", async () => {
+    const edge = new Edge(target);
+    edge.mode = "down";
+    const { client } = await onDeviceClient({ ...FAST_RETRIES, maxAttempts: 2 }, { deliveryRetries: 2 });
+    await decide(client, 1);
+    await eventually(() => client.getNotificationStats().dropped === 1);
+    await client.close();
+    const sent = target.calls.filter((call) => Array.isArray(call.request.notifications));
+    expect(sent).toHaveLength(2);
+    expect(client.getNotificationStats()).toMatchObject({ requests: 2, failedAttempts: 2, dropped: 1 });
+  });
+
   it("reports every notification once when nothing listens at the Delivery API's address", async () => {
     const closed = await startFakeDeliveryApi();
     await closed.close();

@@ -9,19 +9,14 @@ export * from "./hostile.js";
 type Dict = Record<string, unknown>;
 
 const ROOT = new URL("../../../../", import.meta.url);
-const SCHEMA_ARTIFACTS = new URL("../shared/conformance/target-sdk-testing/schema/artifacts/", ROOT);
+const SCHEMA_ARTIFACTS = new URL("fixtures/conformance/target-sdk-testing/schema/artifacts/", ROOT);
 
-/** Real artifacts by name: `fixtures/artifacts/*.json` and, when present, the conformance schema's. */
+/** Real artifacts by name: `fixtures/artifacts/*.json` and the conformance schema's. */
 export function realArtifacts(): Array<{ name: string; artifact: Dict }> {
   const out: Array<{ name: string; artifact: Dict }> = [];
   const folders = [new URL("fixtures/artifacts/", ROOT), SCHEMA_ARTIFACTS];
   for (const folder of folders) {
-    let names: string[];
-    try {
-      names = readdirSync(folder).filter((name) => name.endsWith(".json"));
-    } catch {
-      continue;
-    }
+    const names = readdirSync(folder).filter((name) => name.endsWith(".json"));
     for (const name of names.sort()) out.push({ name, artifact: JSON.parse(readFileSync(new URL(name, folder), "utf8")) as Dict });
   }
   return out;

@@ -1,31 +1,20 @@
-import { existsSync, readFileSync } from "node:fs";
-import { obfuscateArtifact } from "@decisioning/testing/servers";
+import { readFileSync } from "node:fs";
 import type { Artifact, DeliveryResponse, GetOffersOptions, Rule } from "../../src/index.js";
 
-/** Folder of the shared real-world artifacts (`rules.json`, `rules.bin`, `artifact-large.json`). */
-export const REAL_WORLD_DIR = new URL("../../../../../shared/conformance/real-world/", import.meta.url);
+/** Folder of the real-world artifacts (`rules.json`, `rules.bin`, `artifact-large.json`), carried in fixtures/conformance. */
+export const REAL_WORLD_DIR = new URL("../../../../fixtures/conformance/real-world/", import.meta.url);
 
 /** The organization `real-world/rules.bin` is obfuscated for. */
 export const REAL_WORLD_ORG = "74F652E95F1B16FE0A495C92@AdobeOrg";
 
-/** Read a file of the shared real-world folder. */
+/** Read a file of the real-world folder. */
 export function realWorldFile(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(name, REAL_WORLD_DIR)));
 }
 
-/** Whether ../shared is checked out beside the repository (CI has it; a bare clone does not). */
-export const HAS_REAL_WORLD = existsSync(new URL("rules.bin", REAL_WORLD_DIR));
-
-/**
- * A `rules.bin` with its `rules.json` twin and organization: Adobe's real-world pair when
- * ../shared is there, else the project's feature artifact obfuscated by the test kit.
- */
+/** A `rules.bin` with its `rules.json` twin and organization: Adobe's real-world pair. */
 export function binFixture(): { bin: Uint8Array; json: unknown; organizationId: string } {
-  if (HAS_REAL_WORLD) {
-    return { bin: realWorldFile("rules.bin"), json: JSON.parse(new TextDecoder().decode(realWorldFile("rules.json"))), organizationId: REAL_WORLD_ORG };
-  }
-  const json: unknown = JSON.parse(readFileSync(new URL("../../../../fixtures/artifacts/features.json", import.meta.url), "utf8"));
-  return { bin: obfuscateArtifact(json, REAL_WORLD_ORG), json, organizationId: REAL_WORLD_ORG };
+  return { bin: realWorldFile("rules.bin"), json: JSON.parse(new TextDecoder().decode(realWorldFile("rules.json"))), organizationId: REAL_WORLD_ORG };
 }
 
 /** Options of {@link flagArtifact}. */

@@ -4,7 +4,7 @@ import { parseArtifactBody } from "../../src/loader/loader.js";
 import { obfuscateArtifact, startFakeCdn, type FakeCdn } from "@decisioning/testing/servers";
 import { binFixture, flagArtifact } from "../kit/index.js";
 
-// Adobe's real-world pair when ../shared is there, else one the test kit makes.
+// Adobe's real-world pair (fixtures/conformance/real-world).
 const { bin, json, organizationId: REAL_WORLD_ORG } = binFixture();
 
 let server: FakeCdn | undefined;
