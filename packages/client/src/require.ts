@@ -15,10 +15,10 @@ export type RequiredTargetClient = typeof TargetClient & Omit<typeof api, keyof 
 
 /** The view of `client` whose properties also reach `named` (each entry builds its own). */
 export function requiredView<C extends object>(client: C, named: object): C {
-  const exports = named as Readonly<Record<PropertyKey, unknown>>;
+  const reachable = named as Readonly<Record<PropertyKey, unknown>>;
   return new Proxy(client, {
-    get: (target, key, receiver) => (key in target || !(key in exports) ? Reflect.get(target, key, receiver) : exports[key]),
-    has: (target, key) => key in target || key in exports,
+    get: (target, key, receiver) => (key in target || !(key in reachable) ? Reflect.get(target, key, receiver) : reachable[key]),
+    has: (target, key) => key in target || key in reachable,
   });
 }
 
