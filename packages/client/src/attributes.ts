@@ -236,7 +236,14 @@ class Provider {
   getJSON(mboxName: string, key: string, defaultValue?: unknown): unknown {
     const value = this.#lookup(mboxName, key);
     if (value === NOT_FOUND) return defaultValue;
-    if (typeof value === "object" && value !== null) return copyJson(value);
+    if (typeof value === "object" && value !== null) {
+      try {
+        return copyJson(value);
+      } catch {
+        // Content no JSON copy can take (too deep, cyclic): the default, as documented, never a throw.
+        return defaultValue;
+      }
+    }
     if (typeof value === "string") {
       try {
         const parsed: unknown = JSON.parse(value);

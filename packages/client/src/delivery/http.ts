@@ -186,6 +186,25 @@ function httpError(url: string, status: number, statusText: string | undefined, 
   return new DeliveryApiError(ClientErrorCode.DeliveryHttpError, message, { url, status, body });
 }
 
+/** Deepest nesting of objects and arrays taken in an answer: the bound artifacts have too. */
+export const MAX_ANSWER_DEPTH = 512;
+
+/** Whether objects or arrays in `root` nest more than `max` levels deep, found without recursion. */
+export function nestsDeeperThan(root: unknown, max: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= max) return true;
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      // Only objects and arrays can nest: leaves (most of an answer) get no visit.
+      if (typeof item === "object" && item !== null) stack.push({ value: item, depth: depth + 1 });
+    }
+  }
+  return false;
+}
+
 /** Bytes of `text` in UTF-8, as `TextEncoder` would write it (a lone surrogate as U+FFFD), without encoding it. */
 export function utf8Length(text: string): number {
   let bytes = text.length;
@@ -246,6 +265,13 @@ async function attempt(transport: DeliveryTransport, url: string, init: FetchIni
       url,
       status: response.status,
       body: parsed,
+    });
+  }
+  if (nestsDeeperThan(parsed, MAX_ANSWER_DEPTH)) {
+    // As deep an answer as no artifact may be: reading it (copying offer content) would overflow the stack.
+    throw new DeliveryApiError(ClientErrorCode.DeliveryInvalidResponse, `Delivery API response nests objects or arrays more than ${MAX_ANSWER_DEPTH} levels deep`, {
+      url,
+      status: response.status,
     });
   }
   return {
