@@ -6,6 +6,7 @@
 import { TargetClient } from "./target-client.js";
 
 export { TargetClient };
+export type { ClientDecisioningEngine } from "./target-client.js";
 export default TargetClient;
 // What `require("@decisioning/client")` returns on Node >= 20.19: see require.ts.
 export { requiredTargetClient as "module.exports" } from "./require.js";
@@ -52,6 +53,7 @@ export type {
   VisitorOptions,
 } from "./options.js";
 export type { ClientPlatform } from "./platform.js";
+export type { RecordedDelivery } from "./offline.js";
 export * from "./types.js";
 export { AuthState, ServerVisitor, parseAmcvCookie, visitorCookieName } from "./visitor.js";
 export type {

@@ -68,6 +68,13 @@ export interface TargetClientOptions {
   platform?: Partial<ClientPlatform>;
   /** Addition: extra attempts for the caller's Delivery API calls that cannot have been processed (default 2); queued notifications have the queue's retries instead. */
   deliveryRetries?: number;
+  /**
+   * Addition, for tests: no network at all. Decides on-device (the default method then) from
+   * `artifactPayload`, pings no edge for a location hint, and records the Delivery API requests it
+   * would send (read them with `getRecordedNotifications()`) instead of sending them; `close()`
+   * returns at once.
+   */
+  offline?: boolean;
   /** Addition: bounds, batching and retries of the queue of on-device decisions' notifications. */
   notificationQueue?: NotificationQueueOptions;
   /** Addition: further decisioning engine settings (snapshots, integrity, refresh mode, `waitUntil`, …). */
@@ -139,7 +146,7 @@ export function validateClientOptions(options: unknown): asserts options is Targ
   if (hint !== undefined && hint !== "" && !isEdgeCluster(hint)) {
     throw new OptionsError(ClientErrorCode.LocationHintInvalid, Messages.LOCATION_HINT_INVALID, "targetLocationHint");
   }
-  const problem = clientOptionProblem(options as unknown as TargetClientOptions);
+  const problem = clientOptionProblem(options as unknown as TargetClientOptions) ?? offlineProblem(options as unknown as TargetClientOptions);
   if (problem) throw new OptionsError(ClientErrorCode.OptionInvalid, `${problem.field}: ${problem.problem}`, problem.field);
 }
 
@@ -166,7 +173,17 @@ const CHECKS: ReadonlyArray<readonly [keyof TargetClientOptions, (value: unknown
   ["events", (v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an object of callbacks by event name"],
   ["platform", (v) => typeof v === "object" && v !== null, "must be an object"],
   ["engineOptions", (v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an object"],
+  ["offline", (v) => typeof v === "boolean", "must be true or false"],
 ];
+
+/** What keeps an offline client from working without a network, if anything. */
+function offlineProblem(options: TargetClientOptions): { field: string; problem: string } | undefined {
+  if (options.offline !== true) return undefined;
+  if (options.decisioningMethod === DecisioningMethod.ServerSide) return { field: "decisioningMethod", problem: "offline: true decides on-device or hybrid, not server-side" };
+  if (options.artifactPayload === undefined) return { field: "artifactPayload", problem: "offline: true needs the artifact in hand (an offline client downloads nothing)" };
+  if (options.fetchApi !== undefined) return { field: "fetchApi", problem: "offline: true takes no fetchApi (nothing is fetched)" };
+  return undefined;
+}
 
 /** What is wrong with the client's own options, if anything (the engine checks its own). */
 function clientOptionProblem(options: TargetClientOptions): { field: string; problem: string } | undefined {

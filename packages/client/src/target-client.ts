@@ -6,7 +6,15 @@
  * a façade: it checks what callers pass and hands calls to the router (calls.ts, router.ts,
  * edge.ts, notifications/).
  */
-import { createDecisioningEngine, type FetchApi } from "@decisioning/engine";
+import {
+  createDecisioningEngine,
+  type Artifact,
+  type DeliveryRequest,
+  type DeliveryResponse,
+  type FetchApi,
+  type GetOffersOptions as EngineGetOffersOptions,
+  type RemoteDependency,
+} from "@decisioning/engine";
 import { attributesOf, type AttributesProvider } from "./attributes.js";
 import type { Call } from "./call.js";
 import { Calls } from "./calls.js";
@@ -16,7 +24,7 @@ import { addMboxesToRequest, emptyRequest } from "./delivery/request.js";
 import type { Delivered, TargetDeliveryResponse } from "./delivery/response.js";
 import { EdgeClient } from "./edge.js";
 import { engineConfigOf } from "./engine-config.js";
-import { ClientErrorCode, OptionsError } from "./errors.js";
+import { ClientErrorCode, EngineNotReadyError, OptionsError } from "./errors.js";
 import { eventEmitterOf, type Emit } from "./events.js";
 import { clientLogger, type SafeLogger } from "./logger.js";
 import { Messages } from "./messages.js";
@@ -35,6 +43,7 @@ import {
   type TargetClientOptions,
 } from "./options.js";
 import { clientPlatformOf, type ClientPlatform } from "./platform.js";
+import { OfflineRecorder, type RecordedDelivery } from "./offline.js";
 import { Router } from "./router.js";
 import { ClientTelemetry } from "./telemetry.js";
 import { DecisioningMethod } from "./types.js";
@@ -65,6 +74,12 @@ export class TargetClient {
   /** Create a client. Validates at once and returns; `events.clientReady` fires when it can serve. */
   static create(options: TargetClientOptions): TargetClient {
     validateClientOptions(options);
+    if (options.offline === true) {
+      const recorder = new OfflineRecorder();
+      // On-device by default, and no ping for a location hint: nothing may leave the process.
+      const offline = { ...options, decisioningMethod: options.decisioningMethod ?? DecisioningMethod.OnDevice, targetLocationHint: options.targetLocationHint ?? "" };
+      return new this(offline, recorder.fetch, undefined, CREATE_TOKEN, recorder);
+    }
     const own = options.fetchApi === undefined ? this.defaultFetch() : undefined;
     const fetchApi = options.fetchApi ?? own;
     if (typeof fetchApi !== "function") throw new OptionsError(ClientErrorCode.FetchUndefined, Messages.FETCH_UNDEFINED);
@@ -111,9 +126,15 @@ export class TargetClient {
   /** The transport the client made for itself (when given none), closed with the client. */
   private readonly ownFetch: OwnedFetch | undefined;
 
-  protected constructor(options: TargetClientOptions, fetchApi: FetchApi, ownFetch: OwnedFetch | undefined, token: typeof CREATE_TOKEN) {
+  /** The engine as `decisioningEngine` shows it (undefined for a server-side client). */
+  private readonly engineView: ClientDecisioningEngine | undefined;
+  /** What an offline client would have sent (undefined unless `offline: true`). */
+  private readonly recorder: OfflineRecorder | undefined;
+
+  protected constructor(options: TargetClientOptions, fetchApi: FetchApi, ownFetch: OwnedFetch | undefined, token: typeof CREATE_TOKEN, recorder?: OfflineRecorder) {
     if (token !== CREATE_TOKEN) throw new OptionsError(ClientErrorCode.PrivateConstructor, Messages.PRIVATE_CONSTRUCTOR);
     this.ownFetch = ownFetch;
+    this.recorder = recorder;
     this.decisioningMethod = options.decisioningMethod ?? DecisioningMethod.ServerSide;
     this.logger = clientLogger(options.logger);
     this.emit = eventEmitterOf(options.events, this.logger);
@@ -150,6 +171,7 @@ export class TargetClient {
       { calls: this.calls, edge, telemetry, answered: (call, response) => this.router.answered(call, response), emit: this.emit, logger, platform },
       options.notificationQueue,
     );
+    this.engineView = requiresDecisioningEngine(this.decisioningMethod) ? engineViewOf(this.router) : undefined;
     if (requiresDecisioningEngine(this.decisioningMethod)) {
       void this.startEngine(options, fetchApi);
     } else {
@@ -174,6 +196,7 @@ export class TargetClient {
         return;
       }
       this.router.engine = engine;
+      if (this.engineView?.stopRequested) engine.stopPolling();
       this.emit("clientReady");
     } catch (error) {
       // As in the reference: logged, and `clientReady` never fires; hybrid keeps serving remotely.
@@ -248,8 +271,71 @@ export class TargetClient {
     this.ownFetch?.close?.();
   }
 
+  /**
+   * As the reference's: the decisioning engine of an on-device or hybrid client (undefined for a
+   * server-side one). Unlike the reference's, it is there before the artifact is in, answering as
+   * an engine without one would: `isReady()` false, `getRawArtifact()` undefined, `getOffers`
+   * rejected with the engine-not-ready error, `stopPolling()` kept for when it starts.
+   */
+  get decisioningEngine(): ClientDecisioningEngine | undefined {
+    return this.engineView;
+  }
+
+  /**
+   * Addition, for tests: the Delivery API requests with notifications that an offline client
+   * (`offline: true`) would have sent, in order (copies). `clear` forgets them after reading.
+   */
+  getRecordedNotifications(options: { clear?: boolean } = {}): RecordedDelivery[] {
+    if (!this.recorder) throw new OptionsError(ClientErrorCode.OptionInvalid, "offline: getRecordedNotifications() needs a client made with offline: true", "offline");
+    const recorded = this.recorder.notifications();
+    if (options.clear === true) this.recorder.clear();
+    return recorded;
+  }
+
   /** Addition: counters of the notification queue (payloads enqueued, sent, dropped by reason, …). */
   getNotificationStats(): NotificationQueueStats {
     return this.notifications.queue.stats();
   }
+}
+
+/** The part of the engine a client shows as `decisioningEngine`, as the reference's client does. */
+export interface ClientDecisioningEngine {
+  /** Decide on-device, as the client's engine does (the decision's notifications go out through the client's queue). */
+  getOffers(options: EngineGetOffersOptions): Promise<DeliveryResponse>;
+  /** A copy of the artifact in use, or undefined before one is in. */
+  getRawArtifact(): Artifact | undefined;
+  /** Which requested names need the Delivery API; throws the engine-not-ready error before an artifact is in. */
+  hasRemoteDependency(request: DeliveryRequest): RemoteDependency;
+  /** Whether an artifact is in. */
+  isReady(): boolean;
+  /** Stop refreshing the artifact (now, or as soon as the engine starts). */
+  stopPolling(): void;
+  /** Whether `stopPolling()` was called before the engine started. */
+  readonly stopRequested: boolean;
+}
+
+/** A view over the router's engine, whichever engine that is now. */
+function engineViewOf(router: Router): ClientDecisioningEngine {
+  let stopRequested = false;
+  return {
+    getOffers(options) {
+      const engine = router.engine;
+      // A decision made here has no call of the client's: its notifications go out under a fresh one.
+      return engine ? engine.getOffers({ ...options, visitor: undefined }) : Promise.reject(new EngineNotReadyError());
+    },
+    getRawArtifact: () => router.engine?.getRawArtifact(),
+    hasRemoteDependency(request) {
+      const engine = router.engine;
+      if (!engine) throw new EngineNotReadyError();
+      return engine.hasRemoteDependency(request);
+    },
+    isReady: () => router.engine?.isReady() ?? false,
+    stopPolling() {
+      stopRequested = true;
+      router.engine?.stopPolling();
+    },
+    get stopRequested() {
+      return stopRequested;
+    },
+  };
 }

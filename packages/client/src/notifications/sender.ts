@@ -64,12 +64,14 @@ export class DecisionNotifications {
    */
   private send(payload: DecisionPayload): Promise<void> {
     try {
-      const decision = payload.visitor;
-      if (decision === undefined) throw new TypeError("a decision's notification payload carries no call");
       const { telemetry, calls, edge } = this.deps;
       const error = sendNotificationsOptionsError({ request: payload.request }, telemetry.enabled && telemetry.hasEntries());
       if (error) throw error;
-      return edge.exchange(calls.notificationCall(decision, payload.request), true).then(({ call, response }) => {
+      const decision = payload.visitor;
+      // A decision made on the engine itself (`client.decisioningEngine.getOffers`) has no call:
+      // its notifications are sent as `sendNotifications` would send them, under a fresh one.
+      const call = decision ? calls.notificationCall(decision, payload.request) : calls.prepare({}, payload.request, "kept");
+      return edge.exchange(call, true).then(({ call, response }) => {
         this.deps.answered(call, response);
       });
     } catch (error) {
