@@ -3,7 +3,7 @@
  * cluster (else `serverDomain`, else `{client}.tt.omtrdc.net`), with the client's waiting
  * telemetry attached and the exchange's own recorded.
  */
-import { internal, type DeliveryResponse } from "@decisioning/engine";
+import type { DeliveryResponse, internal } from "@decisioning/engine";
 import { withRequest, type Call } from "./call.js";
 import { deliveryHeaders, deliveryUrl, postDelivery, targetHost, type DeliveryTransport } from "./delivery/http.js";
 import { Messages } from "./messages.js";

@@ -1,4 +1,4 @@
-import { internal } from "@decisioning/engine";
+import type { internal } from "@decisioning/engine";
 
 type SafeLogger = internal.SafeLogger;
 

@@ -3,7 +3,7 @@
  * promise in between unless an IP geo lookup is due), else by Target's edge. Either way the
  * answer becomes a {@link Delivered}, whose `getOffers` result is shaped when first asked for.
  */
-import { internal, type DecisioningEngine, type DeliveryRequest, type DeliveryResponse, type GetOffersOptions } from "@decisioning/engine";
+import type { DecisioningEngine, DeliveryRequest, DeliveryResponse, GetOffersOptions, internal } from "@decisioning/engine";
 import type { Call, RequestExposure } from "./call.js";
 import type { Calls } from "./calls.js";
 import { jsonForLog, type EdgeClient } from "./edge.js";

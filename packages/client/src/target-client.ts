@@ -72,6 +72,7 @@ function messageOf(error: unknown): string {
 /** Target client: create it with {@link TargetClient.create}. */
 export class TargetClient {
   /** Create a client. Validates at once and returns; `events.clientReady` fires when it can serve. */
+  // `this`, not `TargetClient`: the Node entry's subclass makes its own clients with its own transport.
   static create(options: TargetClientOptions): TargetClient {
     validateClientOptions(options);
     if (options.offline === true) {
@@ -80,6 +81,7 @@ export class TargetClient {
       const offline = { ...options, decisioningMethod: options.decisioningMethod ?? DecisioningMethod.OnDevice, targetLocationHint: options.targetLocationHint ?? "" };
       return new this(offline, recorder.fetch, undefined, CREATE_TOKEN, recorder);
     }
+    // biome-ignore lint/complexity/noThisInStatic: the Node entry's subclass overrides defaultFetch.
     const own = options.fetchApi === undefined ? this.defaultFetch() : undefined;
     const fetchApi = options.fetchApi ?? own;
     if (typeof fetchApi !== "function") throw new OptionsError(ClientErrorCode.FetchUndefined, Messages.FETCH_UNDEFINED);

@@ -23,7 +23,7 @@ import type {
 } from "../types.js";
 import { AuthenticatedState, ChannelType, LoggingType, MetricType } from "../types.js";
 import { hasOwn, setOwn } from "../own.js";
-import { DEFAULT_GLOBAL_MBOX, internal } from "@decisioning/engine";
+import { DEFAULT_GLOBAL_MBOX, type internal } from "@decisioning/engine";
 import { AuthState, ServerVisitor, type CustomerIds, type VisitorLike, type VisitorValues } from "../visitor.js";
 
 type SafeLogger = internal.SafeLogger;

@@ -3,7 +3,7 @@
  * merging, retrying; see ./queue.ts), sent to the edge under their decision's visitor, session
  * and cluster, and every dropped one reported once as a `sendNotificationError` event.
  */
-import { internal, type DeliveryResponse } from "@decisioning/engine";
+import type { DeliveryResponse, internal } from "@decisioning/engine";
 import type { Call } from "../call.js";
 import type { Calls } from "../calls.js";
 import { isRetriableDeliveryFailure } from "../delivery/http.js";
