@@ -4,7 +4,8 @@
 export { ContextBuilder } from "./decide/context.js";
 export type { RequestContext, UrlContext } from "./decide/context.js";
 export { mboxContextOf } from "./context/mbox.js";
-export { checkRequest, cleanGeo, normalizeRequest } from "./decide/request.js";
+export { checkRequest, normalizeRequest } from "./decide/request.js";
+export { cleanGeo } from "./context/geo.js";
 export { prepareArtifact } from "./artifact/prepare.js";
 export type { PreparedArtifact, PreparedRule } from "./artifact/prepare.js";
 export { compileLogic, logicProblems, unknownOperators, truthy } from "./logic/compile.js";

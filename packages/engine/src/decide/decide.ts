@@ -4,17 +4,19 @@ import { mboxContextOf } from "../context/mbox.js";
 import type {
   DeliveryRequest,
   DecidedResponse,
+  ArtifactTrace,
   ModeRequest,
   ModeResponse,
   Notification,
   RequestDetails,
 } from "../types.js";
 import { copyJson, copyWith, defineOwn, isRecord } from "../util/json.js";
-import { NO_GEO_CONTEXT, type ContextBuilder, type RequestContext } from "./context.js";
+import { NO_GEO_CONTEXT } from "../context/geo.js";
+import type { ContextBuilder, RequestContext } from "./context.js";
 import { replaceMacros } from "./macros.js";
 import { planFor, type Cloner, type OptionPlan, type RulePlan } from "./plan.js";
 import { remoteDependencyOf } from "./remote.js";
-import { ModeTracer, traceProfile, type ArtifactTrace } from "./trace.js";
+import { ModeTracer, traceProfile } from "./trace.js";
 
 /** Platform pieces a decision needs: no I/O, only a clock and an id source. */
 export interface DecideEnvironment {

@@ -1,8 +1,8 @@
-import type { Artifact, DeliveryRequest, DecidedResponse, FetchApi, Geo, GetOffersOptions, RemoteDependency } from "../types.js";
+import type { DecidedResponse, DecisioningConfig, DecisioningEngine, FetchApi, Geo, GetOffersOptions } from "../types.js";
 import type { PreparedArtifact } from "../artifact/prepare.js";
-import type { DecisioningConfig } from "../config.js";
 import { ContextBuilder } from "../decide/context.js";
-import { DEFAULT_REQUEST_LIMITS, cleanGeo, needsGeoLookup, checkRequest } from "../decide/request.js";
+import { cleanGeo, GEO_LOOKUP_URL, needsGeoLookup } from "../context/geo.js";
+import { DEFAULT_REQUEST_LIMITS, checkRequest } from "../decide/request.js";
 import { remoteDependencyOf } from "../decide/remote.js";
 import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
 import { createArtifactLoader, type ArtifactLoader } from "../loader/loader.js";
@@ -12,30 +12,9 @@ import { platformOf } from "../platform/platform.js";
 import { TelemetryStore } from "../platform/telemetry.js";
 import { copyJson } from "../util/json.js";
 import { parseDomainOf } from "./domain-choice.js";
-import { GEO_LOOKUP_URL, lookupGeo } from "./geo-lookup.js";
+import { lookupGeo } from "./geo-lookup.js";
 import { NotificationDispatcher } from "./notify.js";
 import { runDecision, runDepsOf, type RunDeps } from "./run.js";
-
-/** The engine contract shared with Adobe's decisioning engine. */
-export interface DecisioningEngine {
-  /** Decide a request on-device. */
-  getOffers(options: GetOffersOptions): Promise<DecidedResponse>;
-  /**
-   * Addition: decide at once, with no promise in between. Undefined when the request needs an
-   * IP geo lookup first (call `getOffers`); throws the errors `getOffers` rejects with.
-   */
-  getOffersSync(options: GetOffersOptions): DecidedResponse | undefined;
-  /** A copy of the artifact in use. */
-  getRawArtifact(): Artifact | undefined;
-  /** Which requested names need the Delivery API. */
-  hasRemoteDependency(request: DeliveryRequest): RemoteDependency;
-  /** Whether an artifact is loaded. */
-  isReady(): boolean;
-  /** Stop refreshing the artifact. */
-  stopPolling(): void;
-  /** Stop refreshing, then wait for pending notifications and downloads. */
-  close(): Promise<void>;
-}
 
 /** Loader factory, replaceable for tests and for the polling loader. */
 export type LoaderFactory = typeof createArtifactLoader;

@@ -1,11 +1,10 @@
 import type { PreparedArtifact } from "../artifact/prepare.js";
 import type { ContextBuilder } from "../decide/context.js";
 import { decide, type DecideEnvironment } from "../decide/decide.js";
-import { checkRequest, cleanGeo, normalizeRequest, type RequestLimits } from "../decide/request.js";
-import type { ArtifactTrace } from "../decide/trace.js";
-import type { Platform } from "../platform/platform.js";
+import { cleanGeo } from "../context/geo.js";
+import { checkRequest, normalizeRequest } from "../decide/request.js";
 import { featuresOf, twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
-import type { DeliveryRequest, DecidedResponse, Geo, GetOffersOptions, NotificationPayload } from "../types.js";
+import type { ArtifactTrace, DecideResult, Geo, GetOffersOptions, NotificationPayload, Platform, RequestLimits } from "../types.js";
 
 /**
  * What one decision needs besides the artifact and the request. It is also the decision's
@@ -23,15 +22,6 @@ export function runDepsOf(
   given: { client: string; contexts: ContextBuilder; telemetry: TelemetryStore; limits: RequestLimits; artifactTrace: () => ArtifactTrace },
 ): RunDeps {
   return { ...given, platform, now: platform.now, uuid: platform.uuid };
-}
-
-/** A decided request: the response and, when something is owed to Target, the notification payload. */
-export interface DecideResult {
-  response: DecidedResponse;
-  /** The request as decided (ids, request id and geo filled in). */
-  request: DeliveryRequest;
-  /** What to hand to `sendNotificationFunc`, or undefined when nothing is owed. */
-  notification: NotificationPayload | undefined;
 }
 
 /**

@@ -1,8 +1,7 @@
-import type { DecisioningConfig } from "../config.js";
 import { parseDomain } from "../context/domain.js";
-import type { ParseDomain } from "../types.js";
-import { createDecider as createLeanDecider, type Decider, type DeciderConfig } from "./decider.js";
-import { createDecisioningEngine as createLeanEngine, type DecisioningEngine, type LoaderFactory } from "./engine.js";
+import type { Decider, DeciderConfig, DecisioningConfig, DecisioningEngine, ParseDomain } from "../types.js";
+import { createDecider as createLeanDecider } from "./decider.js";
+import { createDecisioningEngine as createLeanEngine, type LoaderFactory } from "./engine.js";
 
 type DomainChoice = ParseDomain | "psl" | "basic" | undefined;
 

@@ -1,6 +1,5 @@
 import { ArtifactError, ErrorCode } from "../errors.js";
-import type { Platform } from "../platform/platform.js";
-import type { FetchApi, FetchResponseLike } from "../types.js";
+import type { FetchApi, FetchResponseLike, Platform } from "../types.js";
 import { messageOf } from "./integrity.js";
 
 /** Default per-request timeout for artifact downloads, in ms. */

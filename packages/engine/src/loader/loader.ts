@@ -1,18 +1,14 @@
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
 import { deobfuscate } from "../artifact/obfuscation.js";
-import type { DecisioningConfig, RefreshMode } from "../config.js";
-import type { ArtifactTrace } from "../decide/trace.js";
-import { geoFromLookup } from "../engine/geo-lookup.js";
+import { geoFromLookup } from "../context/geo.js";
 import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
 import type { SafeLogger } from "../platform/logger.js";
-import type { Platform } from "../platform/platform.js";
 import { twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
-import type { EventEmitter } from "../types.js";
+import type { ArtifactTrace, DecisioningConfig, EventEmitter, Platform, RefreshMode, Snapshot, SnapshotStore } from "../types.js";
 import { createBackoff, DEFAULT_BACKOFF_MAX_MS, type BackoffOptions } from "./backoff.js";
 import { DEFAULT_ARTIFACT_REQUEST_TIMEOUT, DEFAULT_MAX_ARTIFACT_BYTES, download } from "./download.js";
 import { checkSha256, checkVerifyHook, expectedSha256Of, messageOf } from "./integrity.js";
 import { artifactFormatOf, artifactLocationOf, MAX_TIMER_MS, MINIMUM_POLLING_INTERVAL, pollingIntervalOf } from "./location.js";
-import type { Snapshot, SnapshotStore } from "./snapshot.js";
 
 /**
  * Loader knobs that are not user configuration. Tests (and embedders that know what they are

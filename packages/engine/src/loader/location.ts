@@ -1,4 +1,4 @@
-import type { DecisioningConfig } from "../config.js";
+import type { DecisioningConfig } from "../types.js";
 
 /** Target's CDN host for artifacts. */
 export const CDN_HOST = "assets.adobetarget.com";

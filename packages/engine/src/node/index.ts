@@ -6,8 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import nodeFetchImpl, { type RequestInit as NodeFetchInit } from "node-fetch";
-import type { Snapshot, SnapshotStore } from "../loader/snapshot.js";
-import type { FetchApi } from "../types.js";
+import type { FetchApi, Snapshot, SnapshotStore } from "../types.js";
 
 /** An `http.Agent`/`https.Agent` (e.g. from `https-proxy-agent`), or a function choosing one per URL. */
 export type FetchAgent = NodeFetchInit["agent"];
@@ -84,4 +83,4 @@ export function proxyFetch(agent: FetchAgent): FetchApi {
   return (input, init) => nodeFetchImpl(input, { ...(init as NodeFetchInit), agent }) as unknown as ReturnType<FetchApi>;
 }
 
-export type { Snapshot, SnapshotStore } from "../loader/snapshot.js";
+export type { Snapshot, SnapshotStore } from "../types.js";
