@@ -1,5 +1,5 @@
 import type { PreparedArtifact, PreparedRule } from "../artifact/prepare.js";
-import { keyHeadOf, KeyTail, visitorIdOf, type KeyHead } from "../allocation.js";
+import { keyHeadOf, visitorIdOf } from "../allocation.js";
 import { mboxContextOf } from "../context/mbox.js";
 import type {
   DeliveryRequest,
@@ -14,8 +14,10 @@ import { copyJson, copyWith, defineOwn, isRecord } from "../util/json.js";
 import { NO_GEO_CONTEXT } from "../context/geo.js";
 import type { ContextBuilder, RequestContext } from "./context.js";
 import { replaceMacros } from "./macros.js";
-import { planFor, type Cloner, type OptionPlan, type RulePlan } from "./plan.js";
+import { GEO_TOKENS } from "./geo-tokens.js";
+import type { Cloner, OptionPlan, RulePlan } from "./plan.js";
 import { remoteDependencyOf } from "./remote.js";
+import type { DecisionTables } from "./tables.js";
 import { ModeTracer, traceProfile } from "./trace.js";
 
 /** Platform pieces a decision needs: no I/O, only a clock and an id source. */
@@ -38,67 +40,6 @@ export interface Decision {
 type Mode = "execute" | "prefetch";
 type RequestType = "mbox" | "view";
 
-const GEO_TOKENS = [
-  ["geo.city", "city"],
-  ["geo.country", "country"],
-  ["geo.state", "region"],
-  ["geo.latitude", "latitude"],
-  ["geo.longitude", "longitude"],
-] as const;
-
-/**
- * Per-artifact working memory of decisions: allocations per activity, conjunct values and
- * matched rule keys per item, hashed key heads. Decisions run to completion synchronously, so
- * one set of tables per artifact serves every request: a request (or item) takes a new
- * generation number and only trusts slots stamped with it. Tables per request cost as much as
- * the decision on artifacts with thousands of activities.
- */
-interface DecisionScratch {
-  /** Allocations of the request being decided, one slot per activity, stamped per request. */
-  generation: number;
-  readonly stamps: Int32Array;
-  readonly values: Float64Array;
-  /** Hashed key heads per activity, for `client`; a decider with another client starts over. */
-  client: string;
-  heads: Array<KeyHead | undefined>;
-  /** The key tail of the request being decided. */
-  readonly tail: KeyTail;
-  /** Values of the artifact's item-wide conjuncts for the item being decided, stamped like allocations. */
-  itemGeneration: number;
-  readonly sharedStamps: Int32Array;
-  readonly sharedValues: Uint8Array;
-  /** Which GEO_TOKENS the artifact enables (bit i for token i). */
-  readonly geoEnabled: number;
-  /** Per rule key, the generation of the last item one of its rules matched for. */
-  readonly matchedStamps: Int32Array;
-}
-
-function scratchOf(prepared: PreparedArtifact): DecisionScratch {
-  let cache = prepared.memo.scratch as DecisionScratch | undefined;
-  if (!cache) {
-    cache = {
-      generation: 0,
-      stamps: new Int32Array(prepared.activityCount),
-      values: new Float64Array(prepared.activityCount),
-      client: "",
-      heads: new Array<KeyHead | undefined>(prepared.activityCount).fill(undefined),
-      tail: new KeyTail(),
-      itemGeneration: 0,
-      sharedStamps: new Int32Array(prepared.sharedTests.length),
-      sharedValues: new Uint8Array(prepared.sharedTests.length),
-      matchedStamps: new Int32Array(prepared.ruleKeyCount),
-      geoEnabled: GEO_TOKENS.reduce((mask, [token], i) => (prepared.responseTokens.has(token) ? mask | (1 << i) : mask), 0),
-    };
-    prepared.memo.scratch = cache;
-  }
-  // Int32 stamps wrap after 2^31 requests; start over rather than trust a recycled number.
-  if (cache.generation >= 0x7ffffff0) {
-    cache.stamps.fill(0);
-    cache.generation = 0;
-  }
-  return cache;
-}
-
 /** State shared by every item of one request. */
 class RequestState {
   readonly visitorId: string;
@@ -115,41 +56,36 @@ class RequestState {
   /** Which GEO_TOKENS apply to this request (bit i for token i), and their values by index. */
   readonly geoMask: number;
   readonly geoValues: unknown[] | undefined;
-  private readonly scratch: DecisionScratch;
+  readonly prepared: PreparedArtifact;
   private readonly generation: number;
   private tailReady = false;
 
   constructor(
-    readonly prepared: PreparedArtifact,
+    readonly tables: DecisionTables,
     readonly request: DeliveryRequest,
     readonly context: RequestContext,
     readonly env: DecideEnvironment,
     readonly sessionId: string | undefined,
     now: number,
   ) {
+    this.prepared = tables.prepared;
     this.timestamp = now;
     // Visitors known only by an authenticated customer id, or by a non-string id, get a throwaway id, as in Target.
     this.visitorId = visitorIdOf(request.id) ?? env.uuid();
     this.propertyToken = request.property?.token;
-    const scratch = scratchOf(prepared);
     let geoMask = 0;
     let geoValues: unknown[] | undefined;
-    if (scratch.geoEnabled !== 0 && context.geo !== NO_GEO_CONTEXT) {
+    if (tables.geoEnabled !== 0 && context.geo !== NO_GEO_CONTEXT) {
       // Most requests carry no geo values: the mask comes first, the values only when it is set.
       const { geo } = context;
       for (let i = 0; i < GEO_TOKENS.length; i++) {
-        if (scratch.geoEnabled & (1 << i) && geo[(GEO_TOKENS[i] as readonly [string, string])[1]] !== undefined) geoMask |= 1 << i;
+        if (tables.geoEnabled & (1 << i) && geo[(GEO_TOKENS[i] as readonly [string, string])[1]] !== undefined) geoMask |= 1 << i;
       }
       if (geoMask !== 0) geoValues = GEO_TOKENS.map(([, key]) => geo[key]);
     }
     this.geoMask = geoMask;
     this.geoValues = geoValues;
-    if (scratch.client !== env.client) {
-      scratch.client = env.client;
-      scratch.heads = new Array<KeyHead | undefined>(prepared.activityCount).fill(undefined);
-    }
-    this.scratch = scratch;
-    this.generation = ++scratch.generation;
+    this.generation = tables.nextRequest();
   }
 
   /** Remember a notified key; false when it was notified already. */
@@ -167,29 +103,22 @@ class RequestState {
 
   /** Whether a rule with this rule's key already matched for the item (global mbox and views take one per key). */
   keyMatched(rule: PreparedRule, item: ItemData): boolean {
-    return this.scratch.matchedStamps[rule.ruleKeySlot] === item.generation;
+    return this.tables.matchedStamps[rule.ruleKeySlot] === item.generation;
   }
 
   /** Mark the rule's key as matched for the item. */
   markMatched(rule: PreparedRule, item: ItemData): void {
-    this.scratch.matchedStamps[rule.ruleKeySlot] = item.generation;
+    this.tables.matchedStamps[rule.ruleKeySlot] = item.generation;
   }
 
   /** A stamp for a new item: its conjunct values start unknown. */
   nextItem(): number {
-    const cache = this.scratch;
-    if (cache.itemGeneration >= 0x7ffffff0) {
-      // Earlier items are finished when a new one starts, so forgetting their values is safe.
-      cache.sharedStamps.fill(0);
-      cache.matchedStamps.fill(0);
-      cache.itemGeneration = 0;
-    }
-    return ++cache.itemGeneration;
+    return this.tables.nextItem();
   }
 
   /** Whether the artifact's item-wide conjunct `id` holds for the item; evaluated once per item. */
   sharedHolds(id: number, item: ItemData): boolean {
-    const cache = this.scratch;
+    const cache = this.tables;
     if (cache.sharedStamps[id] === item.generation) return cache.sharedValues[id] === 1;
     let holds: boolean;
     try {
@@ -205,7 +134,7 @@ class RequestState {
 
   /** The visitor's allocation for the rule's activity, hashed once per activity per request. */
   allocation(rule: PreparedRule): number {
-    const cache = this.scratch;
+    const cache = this.tables;
     const slot = rule.activitySlot;
     if (cache.stamps[slot] === this.generation) return cache.values[slot] ?? 0;
     let head = cache.heads[slot];
@@ -226,35 +155,7 @@ class RequestState {
   }
 }
 
-interface ServingRules {
-  /** Whether any rule is limited to properties; if none is, every rule serves every request. */
-  readonly scoped: boolean;
-  readonly byToken: Map<unknown, readonly PreparedRule[]>;
-}
-
 const NO_RULES: readonly PreparedRule[] = [];
-const servingCache = new WeakMap<readonly PreparedRule[], ServingRules>();
-
-/**
- * The rules of a list that serve a request's property token (Target's workspaces): rules
- * without tokens serve everyone. Filtered lists are built once per token and list.
- */
-function servingRules(rules: readonly PreparedRule[], token: unknown): readonly PreparedRule[] {
-  let serving = servingCache.get(rules);
-  if (!serving) {
-    serving = { scoped: rules.some((rule) => rule.propertyTokens !== undefined), byToken: new Map() };
-    servingCache.set(rules, serving);
-  }
-  if (!serving.scoped) return rules;
-  let list = serving.byToken.get(token);
-  if (!list) {
-    list = rules.filter((rule) => rule.propertyTokens === undefined || (token !== undefined && rule.propertyTokens.includes(token)));
-    // Unknown tokens share the tokenless list, so hostile tokens cannot grow the cache.
-    const known = token === undefined || rules.some((rule) => rule.propertyTokens?.includes(token));
-    if (known) serving.byToken.set(token, list);
-  }
-  return list;
-}
 
 /** The mbox context of an item without parameters: shared, and frozen so no rule can change it. */
 const NO_PARAMETERS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
@@ -467,7 +368,7 @@ function shapeMatch(
   type: RequestType,
   tracer: ModeTracer | undefined,
 ): Record<string, unknown> {
-  const plan = planFor(rule);
+  const plan = state.tables.planFor(rule);
   if (mode === "execute") queueNotification(state, rule, plan, tracer);
   const options = mode === "execute" ? executeOptions(state, rule, plan, item) : prefetchOptions(state, rule, plan, item);
   let metrics: unknown;
@@ -514,7 +415,7 @@ class ModeDecider {
     const { prepared } = state;
     const isGlobal = request.name === prepared.globalMbox;
     this.traceRequest("mbox", request);
-    const rules = servingRules(prepared.mboxes.get(String(request.name)) ?? NO_RULES, state.propertyToken);
+    const rules = state.tables.servingRules(prepared.mboxes.get(String(request.name)) ?? NO_RULES, state.propertyToken);
     const results: Array<Record<string, unknown>> = [];
     let data: ItemData | undefined;
     for (const rule of rules) {
@@ -545,7 +446,7 @@ class ModeDecider {
     const { prepared } = state;
     this.traceRequest("view", request);
     const named = Object.prototype.hasOwnProperty.call(request, "name") && request.name !== undefined;
-    const rules = servingRules(named ? (prepared.views.get(String(request.name)) ?? NO_RULES) : prepared.allViews, state.propertyToken);
+    const rules = state.tables.servingRules(named ? (prepared.views.get(String(request.name)) ?? NO_RULES) : prepared.allViews, state.propertyToken);
     // A null-prototype record orders names exactly as Target's plain object does.
     const byName: Record<string, Record<string, unknown>> = Object.create(null) as Record<string, Record<string, unknown>>;
     let data: ItemData | undefined;
@@ -601,7 +502,7 @@ class ModeDecider {
   private pooledPageLoad(request: Record<string, unknown>): Record<string, unknown> {
     const { state, mode } = this;
     const { prepared } = state;
-    const rules = servingRules(prepared.mboxes.get(prepared.globalMbox) ?? NO_RULES, state.propertyToken);
+    const rules = state.tables.servingRules(prepared.mboxes.get(prepared.globalMbox) ?? NO_RULES, state.propertyToken);
     const options: unknown[] = [];
     let metricsByToken: Record<string, unknown> | undefined;
     let data: ItemData | undefined;
@@ -610,7 +511,7 @@ class ModeDecider {
       if (state.keyMatched(rule, data)) continue;
       if (!evaluate(state, rule, data, undefined)) continue;
       state.markMatched(rule, data);
-      const plan = planFor(rule);
+      const plan = state.tables.planFor(rule);
       if (mode === "execute") {
         queueNotification(state, rule, plan, undefined);
         for (const option of plan.options) if (option.execute) options.push(stamp(state, rule, plan, option, option.execute, request));
@@ -669,11 +570,12 @@ function asArray(value: unknown): unknown[] {
 }
 
 /**
- * Decide a normalized request against a prepared artifact: pure and synchronous. The request
- * must already carry its visitor ids and request id (see `normalizeRequest`).
+ * Decide a normalized request against the artifact of a decider's tables: pure and
+ * synchronous. The request must already carry its visitor ids and request id (see
+ * `normalizeRequest`).
  */
 export function decide(
-  prepared: PreparedArtifact,
+  tables: DecisionTables,
   request: DeliveryRequest,
   env: DecideEnvironment,
   sessionId?: string,
@@ -681,8 +583,8 @@ export function decide(
   // One clock read serves the context's time and the notifications' timestamp.
   const now = env.now();
   const context = env.contexts.request(request.context ?? {}, now);
-  const state = new RequestState(prepared, request, context, env, sessionId, now);
-  const dependency = remoteDependencyOf(prepared, request);
+  const state = new RequestState(tables, request, context, env, sessionId, now);
+  const dependency = remoteDependencyOf(tables.prepared, request);
   const response: DecidedResponse = {
     status: dependency.remoteNeeded ? 206 : 200,
     remoteMboxes: dependency.remoteMboxes,

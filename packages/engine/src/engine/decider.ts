@@ -1,13 +1,117 @@
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
+import { cleanGeo } from "../context/geo.js";
 import { ContextBuilder } from "../decide/context.js";
-import { DEFAULT_REQUEST_LIMITS } from "../decide/request.js";
+import { decide, type DecideEnvironment } from "../decide/decide.js";
+import { DEFAULT_REQUEST_LIMITS, checkRequest, normalizeRequest } from "../decide/request.js";
 import { remoteDependencyOf } from "../decide/remote.js";
+import { DecisionTables } from "../decide/tables.js";
 import { ConfigError } from "../errors.js";
 import { platformOf } from "../platform/platform.js";
-import { TelemetryStore } from "../platform/telemetry.js";
-import type { ArtifactTrace, Decider, DeciderConfig } from "../types.js";
+import { featuresOf, TelemetryStore, twoDecimals } from "../platform/telemetry.js";
+import type {
+  ArtifactTrace,
+  Decider,
+  DeciderConfig,
+  DecideResult,
+  DeliveryRequest,
+  Geo,
+  GetOffersOptions,
+  NotificationPayload,
+  Platform,
+  RemoteDependency,
+  RequestLimits,
+} from "../types.js";
 import { parseDomainOf } from "./domain-choice.js";
-import { runDecision, runDepsOf } from "./run.js";
+
+/** What every decider of one engine shares, whichever artifact it decides with. */
+export interface DecisionServices {
+  client: string;
+  platform: Pick<Platform, "now" | "monotonic" | "uuid">;
+  /** Parsed URL and user-agent contexts, cached across artifacts. */
+  contexts: ContextBuilder;
+  telemetry: TelemetryStore;
+  limits: RequestLimits;
+  /** The artifact half of request traces. */
+  artifactTrace: () => ArtifactTrace;
+}
+
+/**
+ * One decider's environment: the services plus the clock and ids the decision pipeline reads by
+ * name. One object per decider, handed to every decision as it is rather than copied per decision.
+ */
+interface DeciderEnvironment extends DecideEnvironment {
+  platform: Pick<Platform, "now" | "monotonic" | "uuid">;
+  telemetry: TelemetryStore;
+  limits: RequestLimits;
+}
+
+/**
+ * Decides requests against one prepared artifact: checks and normalizes each request, decides
+ * it with tables of its own and builds the notification payload with its telemetry entry.
+ * `createDecider` makes one per artifact given; the engine one per artifact loaded.
+ */
+export class ArtifactDecider implements Decider {
+  /** The artifact decided against (do not mutate). */
+  readonly artifact: PreparedArtifact["artifact"];
+  /** Rules whose conditions could not be compiled (they never match). */
+  readonly problems: readonly string[];
+  private readonly tables: DecisionTables;
+  private readonly env: DeciderEnvironment;
+
+  constructor(
+    readonly prepared: PreparedArtifact,
+    services: DecisionServices,
+  ) {
+    this.artifact = prepared.artifact;
+    this.problems = prepared.problems;
+    const { platform } = services;
+    this.env = { ...services, now: platform.now, uuid: platform.uuid };
+    this.tables = new DecisionTables(prepared, services.client);
+  }
+
+  /** Check, normalize and decide a request. */
+  decide(options: GetOffersOptions): DecideResult {
+    return this.run(options, undefined, false);
+  }
+
+  /** Decide a request that passed `checkRequest` already; `geo` is its geo context after an IP lookup. */
+  decideChecked(options: GetOffersOptions, geo: Geo | undefined): DecideResult {
+    return this.run(options, geo, true);
+  }
+
+  /** Which requested names need the Delivery API. */
+  hasRemoteDependency(request: DeliveryRequest): RemoteDependency {
+    return remoteDependencyOf(this.prepared, request);
+  }
+
+  private run(options: GetOffersOptions, geo: Geo | undefined, checked: boolean): DecideResult {
+    const { env } = this;
+    const { platform, telemetry } = env;
+    const started = platform.monotonic();
+    if (!checked) checkRequest(options, env.limits);
+    const request = normalizeRequest(options.request, options.targetLocationHint, platform.uuid, geo ?? cleanGeo(options.request.context?.geo ?? undefined));
+    const parsed = platform.monotonic();
+    const decision = decide(this.tables, request, env, options.sessionId);
+    telemetry.add({
+      requestId: request.requestId,
+      timestamp: decision.timestamp,
+      execution: twoDecimals(platform.monotonic() - started),
+      parsing: twoDecimals(parsed - started),
+      mode: "local",
+      features: featuresOf(request, "on-device"),
+    });
+    let notification: NotificationPayload | undefined;
+    if (decision.notifications.length > 0 || telemetry.enabled) {
+      notification = {
+        request: { id: request.id, context: request.context, experienceCloud: request.experienceCloud },
+        visitor: options.visitor,
+      };
+      if (decision.notifications.length > 0) notification.request.notifications = decision.notifications;
+      if (telemetry.size > 0) notification.request.telemetry = { entries: telemetry.drain() };
+    }
+    return { response: decision.response, request, notification };
+  }
+}
 
 /**
  * Create a synchronous decider for edge workers and tests: no fetch, no timers, no geo lookup
@@ -28,17 +132,12 @@ export function createDecider(config: DeciderConfig): Decider {
     artifactLastRetrieved: retrieved,
     ...prepared.artifact.meta,
   };
-  const deps = runDepsOf(platform, {
+  return new ArtifactDecider(prepared, {
     client: config.client,
+    platform,
     contexts: new ContextBuilder(parseDomainOf(config.parseDomainImpl)),
     telemetry: new TelemetryStore(config.telemetryEnabled !== false),
     limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     artifactTrace: () => trace,
   });
-  return {
-    decide: (options) => runDecision(prepared, options, deps),
-    hasRemoteDependency: (request) => remoteDependencyOf(prepared, request),
-    artifact: prepared.artifact,
-    problems: prepared.problems,
-  };
 }

@@ -3,7 +3,6 @@ import type { PreparedArtifact } from "../artifact/prepare.js";
 import { ContextBuilder } from "../decide/context.js";
 import { cleanGeo, GEO_LOOKUP_URL, needsGeoLookup } from "../context/geo.js";
 import { DEFAULT_REQUEST_LIMITS, checkRequest } from "../decide/request.js";
-import { remoteDependencyOf } from "../decide/remote.js";
 import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
 import { createArtifactLoader, type ArtifactLoader } from "../loader/loader.js";
 import { safeEmitter } from "../platform/events.js";
@@ -14,7 +13,7 @@ import { copyJson } from "../util/json.js";
 import { parseDomainOf } from "./domain-choice.js";
 import { lookupGeo } from "./geo-lookup.js";
 import { NotificationDispatcher } from "./notify.js";
-import { runDecision, runDepsOf, type RunDeps } from "./run.js";
+import { ArtifactDecider, type DecisionServices } from "./decider.js";
 
 /** Loader factory, replaceable for tests and for the polling loader. */
 export type LoaderFactory = typeof createArtifactLoader;
@@ -35,45 +34,52 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
   const platform = platformOf({ ...config.platform, ...(config.fetchApi ? { fetch: config.fetchApi } : {}) });
   const telemetry = new TelemetryStore(config.telemetryEnabled !== false);
   const loader: ArtifactLoader = loaderFactory({ config, platform, logger, emit, telemetry });
-  const deps: RunDeps = runDepsOf(platform, {
+  const services: DecisionServices = {
     client: config.client,
+    platform,
     contexts: new ContextBuilder(parseDomainOf(config.parseDomainImpl)),
     telemetry,
     limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
     artifactTrace: () => loader.trace(),
-  });
+  };
+  // One decider per artifact, made when the loader swaps an artifact in and kept until the next.
+  let decider: ArtifactDecider | undefined;
+  function deciderOf(prepared: PreparedArtifact): ArtifactDecider {
+    if (decider?.prepared !== prepared) decider = new ArtifactDecider(prepared, services);
+    return decider;
+  }
   const sender = config.sendNotificationFunc;
   const notifier =
     typeof sender === "function" ? new NotificationDispatcher(sender, platform, logger, emit, config.waitUntil, config.notificationHandoff) : undefined;
 
   await waitReady(loader);
 
-  function current() {
+  function current(): ArtifactDecider {
     loader.beforeDecision();
     const prepared = loader.current();
     if (!prepared) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
-    return prepared;
+    return deciderOf(prepared);
   }
 
-  /** The artifact to decide a request with, once the request passed its checks. */
-  function begin(options: GetOffersOptions): PreparedArtifact {
-    const prepared = current();
-    checkRequest(options, deps.limits);
-    return prepared;
+  /** The decider to decide a request with, once the request passed its checks. */
+  function begin(options: GetOffersOptions): ArtifactDecider {
+    const chosen = current();
+    checkRequest(options, services.limits);
+    return chosen;
   }
 
   /** The fetch to look the request's IP address up with first, when its geo context is only that and the artifact targets geo. */
-  function geoLookupFetch(prepared: PreparedArtifact, options: GetOffersOptions): FetchApi | undefined {
-    return prepared.geoTargetingEnabled && needsGeoLookup(options.request.context?.geo ?? undefined) ? platform.fetch : undefined;
+  function geoLookupFetch(chosen: ArtifactDecider, options: GetOffersOptions): FetchApi | undefined {
+    return chosen.prepared.geoTargetingEnabled && needsGeoLookup(options.request.context?.geo ?? undefined) ? platform.fetch : undefined;
   }
 
-  function finish(prepared: PreparedArtifact, options: GetOffersOptions, geo: Geo | undefined): DecidedResponse {
-    const result = runDecision(prepared, options, deps, geo, true);
+  function finish(chosen: ArtifactDecider, options: GetOffersOptions, geo: Geo | undefined): DecidedResponse {
+    const result = chosen.decideChecked(options, geo);
     if (result.notification && notifier) notifier.enqueue(result.notification);
     return result.response;
   }
 
-  async function withGeoLookup(prepared: PreparedArtifact, options: GetOffersOptions, fetchApi: FetchApi): Promise<DecidedResponse> {
+  async function withGeoLookup(chosen: ArtifactDecider, options: GetOffersOptions, fetchApi: FetchApi): Promise<DecidedResponse> {
     const geo = options.request.context?.geo ?? undefined;
     const cleaned = cleanGeo(geo);
     let resolved = cleaned;
@@ -85,24 +91,24 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
       logger.warn("geo lookup failed; deciding without geo", error);
     }
     // Decided against the artifact current when the request came in: one whole artifact.
-    return finish(prepared, options, resolved);
+    return finish(chosen, options, resolved);
   }
 
   return {
     getOffers(options) {
       // Synchronous up to the answer unless an IP-only geo context needs a lookup.
       try {
-        const prepared = begin(options);
-        const fetchApi = geoLookupFetch(prepared, options);
-        if (fetchApi) return withGeoLookup(prepared, options, fetchApi);
-        return Promise.resolve(finish(prepared, options, undefined));
+        const chosen = begin(options);
+        const fetchApi = geoLookupFetch(chosen, options);
+        if (fetchApi) return withGeoLookup(chosen, options, fetchApi);
+        return Promise.resolve(finish(chosen, options, undefined));
       } catch (error) {
         return Promise.reject(error);
       }
     },
     getOffersSync(options) {
-      const prepared = begin(options);
-      return geoLookupFetch(prepared, options) ? undefined : finish(prepared, options, undefined);
+      const chosen = begin(options);
+      return geoLookupFetch(chosen, options) ? undefined : finish(chosen, options, undefined);
     },
     getRawArtifact: () => {
       const prepared = loader.current();
@@ -111,7 +117,7 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
     hasRemoteDependency(request) {
       const prepared = loader.current();
       if (!prepared) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
-      return remoteDependencyOf(prepared, request);
+      return deciderOf(prepared).hasRemoteDependency(request);
     },
     isReady: () => loader.current() !== undefined,
     stopPolling: () => loader.stopPolling(),
