@@ -98,7 +98,7 @@ describe("the engine's layers", () => {
 
   it("read every import this test can see", () => {
     // A sanity check on the scanner: the decision pipeline imports the prepared artifact.
-    expect(graph.get("decide/decide.ts")).toContain("artifact/prepare.ts");
+    expect(graph.get("decide/mode.ts")).toContain("artifact/prepare.ts");
     expect(graph.get("lean.ts")?.length).toBeGreaterThan(10);
   });
 });
