@@ -7,8 +7,8 @@ export { createDecider } from "./engine/decider.js";
 export { validateArtifact, SUPPORTED_MAJOR_VERSION } from "./artifact/validate.js";
 export { DEFAULT_GLOBAL_MBOX } from "./artifact/prepare.js";
 export { deobfuscate } from "./artifact/obfuscation.js";
-export { DEFAULT_REQUEST_LIMITS } from "./decide/request.js";
-export { artifactLocationOf, artifactFormatOf } from "./loader/location.js";
+export { DEFAULT_REQUEST_LIMITS } from "./config/limits.js";
+export { artifactLocationOf, artifactFormatOf } from "./config/artifact-source.js";
 // Snapshot stores that need no Node: a KV namespace (Workers KV and the like) or memory.
 export { kvSnapshotStore, memorySnapshotStore } from "./loader/snapshot.js";
 export { platformOf, randomId } from "./platform/platform.js";

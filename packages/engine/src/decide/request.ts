@@ -1,15 +1,8 @@
+import { DEFAULT_REQUEST_LIMITS } from "../config/limits.js";
 import { ErrorCode, RequestError } from "../errors.js";
 import type { Context, CustomerId, DeliveryRequest, Geo, GetOffersOptions, RequestLimits, VisitorId } from "../types.js";
 import { copyToSet, copyWith, hasOwn, isRecord } from "../util/json.js";
 import { isEdgeCluster } from "../context/edge-cluster.js";
-
-/** Default request limits. */
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
-  maxItems: 1000,
-  maxParameters: 1000,
-  maxStringLength: 65536,
-  maxDepth: 64,
-};
 
 function fail(field: string, problem: string): RequestError {
   return new RequestError(ErrorCode.RequestInvalid, field, problem);

@@ -2,10 +2,10 @@ import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
 import { cleanGeo } from "../context/geo.js";
 import { ContextBuilder } from "../decide/context.js";
 import { decide, type DecideEnvironment } from "../decide/decide.js";
-import { DEFAULT_REQUEST_LIMITS, checkRequest, normalizeRequest } from "../decide/request.js";
+import { checkRequest, normalizeRequest } from "../decide/request.js";
 import { remoteDependencyOf } from "../decide/remote.js";
 import { DecisionTables } from "../decide/tables.js";
-import { ConfigError } from "../errors.js";
+import { deciderSettingsOf } from "../config/settings.js";
 import { platformOf } from "../platform/platform.js";
 import { featuresOf, TelemetryStore, twoDecimals } from "../platform/telemetry.js";
 import type {
@@ -21,7 +21,6 @@ import type {
   RemoteDependency,
   RequestLimits,
 } from "../types.js";
-import { parseDomainOf } from "./domain-choice.js";
 
 /** What every decider of one engine shares, whichever artifact it decides with. */
 export interface DecisionServices {
@@ -118,10 +117,9 @@ export class ArtifactDecider implements Decider {
  * (pass `context.geo` yourself). Throws an `ArtifactError` for an unusable artifact.
  */
 export function createDecider(config: DeciderConfig): Decider {
-  if (typeof config !== "object" || config === null) throw new ConfigError("config", "must be an object");
-  if (typeof config.client !== "string" || config.client === "") throw new ConfigError("client", "must be a non-empty string");
+  const settings = deciderSettingsOf(config);
   const prepared: PreparedArtifact = prepareArtifact(config.artifact);
-  const platform = platformOf(config.platform);
+  const platform = platformOf(settings.platform);
   const retrieved = new Date(platform.now()).toISOString();
   const trace: ArtifactTrace = {
     artifactLocation: "Not Applicable",
@@ -133,11 +131,11 @@ export function createDecider(config: DeciderConfig): Decider {
     ...prepared.artifact.meta,
   };
   return new ArtifactDecider(prepared, {
-    client: config.client,
+    client: settings.client,
     platform,
-    contexts: new ContextBuilder(parseDomainOf(config.parseDomainImpl)),
-    telemetry: new TelemetryStore(config.telemetryEnabled !== false),
-    limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
+    contexts: new ContextBuilder(settings.parseDomain),
+    telemetry: new TelemetryStore(settings.telemetryEnabled),
+    limits: settings.limits,
     artifactTrace: () => trace,
   });
 }

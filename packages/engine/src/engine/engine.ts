@@ -1,123 +1,120 @@
-import type { DecidedResponse, DecisioningConfig, DecisioningEngine, FetchApi, Geo, GetOffersOptions } from "../types.js";
-import type { PreparedArtifact } from "../artifact/prepare.js";
+import { cleanGeo, needsGeoLookup } from "../context/geo.js";
+import { engineSettingsOf } from "../config/settings.js";
 import { ContextBuilder } from "../decide/context.js";
-import { cleanGeo, GEO_LOOKUP_URL, needsGeoLookup } from "../context/geo.js";
-import { DEFAULT_REQUEST_LIMITS, checkRequest } from "../decide/request.js";
-import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
-import { createArtifactLoader, type ArtifactLoader } from "../loader/loader.js";
+import { checkRequest } from "../decide/request.js";
+import { ArtifactError, ErrorCode } from "../errors.js";
+import { createArtifactLoader, type ArtifactLoader, type LoaderDeps } from "../loader/loader.js";
 import { safeEmitter } from "../platform/events.js";
 import { safeLogger } from "../platform/logger.js";
 import { platformOf } from "../platform/platform.js";
 import { TelemetryStore } from "../platform/telemetry.js";
+import type { DecidedResponse, DecisioningConfig, DecisioningEngine, FetchApi, Geo, GetOffersOptions } from "../types.js";
 import { copyJson } from "../util/json.js";
-import { parseDomainOf } from "./domain-choice.js";
+import { ArtifactDecider, type DecisionServices } from "./decider.js";
 import { lookupGeo } from "./geo-lookup.js";
 import { NotificationDispatcher } from "./notify.js";
-import { ArtifactDecider, type DecisionServices } from "./decider.js";
 
 /** Loader factory, replaceable for tests and for the polling loader. */
-export type LoaderFactory = typeof createArtifactLoader;
+export type LoaderFactory = <T>(deps: LoaderDeps<T>) => ArtifactLoader<T>;
 
 /**
- * Create an on-device decisioning engine: resolves once the first artifact is loaded, and
- * rejects with an `ArtifactError` when none can be had (within `maximumWaitReady`, if set).
+ * Create an on-device decisioning engine: the artifact loader, and a decider for each artifact
+ * it loads. Resolves once the first artifact is in, and rejects with an `ArtifactError` when
+ * none can be had (within `maximumWaitReady`, if set), or with a `ConfigError` for a bad option.
  */
 export async function createDecisioningEngine(config: DecisioningConfig, loaderFactory: LoaderFactory = createArtifactLoader): Promise<DecisioningEngine> {
-  if (typeof config !== "object" || config === null) throw new ConfigError("config", "must be an object");
-  if (typeof config.client !== "string" || config.client === "") throw new ConfigError("client", "must be a non-empty string");
-  if (config.fetchApi !== undefined && typeof config.fetchApi !== "function") throw new ConfigError("fetchApi", "must be a fetch function");
-  if (config.notificationHandoff !== undefined && config.notificationHandoff !== "deferred" && config.notificationHandoff !== "immediate") {
-    throw new ConfigError("notificationHandoff", 'must be "deferred" or "immediate"');
-  }
-  const logger = safeLogger(config.logger);
-  const emit = safeEmitter(config.eventEmitter, logger);
-  const platform = platformOf({ ...config.platform, ...(config.fetchApi ? { fetch: config.fetchApi } : {}) });
-  const telemetry = new TelemetryStore(config.telemetryEnabled !== false);
-  const loader: ArtifactLoader = loaderFactory({ config, platform, logger, emit, telemetry });
+  const settings = engineSettingsOf(config);
+  const logger = safeLogger(settings.logger);
+  const emit = safeEmitter(settings.eventEmitter, logger);
+  const platform = platformOf(settings.platform);
+  const telemetry = new TelemetryStore(settings.telemetryEnabled);
+  // Shared by every artifact's decider: parsed URLs and user agents outlive an artifact swap.
   const services: DecisionServices = {
-    client: config.client,
+    client: settings.client,
     platform,
-    contexts: new ContextBuilder(parseDomainOf(config.parseDomainImpl)),
+    contexts: new ContextBuilder(settings.parseDomain),
     telemetry,
-    limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
+    limits: settings.limits,
     artifactTrace: () => loader.trace(),
   };
-  // One decider per artifact, made when the loader swaps an artifact in and kept until the next.
-  let decider: ArtifactDecider | undefined;
-  function deciderOf(prepared: PreparedArtifact): ArtifactDecider {
-    if (decider?.prepared !== prepared) decider = new ArtifactDecider(prepared, services);
-    return decider;
-  }
-  const sender = config.sendNotificationFunc;
-  const notifier =
-    typeof sender === "function" ? new NotificationDispatcher(sender, platform, logger, emit, config.waitUntil, config.notificationHandoff) : undefined;
+  const loader: ArtifactLoader<ArtifactDecider> = loaderFactory({
+    settings: settings.loader,
+    platform,
+    logger,
+    emit,
+    telemetry,
+    adopt: (prepared) => new ArtifactDecider(prepared, services),
+  });
+  const sender = settings.sendNotificationFunc;
+  const notifier = sender ? new NotificationDispatcher(sender, platform, logger, emit, settings.waitUntil, settings.notificationHandoff) : undefined;
 
   await waitReady(loader);
 
+  /** The decider of the artifact in use. */
   function current(): ArtifactDecider {
     loader.beforeDecision();
-    const prepared = loader.current();
-    if (!prepared) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
-    return deciderOf(prepared);
+    const decider = loader.current();
+    if (!decider) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
+    return decider;
   }
 
   /** The decider to decide a request with, once the request passed its checks. */
   function begin(options: GetOffersOptions): ArtifactDecider {
-    const chosen = current();
-    checkRequest(options, services.limits);
-    return chosen;
+    const decider = current();
+    checkRequest(options, settings.limits);
+    return decider;
   }
 
   /** The fetch to look the request's IP address up with first, when its geo context is only that and the artifact targets geo. */
-  function geoLookupFetch(chosen: ArtifactDecider, options: GetOffersOptions): FetchApi | undefined {
-    return chosen.prepared.geoTargetingEnabled && needsGeoLookup(options.request.context?.geo ?? undefined) ? platform.fetch : undefined;
+  function geoLookupFetch(decider: ArtifactDecider, options: GetOffersOptions): FetchApi | undefined {
+    return decider.prepared.geoTargetingEnabled && needsGeoLookup(options.request.context?.geo ?? undefined) ? platform.fetch : undefined;
   }
 
-  function finish(chosen: ArtifactDecider, options: GetOffersOptions, geo: Geo | undefined): DecidedResponse {
-    const result = chosen.decideChecked(options, geo);
+  function finish(decider: ArtifactDecider, options: GetOffersOptions, geo: Geo | undefined): DecidedResponse {
+    const result = decider.decideChecked(options, geo);
     if (result.notification && notifier) notifier.enqueue(result.notification);
     return result.response;
   }
 
-  async function withGeoLookup(chosen: ArtifactDecider, options: GetOffersOptions, fetchApi: FetchApi): Promise<DecidedResponse> {
+  async function withGeoLookup(decider: ArtifactDecider, options: GetOffersOptions, fetchApi: FetchApi): Promise<DecidedResponse> {
     const geo = options.request.context?.geo ?? undefined;
     const cleaned = cleanGeo(geo);
     let resolved = cleaned;
     try {
-      const found = await lookupGeo(fetchApi, config.geoLookupUrl ?? GEO_LOOKUP_URL, geo?.ipAddress);
+      const found = await lookupGeo(fetchApi, settings.geoLookupUrl, geo?.ipAddress);
       resolved = { ...cleaned, ...found };
       emit("geoLocationUpdated", { geoContext: resolved });
     } catch (error) {
       logger.warn("geo lookup failed; deciding without geo", error);
     }
-    // Decided against the artifact current when the request came in: one whole artifact.
-    return finish(chosen, options, resolved);
+    // Decided with the artifact current when the request came in: one whole artifact.
+    return finish(decider, options, resolved);
   }
 
   return {
     getOffers(options) {
       // Synchronous up to the answer unless an IP-only geo context needs a lookup.
       try {
-        const chosen = begin(options);
-        const fetchApi = geoLookupFetch(chosen, options);
-        if (fetchApi) return withGeoLookup(chosen, options, fetchApi);
-        return Promise.resolve(finish(chosen, options, undefined));
+        const decider = begin(options);
+        const fetchApi = geoLookupFetch(decider, options);
+        if (fetchApi) return withGeoLookup(decider, options, fetchApi);
+        return Promise.resolve(finish(decider, options, undefined));
       } catch (error) {
         return Promise.reject(error);
       }
     },
     getOffersSync(options) {
-      const chosen = begin(options);
-      return geoLookupFetch(chosen, options) ? undefined : finish(chosen, options, undefined);
+      const decider = begin(options);
+      return geoLookupFetch(decider, options) ? undefined : finish(decider, options, undefined);
     },
     getRawArtifact: () => {
-      const prepared = loader.current();
-      return prepared ? copyJson(prepared.artifact) : undefined;
+      const decider = loader.current();
+      return decider ? copyJson(decider.artifact) : undefined;
     },
     hasRemoteDependency(request) {
-      const prepared = loader.current();
-      if (!prepared) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
-      return deciderOf(prepared).hasRemoteDependency(request);
+      const decider = loader.current();
+      if (!decider) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
+      return decider.hasRemoteDependency(request);
     },
     isReady: () => loader.current() !== undefined,
     stopPolling: () => loader.stopPolling(),
@@ -131,7 +128,7 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
 
 // The loader owns maximumWaitReady (it knows the last failure and can fall back to a snapshot);
 // here a failed start only has to leave no timer or request behind.
-async function waitReady(loader: ArtifactLoader): Promise<void> {
+async function waitReady(loader: ArtifactLoader<unknown>): Promise<void> {
   try {
     await loader.ready;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
+import { ArtifactError, ErrorCode } from "../errors.js";
 
 /** The acceptance checks configured for downloaded artifacts. */
 export interface IntegrityOptions {
@@ -6,14 +6,6 @@ export interface IntegrityOptions {
   sha256: string | undefined;
   /** User hook; `false` or a throw refuses the artifact. */
   verify: ((body: Uint8Array, artifact: unknown) => boolean | Promise<boolean>) | undefined;
-}
-
-/** Normalise `artifactSha256` (hex, any case, optional `sha256:` prefix); throws a ConfigError when malformed. */
-export function expectedSha256Of(value: unknown): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  const hex = typeof value === "string" ? value.trim().toLowerCase().replace(/^sha256:/, "") : "";
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new ConfigError("artifactSha256", "must be 64 hexadecimal digits");
-  return hex;
 }
 
 /** SHA-256 of `bytes` as lower-case hex, with the web-standard `crypto.subtle`. */

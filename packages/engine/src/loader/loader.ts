@@ -1,14 +1,15 @@
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
 import { deobfuscate } from "../artifact/obfuscation.js";
 import { geoFromLookup } from "../context/geo.js";
-import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
+import type { LoaderSettings } from "../config/settings.js";
+import { ArtifactError, ErrorCode } from "../errors.js";
 import type { SafeLogger } from "../platform/logger.js";
 import { twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
-import type { ArtifactTrace, DecisioningConfig, EventEmitter, Platform, RefreshMode, Snapshot, SnapshotStore } from "../types.js";
+import type { ArtifactTrace, EventEmitter, Platform, Snapshot, SnapshotStore } from "../types.js";
 import { createBackoff, DEFAULT_BACKOFF_MAX_MS, type BackoffOptions } from "./backoff.js";
-import { DEFAULT_ARTIFACT_REQUEST_TIMEOUT, DEFAULT_MAX_ARTIFACT_BYTES, download } from "./download.js";
-import { checkSha256, checkVerifyHook, expectedSha256Of, messageOf } from "./integrity.js";
-import { artifactFormatOf, artifactLocationOf, MAX_TIMER_MS, MINIMUM_POLLING_INTERVAL, pollingIntervalOf } from "./location.js";
+import { MINIMUM_POLLING_INTERVAL, pollingIntervalOf } from "../config/artifact-source.js";
+import { download } from "./download.js";
+import { checkSha256, checkVerifyHook, messageOf } from "./integrity.js";
 
 /**
  * Loader knobs that are not user configuration. Tests (and embedders that know what they are
@@ -34,25 +35,31 @@ export const DEFAULT_LOADER_TUNING: Readonly<LoaderTuning> = {
 };
 
 /** What the loader needs from the engine. */
-export interface LoaderDeps {
-  config: DecisioningConfig;
+export interface LoaderDeps<T> {
+  /** The loader's configuration, checked (see `engineSettingsOf`). */
+  settings: LoaderSettings;
   platform: Platform;
   logger: SafeLogger;
   emit: EventEmitter;
   telemetry: TelemetryStore;
   /** Internal knobs; see {@link LoaderTuning}. */
   tuning?: Partial<LoaderTuning>;
+  /**
+   * Makes what decisions use out of a prepared artifact (the engine's decider). Called once
+   * per artifact before it is swapped in; a throw refuses the artifact as an invalid one is.
+   */
+  adopt(prepared: PreparedArtifact): T;
 }
 
-/** Holds the current artifact and keeps it fresh. */
-export interface ArtifactLoader {
+/** Holds the current artifact, adopted, and keeps it fresh. */
+export interface ArtifactLoader<T> {
   /**
    * Settles once the first artifact is in (resolves) or cannot be had (rejects with an
    * ArtifactError), honouring `config.maximumWaitReady`.
    */
   readonly ready: Promise<void>;
-  /** The artifact decisions use now; swapped whole, never mixed. */
-  current(): PreparedArtifact | undefined;
+  /** What decisions use now, made by `adopt` from the current artifact; swapped whole, never mixed. */
+  current(): T | undefined;
   /** The artifact half of request traces. */
   trace(): ArtifactTrace;
   /** Called before each decision (drives the on-request refresh mode). */
@@ -79,8 +86,14 @@ export function parseArtifactBody(bytes: Uint8Array, format: "json" | "bin", org
   return prepareArtifact(json);
 }
 
-interface LoadedSnapshot {
+/** An artifact ready to be swapped in: prepared, and adopted. */
+interface Loaded<T> {
   prepared: PreparedArtifact;
+  adopted: T;
+}
+
+interface LoadedSnapshot<T> {
+  loaded: Loaded<T>;
   savedAt: number;
   etag: string | undefined;
 }
@@ -92,20 +105,15 @@ const ARTIFACT_DOWNLOAD = "ArtifactDownload";
  * download before swapping it in, refreshes it by polling (or on request), retries with
  * jittered backoff, and falls back to a stored snapshot when the first download fails.
  */
-export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
-  const { config, platform, logger, emit, telemetry } = deps;
+export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> {
+  const { settings, platform, logger, emit, telemetry, adopt } = deps;
   const tuning: LoaderTuning = { ...DEFAULT_LOADER_TUNING, ...deps.tuning };
-  const location = artifactLocationOf(config);
-  const format = artifactFormatOf(config, location);
-  const usesPayload = typeof config.artifactPayload === "object" && config.artifactPayload !== null;
-  const interval = pollingIntervalOf(config.pollingInterval, tuning.minimumPollingInterval);
-  const mode = refreshModeOf(config.refreshMode);
-  const timeoutMs = Math.min(MAX_TIMER_MS, positiveOr(config.artifactRequestTimeout, DEFAULT_ARTIFACT_REQUEST_TIMEOUT, "artifactRequestTimeout"));
-  const maxBytes = positiveOr(config.maxArtifactBytes, DEFAULT_MAX_ARTIFACT_BYTES, "maxArtifactBytes");
-  const expectedSha = expectedSha256Of(config.artifactSha256);
-  const verify = functionOr(config.verifyArtifact, "verifyArtifact");
-  const store = snapshotStoreOf(config.snapshotStore);
-  const maximumWaitReady = waitLimitOf(config.maximumWaitReady);
+  const { location, format, timeoutMs, maxBytes, verify, maximumWaitReady } = settings;
+  const usesPayload = settings.payload !== undefined;
+  const interval = pollingIntervalOf(settings.pollingInterval, tuning.minimumPollingInterval);
+  const mode = settings.refreshMode;
+  const expectedSha = settings.sha256;
+  const store = settings.snapshotStore;
   const initialBackoff = createBackoff(platform.random, tuning.initialBackoff);
   const refreshBackoff = createBackoff(platform.random, {
     ...tuning.refreshBackoff,
@@ -115,7 +123,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
   // Our own aborts (stop, close, deadline) carry this reason, so they are not reported as failures.
   const cancelled = new ArtifactError(ErrorCode.ArtifactNotAvailable, "Artifact loading was stopped");
 
-  let current: PreparedArtifact | undefined;
+  let current: Loaded<T> | undefined;
   let etag: string | undefined;
   let retrievalCount = 0;
   let lastRetrieved = platform.now();
@@ -126,8 +134,8 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
   let inflight: { controller: AbortController; done: Promise<boolean> } | undefined;
   let lastError: unknown;
   let nextDueAt = Number.POSITIVE_INFINITY;
-  let snapshotLoad: Promise<LoadedSnapshot | undefined> | undefined;
-  let snapshotLoaded: LoadedSnapshot | undefined;
+  let snapshotLoad: Promise<LoadedSnapshot<T> | undefined> | undefined;
+  let snapshotLoaded: LoadedSnapshot<T> | undefined;
   let saveChain: Promise<void> = Promise.resolve();
   const background = new Set<Promise<unknown>>();
 
@@ -176,11 +184,15 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     inflight?.controller.abort(cancelled);
   }
 
-  async function accept(body: Uint8Array): Promise<PreparedArtifact> {
+  function adopted(prepared: PreparedArtifact): Loaded<T> {
+    return { prepared, adopted: adopt(prepared) };
+  }
+
+  async function accept(body: Uint8Array): Promise<Loaded<T>> {
     await checkSha256(body, expectedSha);
-    const prepared = parseArtifactBody(body, format, config.organizationId);
+    const prepared = parseArtifactBody(body, format, settings.organizationId);
     await checkVerifyHook(body, prepared.artifact, verify);
-    return prepared;
+    return adopted(prepared);
   }
 
   function refreshOnce(): Promise<boolean> {
@@ -222,10 +234,11 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
         return true;
       }
       const parsingStarted = platform.monotonic();
-      const prepared = await accept(result.body);
+      const loaded = await accept(result.body);
       // Stopped while verifying: keep the artifact the caller last saw.
       if (controller.signal.aborted) return false;
-      current = prepared;
+      const { prepared } = loaded;
+      current = loaded;
       etag = result.etag;
       retrievalCount += 1;
       lastRetrieved = platform.now();
@@ -247,7 +260,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       if (controller.signal.reason === cancelled) return false;
       lastError = error;
       emit("artifactDownloadFailed", { artifactLocation: location, error });
-      if (current) logger.warn(`artifact refresh failed, still deciding with artifact ${current.artifact.version}: ${messageOf(error)}`);
+      if (current) logger.warn(`artifact refresh failed, still deciding with artifact ${current.prepared.artifact.version}: ${messageOf(error)}`);
       else logger.error(`artifact download failed: ${messageOf(error)}`);
       return false;
     }
@@ -323,15 +336,14 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     );
   }
 
-  async function loadSnapshot(source: SnapshotStore): Promise<LoadedSnapshot | undefined> {
+  async function loadSnapshot(source: SnapshotStore): Promise<LoadedSnapshot<T> | undefined> {
     try {
       const snapshot: Snapshot | undefined = await source.load(location);
       if (snapshot === undefined || snapshot === null) return undefined;
       if (!(snapshot.body instanceof Uint8Array) || typeof snapshot.savedAt !== "number") {
         throw new ArtifactError(ErrorCode.ArtifactInvalid, "snapshot must have a Uint8Array body and a numeric savedAt");
       }
-      const prepared = await accept(snapshot.body);
-      const loaded: LoadedSnapshot = { prepared, savedAt: snapshot.savedAt, etag: snapshot.etag };
+      const loaded: LoadedSnapshot<T> = { loaded: await accept(snapshot.body), savedAt: snapshot.savedAt, etag: snapshot.etag };
       snapshotLoaded = loaded;
       return loaded;
     } catch (error) {
@@ -340,8 +352,8 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     }
   }
 
-  function useSnapshot(snapshot: LoadedSnapshot): void {
-    current = snapshot.prepared;
+  function useSnapshot(snapshot: LoadedSnapshot<T>): void {
+    current = snapshot.loaded;
     etag = snapshot.etag;
     snapshotSavedAt = snapshot.savedAt;
     lastRetrieved = snapshot.savedAt;
@@ -368,7 +380,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
   function start(): void {
     if (usesPayload) {
       try {
-        current = prepareArtifact(config.artifactPayload);
+        current = adopted(prepareArtifact(settings.payload));
       } catch (error) {
         rejectReady(error);
         return;
@@ -394,20 +406,20 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
 
   return {
     ready,
-    current: () => current,
+    current: () => current?.adopted,
     trace() {
       const trace: ArtifactTrace = {
         artifactLocation: usesPayload ? "Not Applicable" : location,
         pollingInterval: interval,
         pollingHalted: halted,
-        artifactVersion: current ? current.artifact.version : "unknown",
+        artifactVersion: current ? current.prepared.artifact.version : "unknown",
         artifactRetrievalCount: retrievalCount,
         artifactLastRetrieved: isoOf(lastRetrieved),
       };
       if (snapshotSavedAt !== undefined) {
         trace.artifactSnapshot = { savedAt: isoOf(snapshotSavedAt), ageMs: Math.max(0, platform.now() - snapshotSavedAt) };
       }
-      return { ...trace, ...current?.artifact.meta };
+      return { ...trace, ...current?.prepared.artifact.meta };
     },
     beforeDecision() {
       if (mode !== "on-request" || halted || !readySettled || inflight) return;
@@ -415,7 +427,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       nextDueAt = Number.POSITIVE_INFINITY;
       const task = runCycle();
       track(task);
-      config.waitUntil?.(task);
+      settings.waitUntil?.(task);
     },
     stopPolling,
     async close() {
@@ -425,39 +437,6 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       await Promise.allSettled([...background]);
     },
   };
-}
-
-function refreshModeOf(value: unknown): RefreshMode {
-  if (value === undefined || value === "poll") return "poll";
-  if (value === "on-request") return "on-request";
-  throw new ConfigError("refreshMode", 'must be "poll" or "on-request"');
-}
-
-// 0 and absence both mean "the default": neither a zero timeout nor a zero size limit is usable.
-function positiveOr(value: unknown, fallback: number, field: string): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) throw new ConfigError(field, "must be a positive number");
-  return value === 0 ? fallback : value;
-}
-
-// Lenient, as before this option was honoured: anything but a positive number means no limit.
-function waitLimitOf(value: unknown): number {
-  return typeof value === "number" && value > 0 && Number.isFinite(value) ? Math.min(MAX_TIMER_MS, value) : 0;
-}
-
-function functionOr<T>(value: T | undefined, field: string): T | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "function") throw new ConfigError(field, "must be a function");
-  return value;
-}
-
-function snapshotStoreOf(value: unknown): SnapshotStore | undefined {
-  if (value === undefined || value === null) return undefined;
-  const store = value as Partial<SnapshotStore>;
-  if (typeof store.load !== "function" || typeof store.save !== "function") {
-    throw new ConfigError("snapshotStore", "must have load(key) and save(key, snapshot) methods");
-  }
-  return value as SnapshotStore;
 }
 
 function unref(handle: unknown): void {
