@@ -1,4 +1,4 @@
-import type { DecidedResponse, DeliveryRequest, Notification } from "../types.js";
+import type { DecidedResponse, DeliveryRequest, Notification, RuleMatch } from "../types.js";
 import { ModeDecider } from "./mode.js";
 import { remoteDependencyOf } from "./remote.js";
 import { RequestState, type DecideEnvironment } from "./request-state.js";
@@ -12,6 +12,8 @@ export interface Decision {
   notifications: Notification[];
   /** The wall-clock time the decision was made at (ms since epoch). */
   timestamp: number;
+  /** The rules that answered, when asked for. */
+  matches: RuleMatch[] | undefined;
 }
 
 /**
@@ -23,12 +25,13 @@ export function decide(
   tables: DecisionTables,
   request: DeliveryRequest,
   env: DecideEnvironment,
-  sessionId?: string,
+  sessionId: string | undefined,
+  reportMatches: boolean,
 ): Decision {
   // One clock read serves the context's time and the notifications' timestamp.
   const now = env.now();
   const context = env.contexts.request(request.context ?? {}, now);
-  const state = new RequestState(tables, request, context, env, sessionId, now);
+  const state = new RequestState(tables, request, context, env, sessionId, now, reportMatches);
   const dependency = remoteDependencyOf(tables.prepared, request);
   const response: DecidedResponse = {
     status: dependency.remoteNeeded ? 206 : 200,
@@ -40,5 +43,5 @@ export function decide(
   };
   if (request.execute) response.execute = new ModeDecider(state, "execute").run(request.execute);
   if (request.prefetch) response.prefetch = new ModeDecider(state, "prefetch").run(request.prefetch);
-  return { response, notifications: state.notifications ?? [], timestamp: now };
+  return { response, notifications: state.notifications ?? [], timestamp: now, matches: state.matches };
 }

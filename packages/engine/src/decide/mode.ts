@@ -38,8 +38,8 @@ export class ModeDecider {
     this.tracer?.traceRequest(this.mode, type, item, page.url, page.domain);
   }
 
-  /** An mbox: first matching rule, or every rule for the global mbox. */
-  mbox(request: Record<string, unknown>, forPageLoad = false): Array<Record<string, unknown>> {
+  /** An mbox (at `at` in the mode's list): first matching rule, or every rule for the global mbox. */
+  mbox(request: Record<string, unknown>, at: number, forPageLoad = false): Array<Record<string, unknown>> {
     const { state, mode, tracer } = this;
     const { prepared } = state;
     const isGlobal = request.name === prepared.globalMbox;
@@ -53,6 +53,7 @@ export class ModeDecider {
       if (!evaluate(state, rule, data, tracer)) continue;
       const shaped = shapeMatch(state, rule, request, mode, "mbox", tracer);
       if (forPageLoad && tracer) shaped.trace = this.live(tracer.result());
+      if (state.matches !== undefined) state.recordMatch(rule, mode, forPageLoad ? "pageLoad" : "mbox", at, String(request.name));
       // One match ends an mbox; a literal list of it is smaller than pushing onto `[]`.
       if (!isGlobal) return [shaped];
       results.push(shaped);
@@ -69,8 +70,8 @@ export class ModeDecider {
     return results;
   }
 
-  /** A view: matched consequences merged by name. */
-  view(request: Record<string, unknown>): Array<Record<string, unknown>> {
+  /** A view (at `at` in the mode's list): matched consequences merged by name. */
+  view(request: Record<string, unknown>, at: number): Array<Record<string, unknown>> {
     const { state, mode, tracer } = this;
     const { prepared } = state;
     this.traceRequest("view", request);
@@ -86,6 +87,7 @@ export class ModeDecider {
       const shaped = shapeMatch(state, rule, request, mode, "view", tracer);
       state.markMatched(rule, data);
       const name = String(shaped.name);
+      if (state.matches !== undefined) state.recordMatch(rule, mode, "view", at, name);
       const earlier = byName[name];
       if (!earlier) {
         byName[name] = shaped;
@@ -105,7 +107,7 @@ export class ModeDecider {
     const { state } = this;
     const request = copyWith<Record<string, unknown>>(details, { name: state.prepared.globalMbox });
     if (!this.tracer) return this.pooledPageLoad(request);
-    const matches = this.mbox(request, true);
+    const matches = this.mbox(request, 0, true);
     const options: unknown[] = [];
     const metricsByToken: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     let trace: unknown;
@@ -140,6 +142,7 @@ export class ModeDecider {
       if (state.keyMatched(rule, data)) continue;
       if (!evaluate(state, rule, data, undefined)) continue;
       state.markMatched(rule, data);
+      if (state.matches !== undefined) state.recordMatch(rule, mode, "pageLoad", 0, prepared.globalMbox);
       const plan = state.tables.planFor(rule);
       if (mode === "execute") {
         state.queueNotification(rule, plan, undefined);
@@ -168,16 +171,17 @@ export class ModeDecider {
       const requested = modeRequest.mboxes;
       if (requested.length === 1) {
         // The usual single mbox: its own fresh list of results is the mode's list.
-        response.mboxes = this.mbox(requested[0] as Record<string, unknown>);
+        response.mboxes = this.mbox(requested[0] as Record<string, unknown>, 0);
       } else {
         const mboxes: Array<Record<string, unknown>> = [];
-        for (const item of requested) for (const result of this.mbox(item as Record<string, unknown>)) mboxes.push(result);
+        for (let i = 0; i < requested.length; i++) for (const result of this.mbox(requested[i] as Record<string, unknown>, i)) mboxes.push(result);
         response.mboxes = mboxes;
       }
     }
     if (modeRequest.views) {
       const views: Array<Record<string, unknown>> = [];
-      for (const item of modeRequest.views) for (const result of this.view(item as Record<string, unknown>)) views.push(result);
+      const requested = modeRequest.views;
+      for (let i = 0; i < requested.length; i++) for (const result of this.view(requested[i] as Record<string, unknown>, i)) views.push(result);
       response.views = views;
     }
     if (modeRequest.pageLoad) response.pageLoad = this.pageLoad(modeRequest.pageLoad);

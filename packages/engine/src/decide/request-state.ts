@@ -2,10 +2,11 @@ import type { PreparedArtifact, PreparedRule } from "../artifact/prepare.js";
 import { keyHeadOf, visitorIdOf } from "../allocation.js";
 import { NO_GEO_CONTEXT } from "../context/geo.js";
 import { mboxContextOf } from "../context/mbox.js";
-import type { ArtifactTrace, DeliveryRequest, Notification } from "../types.js";
+import type { ArtifactTrace, DeliveryRequest, Notification, RuleMatch } from "../types.js";
 import { isRecord } from "../util/json.js";
 import type { ContextBuilder, RequestContext } from "./context.js";
 import { GEO_TOKENS } from "./geo-tokens.js";
+import { ruleMatchOf } from "./matches.js";
 import type { RulePlan } from "./plan.js";
 import type { DecisionTables } from "./tables.js";
 import type { ModeTracer } from "./trace.js";
@@ -45,6 +46,8 @@ export class RequestState {
   private moreSent: Set<string> | undefined;
   /** Display notifications owed, in order (no list until the first: most requests owe one or none). */
   notifications: Notification[] | undefined;
+  /** The rules that answered, when the caller asked for them; undefined otherwise, so decisions pay one check per match. */
+  readonly matches: RuleMatch[] | undefined;
   readonly timestamp: number;
   /** Which GEO_TOKENS apply to this request (bit i for token i), and their values by index. */
   readonly geoMask: number;
@@ -60,8 +63,10 @@ export class RequestState {
     readonly env: DecideEnvironment,
     readonly sessionId: string | undefined,
     now: number,
+    reportMatches: boolean,
   ) {
     this.prepared = tables.prepared;
+    this.matches = reportMatches ? [] : undefined;
     this.timestamp = now;
     // Visitors known only by an authenticated customer id, or by a non-string id, get a throwaway id, as in Target.
     this.visitorId = visitorIdOf(request.id) ?? env.uuid();
@@ -167,6 +172,11 @@ export class RequestState {
         allocation: 0,
       },
     };
+  }
+
+  /** Report a rule that answered an item (call only when `matches` is defined). */
+  recordMatch(rule: PreparedRule, mode: Mode, kind: RuleMatch["kind"], item: number, name: string): void {
+    (this.matches as RuleMatch[]).push(ruleMatchOf(this.tables.factsOf(rule), mode, kind, item, name));
   }
 
   /** Owe Target a display notification for a matched execute rule: its event tokens not notified yet, if any. */

@@ -1,6 +1,8 @@
 import { KeyTail, type KeyHead } from "../allocation.js";
 import type { PreparedArtifact, PreparedRule } from "../artifact/prepare.js";
 import { GEO_TOKENS } from "./geo-tokens.js";
+import type { RuleFacts } from "../types.js";
+import { ruleFactsOf } from "./matches.js";
 import { planOf, type RulePlan } from "./plan.js";
 
 /** The rules of one list that serve each property token seen so far. */
@@ -41,6 +43,8 @@ export class DecisionTables {
   readonly geoEnabled: number;
   /** Response plans per rule (`PreparedRule.ruleSlot`), each made on the rule's first match. */
   private readonly plans: Array<RulePlan | undefined>;
+  /** What each rule's meta says (`PreparedRule.ruleSlot`), made when a decision first reports the rule as a match. */
+  private facts: Array<RuleFacts | undefined> | undefined;
   /** Rule lists filtered by property token, per list, for artifacts whose rules are scoped to properties. */
   private readonly serving = new Map<readonly PreparedRule[], ServingRules>();
 
@@ -86,6 +90,17 @@ export class DecisionTables {
       this.plans[rule.ruleSlot] = plan;
     }
     return plan;
+  }
+
+  /** What the rule's meta says, for decisions that report their matches. */
+  factsOf(rule: PreparedRule): RuleFacts {
+    const facts = (this.facts ??= new Array<RuleFacts | undefined>(this.prepared.ruleCount).fill(undefined));
+    let found = facts[rule.ruleSlot];
+    if (found === undefined) {
+      found = ruleFactsOf(rule);
+      facts[rule.ruleSlot] = found;
+    }
+    return found;
   }
 
   /**

@@ -12,6 +12,7 @@ import type {
   ArtifactTrace,
   Decider,
   DeciderConfig,
+  DecideReport,
   DecideResult,
   DeliveryRequest,
   Geo,
@@ -68,14 +69,14 @@ export class ArtifactDecider implements Decider {
     this.tables = new DecisionTables(prepared, services.client);
   }
 
-  /** Check, normalize and decide a request. */
-  decide(options: GetOffersOptions): DecideResult {
-    return this.run(options, undefined, false);
+  /** Check, normalize and decide a request; with `{matches: true}`, report the rules that answered. */
+  decide(options: GetOffersOptions, report?: DecideReport): DecideResult {
+    return this.run(options, undefined, false, report?.matches === true);
   }
 
   /** Decide a request that passed `checkRequest` already; `geo` is its geo context after an IP lookup. */
   decideChecked(options: GetOffersOptions, geo: Geo | undefined): DecideResult {
-    return this.run(options, geo, true);
+    return this.run(options, geo, true, false);
   }
 
   /** Which requested names need the Delivery API. */
@@ -83,14 +84,14 @@ export class ArtifactDecider implements Decider {
     return remoteDependencyOf(this.prepared, request);
   }
 
-  private run(options: GetOffersOptions, geo: Geo | undefined, checked: boolean): DecideResult {
+  private run(options: GetOffersOptions, geo: Geo | undefined, checked: boolean, reportMatches: boolean): DecideResult {
     const { env } = this;
     const { platform, telemetry } = env;
     const started = platform.monotonic();
     if (!checked) checkRequest(options, env.limits);
     const request = normalizeRequest(options.request, options.targetLocationHint, platform.uuid, geo ?? cleanGeo(options.request.context?.geo ?? undefined));
     const parsed = platform.monotonic();
-    const decision = decide(this.tables, request, env, options.sessionId);
+    const decision = decide(this.tables, request, env, options.sessionId, reportMatches);
     telemetry.add({
       requestId: request.requestId,
       timestamp: decision.timestamp,
@@ -108,7 +109,9 @@ export class ArtifactDecider implements Decider {
       if (decision.notifications.length > 0) notification.request.notifications = decision.notifications;
       if (telemetry.size > 0) notification.request.telemetry = { entries: telemetry.drain() };
     }
-    return { response: decision.response, request, notification };
+    const result: DecideResult = { response: decision.response, request, notification };
+    if (decision.matches !== undefined) result.matches = decision.matches;
+    return result;
   }
 }
 

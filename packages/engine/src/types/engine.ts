@@ -1,5 +1,5 @@
 /** What `createDecisioningEngine` and `createDecider` give back. */
-import type { Artifact } from "./artifact.js";
+import type { Artifact, Rule } from "./artifact.js";
 import type { GetOffersOptions, NotificationPayload, RemoteDependency } from "./decision.js";
 import type { DecidedResponse, DeliveryRequest } from "./delivery.js";
 
@@ -24,6 +24,43 @@ export interface DecisioningEngine {
   close(): Promise<void>;
 }
 
+/** An id and a name from a rule's meta (`activity.id` and `activity.name`, say), as the artifact gives them. */
+export interface MetaRef {
+  readonly id: string | number | undefined;
+  readonly name: string | undefined;
+}
+
+/** What a rule's meta says about it, and whether it splits traffic. */
+export interface RuleFacts {
+  /** The rule as the artifact has it (do not mutate). */
+  readonly rule: Rule;
+  readonly ruleKey: string | undefined;
+  readonly activity: MetaRef & { readonly type: string | undefined };
+  readonly experience: MetaRef;
+  readonly offer: MetaRef;
+  readonly option: MetaRef;
+  /** Whether the rule's condition reads the visitor's allocation: its answer is a traffic split (an A/B test), not targeting alone. */
+  readonly split: boolean;
+}
+
+/** A rule that answered one item of a request. */
+export interface RuleMatch extends RuleFacts {
+  /** The request block the item is in. */
+  readonly mode: "execute" | "prefetch";
+  /** What the item asked for: an mbox, a view, or the page load (the global mbox). */
+  readonly kind: "mbox" | "view" | "pageLoad";
+  /** The item's position in its block's `mboxes` or `views` list (0 for the page load). */
+  readonly item: number;
+  /** The mbox or view the rule answered: the item's name, the view's for a request of every view, the global mbox for the page load. */
+  readonly name: string;
+}
+
+/** What a decision reports besides its answer. */
+export interface DecideReport {
+  /** Report the rules that matched, in `DecideResult.matches` (off by default: decisions pay nothing for it). */
+  matches?: boolean;
+}
+
 /** A decided request: the response and, when something is owed to Target, the notification payload. */
 export interface DecideResult {
   response: DecidedResponse;
@@ -31,12 +68,17 @@ export interface DecideResult {
   request: DeliveryRequest;
   /** What to hand to `sendNotificationFunc`, or undefined when nothing is owed. */
   notification: NotificationPayload | undefined;
+  /**
+   * With `{matches: true}`: every rule whose answer is in the response, per item, in the order
+   * they matched. Undefined otherwise.
+   */
+  matches?: RuleMatch[];
 }
 
 /** Decides requests against one loaded artifact, synchronously and without I/O. */
 export interface Decider {
   /** Decide a request. Throws a `RequestError` for a request that cannot be decided. */
-  decide(options: GetOffersOptions): DecideResult;
+  decide(options: GetOffersOptions, report?: DecideReport): DecideResult;
   /** Which requested names need the Delivery API. */
   hasRemoteDependency(request: DeliveryRequest): RemoteDependency;
   /** The artifact decided against (do not mutate). */
