@@ -1,3 +1,4 @@
+import { clientMismatchOf } from "../artifact/client-code.js";
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
 import { cleanGeo } from "../context/geo.js";
 import { ContextBuilder } from "../decide/context.js";
@@ -10,6 +11,7 @@ import { platformOf } from "../platform/platform.js";
 import { featuresOf, TelemetryStore, twoDecimals } from "../platform/telemetry.js";
 import type {
   ArtifactTrace,
+  ClientMismatch,
   Decider,
   DeciderConfig,
   DecideReport,
@@ -55,6 +57,10 @@ export class ArtifactDecider implements Decider {
   readonly artifact: PreparedArtifact["artifact"];
   /** Rules whose conditions could not be compiled (they never match). */
   readonly problems: readonly string[];
+  /** The client code decisions use. */
+  readonly client: string;
+  /** Both codes when `client` differs from the artifact's `meta.clientCode`. */
+  readonly clientMismatch: ClientMismatch | undefined;
   private readonly tables: DecisionTables;
   private readonly env: DeciderEnvironment;
 
@@ -64,6 +70,8 @@ export class ArtifactDecider implements Decider {
   ) {
     this.artifact = prepared.artifact;
     this.problems = prepared.problems;
+    this.client = services.client;
+    this.clientMismatch = clientMismatchOf(services.client, prepared.artifact);
     const { platform } = services;
     this.env = { ...services, now: platform.now, uuid: platform.uuid };
     this.tables = new DecisionTables(prepared, services.client);

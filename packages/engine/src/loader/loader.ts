@@ -1,4 +1,5 @@
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
+import { artifactClientCodeOf, clientMismatchMessage, clientMismatchOf } from "../artifact/client-code.js";
 import { deobfuscate } from "../artifact/obfuscation.js";
 import { geoFromLookup } from "../context/geo.js";
 import type { LoaderSettings } from "../config/settings.js";
@@ -238,6 +239,7 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       // Stopped while verifying: keep the artifact the caller last saw.
       if (controller.signal.aborted) return false;
       const { prepared } = loaded;
+      const previous = current;
       current = loaded;
       etag = result.etag;
       retrievalCount += 1;
@@ -253,6 +255,7 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       });
       logger.debug(`artifact ${prepared.artifact.version} downloaded: ${location}`);
       emit("artifactDownloadSucceeded", { artifactLocation: location, artifactPayload: prepared.artifact });
+      reportClient(previous, loaded);
       emit("geoLocationUpdated", { geoContext: geoFromLookup((name) => result.headers.get(name)) });
       saveSnapshot(result.body, result.etag);
       return true;
@@ -352,7 +355,20 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
     }
   }
 
+  /**
+   * Warn when an artifact swapped in was published for another client code than `client`: on
+   * the first load, and whenever a refresh brings another client's artifact than the last.
+   */
+  function reportClient(previous: Loaded<T> | undefined, loaded: Loaded<T>): void {
+    const mismatch = clientMismatchOf(settings.client, loaded.prepared.artifact);
+    if (!mismatch) return;
+    if (previous && artifactClientCodeOf(previous.prepared.artifact) === mismatch.artifactClientCode) return;
+    logger.warn(clientMismatchMessage(mismatch, usesPayload && !previous ? "artifactPayload" : location));
+    emit("artifactClientMismatch", { ...mismatch, artifactLocation: location });
+  }
+
   function useSnapshot(snapshot: LoadedSnapshot<T>): void {
+    const previous = current;
     current = snapshot.loaded;
     etag = snapshot.etag;
     snapshotSavedAt = snapshot.savedAt;
@@ -363,6 +379,7 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
         `(${Math.round(ageMs / 1000)} s old) until a download succeeds`,
     );
     emit("artifactSnapshotUsed", { artifactLocation: location, savedAt: snapshot.savedAt, ageMs });
+    reportClient(previous, snapshot.loaded);
     resolveReady();
   }
 
@@ -385,6 +402,7 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
         rejectReady(error);
         return;
       }
+      reportClient(undefined, current);
       retrievalCount = 1;
       synced = true;
       resolveReady();

@@ -75,6 +75,14 @@ export interface DecideResult {
   matches?: RuleMatch[];
 }
 
+/** A client code that differs from the one the artifact was published for. */
+export interface ClientMismatch {
+  /** The client code decisions use (the configured `client`). */
+  readonly client: string;
+  /** The artifact's `meta.clientCode`. */
+  readonly artifactClientCode: string;
+}
+
 /** Decides requests against one loaded artifact, synchronously and without I/O. */
 export interface Decider {
   /** Decide a request. Throws a `RequestError` for a request that cannot be decided. */
@@ -85,6 +93,13 @@ export interface Decider {
   readonly artifact: Artifact;
   /** Rules whose conditions could not be compiled (they never match). */
   readonly problems: readonly string[];
+  /** The client code decisions use: visitors' allocations are hashed with it. */
+  readonly client: string;
+  /**
+   * Set when `client` differs from the artifact's `meta.clientCode`: decisions go on, with
+   * allocations that differ from Target's for the artifact's client (a tool may refuse them).
+   */
+  readonly clientMismatch: ClientMismatch | undefined;
 }
 
 /** The artifact half of a request trace: where the artifact came from and how fresh it is, plus its `meta`. */
