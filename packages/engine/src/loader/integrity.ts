@@ -28,16 +28,21 @@ export async function checkSha256(body: Uint8Array, expected: string | undefined
   }
 }
 
-/** Run the user's verify hook on a parsed artifact; anything but `true` refuses it. */
-export async function checkVerifyHook(body: Uint8Array, artifact: unknown, verify: IntegrityOptions["verify"]): Promise<void> {
-  if (verify === undefined) return;
+/**
+ * Run the user's verify hook on a parsed artifact: true when there is none or it returned
+ * `true`, false when it returned anything else (the body is refused). A hook that throws may
+ * pass on another try (it may do I/O of its own), so its throw is reported apart, as an
+ * `ArtifactError`.
+ */
+export async function verifyHookAccepts(body: Uint8Array, artifact: unknown, verify: IntegrityOptions["verify"]): Promise<boolean> {
+  if (verify === undefined) return true;
   let accepted: unknown;
   try {
     accepted = await verify(body, artifact);
   } catch (cause) {
     throw new ArtifactError(ErrorCode.ArtifactIntegrity, `Artifact refused: verifyArtifact threw (${messageOf(cause)})`, { cause });
   }
-  if (accepted !== true) throw new ArtifactError(ErrorCode.ArtifactIntegrity, "Artifact refused: verifyArtifact did not return true");
+  return accepted === true;
 }
 
 /** The message of an unknown thrown value. */

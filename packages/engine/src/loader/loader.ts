@@ -10,7 +10,8 @@ import type { ArtifactTrace, EventEmitter, Platform, Snapshot, SnapshotStore } f
 import { createBackoff, DEFAULT_BACKOFF_MAX_MS, type BackoffOptions } from "./backoff.js";
 import { MINIMUM_POLLING_INTERVAL, pollingIntervalOf } from "../config/artifact-source.js";
 import { download } from "./download.js";
-import { checkSha256, checkVerifyHook, messageOf } from "./integrity.js";
+import { checkSha256, messageOf, verifyHookAccepts } from "./integrity.js";
+import { describeSameBody, RefusedBodies, UnusableBody, type SameBody } from "./unusable.js";
 
 /**
  * Loader knobs that are not user configuration. Tests (and embedders that know what they are
@@ -101,6 +102,9 @@ interface LoadedSnapshot<T> {
 
 const ARTIFACT_DOWNLOAD = "ArtifactDownload";
 
+/** How one download attempt ended: a usable artifact (or a 304), a failure, or the body refused last time, again. */
+type Outcome = "ok" | "failed" | "refused-again";
+
 /**
  * The artifact loader: takes `artifactPayload` or downloads the artifact, validates every
  * download before swapping it in, refreshes it by polling (or on request), retries with
@@ -116,10 +120,12 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
   const expectedSha = settings.sha256;
   const store = settings.snapshotStore;
   const initialBackoff = createBackoff(platform.random, tuning.initialBackoff);
+  // The longest wait between refresh attempts: retrying less often than polling would make a
+  // failure cost more than one missed poll. A body refused twice waits this long every time.
+  const refreshCap = Math.min(tuning.refreshBackoff.maxMs ?? DEFAULT_BACKOFF_MAX_MS, interval > 0 ? interval : DEFAULT_BACKOFF_MAX_MS);
   const refreshBackoff = createBackoff(platform.random, {
     ...tuning.refreshBackoff,
-    // Retrying less often than polling would make a failure cost more than one missed poll.
-    maxMs: Math.min(tuning.refreshBackoff.maxMs ?? DEFAULT_BACKOFF_MAX_MS, interval > 0 ? interval : DEFAULT_BACKOFF_MAX_MS),
+    maxMs: refreshCap,
   });
   // Our own aborts (stop, close, deadline) carry this reason, so they are not reported as failures.
   const cancelled = new ArtifactError(ErrorCode.ArtifactNotAvailable, "Artifact loading was stopped");
@@ -132,8 +138,11 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
   let synced = false;
   let halted = false;
   let timer: unknown;
-  let inflight: { controller: AbortController; done: Promise<boolean> } | undefined;
+  let inflight: { controller: AbortController; done: Promise<Outcome> } | undefined;
   let lastError: unknown;
+  /** How the last refused body came back, when the last attempt got it again. */
+  let refusedAgain: SameBody | undefined;
+  const refusedBodies = new RefusedBodies();
   let nextDueAt = Number.POSITIVE_INFINITY;
   let snapshotLoad: Promise<LoadedSnapshot<T> | undefined> | undefined;
   let snapshotLoaded: LoadedSnapshot<T> | undefined;
@@ -189,14 +198,29 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
     return { prepared, adopted: adopt(prepared) };
   }
 
+  /**
+   * Check, parse and adopt a body. Throws an `UnusableBody` when the body itself is refused (the
+   * same bytes always will be); a `verifyArtifact` that throws may pass on another try.
+   */
   async function accept(body: Uint8Array): Promise<Loaded<T>> {
-    await checkSha256(body, expectedSha);
-    const prepared = parseArtifactBody(body, format, settings.organizationId);
-    await checkVerifyHook(body, prepared.artifact, verify);
-    return adopted(prepared);
+    let prepared: PreparedArtifact;
+    try {
+      await checkSha256(body, expectedSha);
+      prepared = parseArtifactBody(body, format, settings.organizationId);
+    } catch (error) {
+      throw new UnusableBody(error);
+    }
+    if (!(await verifyHookAccepts(body, prepared.artifact, verify))) {
+      throw new UnusableBody(new ArtifactError(ErrorCode.ArtifactIntegrity, "Artifact refused: verifyArtifact did not return true"));
+    }
+    try {
+      return adopted(prepared);
+    } catch (error) {
+      throw new UnusableBody(error);
+    }
   }
 
-  function refreshOnce(): Promise<boolean> {
+  function refreshOnce(): Promise<Outcome> {
     if (inflight) return inflight.done;
     const controller = new AbortController();
     const done = attempt(controller).finally(() => {
@@ -206,8 +230,10 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
     return done;
   }
 
-  async function attempt(controller: AbortController): Promise<boolean> {
+  async function attempt(controller: AbortController): Promise<Outcome> {
     const started = platform.monotonic();
+    refusedAgain = undefined;
+    let body: { bytes: Uint8Array; etag: string | undefined } | undefined;
     try {
       const fetchApi = platform.fetch;
       if (!fetchApi) throw new ArtifactError(ErrorCode.ArtifactFetchFailed, "No fetch implementation: pass `fetchApi`");
@@ -231,13 +257,15 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
         if (snapshotSavedAt !== undefined) logger.info("the artifact snapshot in use is confirmed current by the CDN (304)");
         snapshotSavedAt = undefined;
         synced = true;
+        refusedBodies.forget();
         logger.debug(`artifact not modified (304): ${location}`);
-        return true;
+        return "ok";
       }
+      body = { bytes: result.body, etag: result.etag };
       const parsingStarted = platform.monotonic();
       const loaded = await accept(result.body);
       // Stopped while verifying: keep the artifact the caller last saw.
-      if (controller.signal.aborted) return false;
+      if (controller.signal.aborted) return "failed";
       const { prepared } = loaded;
       const previous = current;
       current = loaded;
@@ -247,6 +275,7 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       snapshotSavedAt = undefined;
       synced = true;
       lastError = undefined;
+      refusedBodies.forget();
       telemetry.add({
         requestId: ARTIFACT_DOWNLOAD,
         timestamp: platform.now(),
@@ -258,14 +287,22 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       reportClient(previous, loaded);
       emit("geoLocationUpdated", { geoContext: geoFromLookup((name) => result.headers.get(name)) });
       saveSnapshot(result.body, result.etag);
-      return true;
-    } catch (error) {
-      if (controller.signal.reason === cancelled) return false;
+      return "ok";
+    } catch (thrown) {
+      if (controller.signal.reason === cancelled) return "failed";
+      const error = thrown instanceof UnusableBody ? thrown.error : thrown;
       lastError = error;
+      if (thrown instanceof UnusableBody && body) refusedAgain = await refusedBodies.refused(body.bytes, body.etag);
+      if (controller.signal.reason === cancelled) return "failed";
       emit("artifactDownloadFailed", { artifactLocation: location, error });
+      if (refusedAgain) {
+        const still = current ? `; still deciding with artifact ${current.prepared.artifact.version}, next try in ${refreshCap} ms` : "";
+        logger.error(`${location} served the artifact it refused last time again (${describeSameBody(refusedAgain)}), which no retry can fix${still}: ${messageOf(error)}`);
+        return "refused-again";
+      }
       if (current) logger.warn(`artifact refresh failed, still deciding with artifact ${current.prepared.artifact.version}: ${messageOf(error)}`);
       else logger.error(`artifact download failed: ${messageOf(error)}`);
-      return false;
+      return "failed";
     }
   }
 
@@ -280,7 +317,8 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
 
   // Runs one attempt, then decides what comes next: readiness, the next poll, or a retry.
   async function cycle(): Promise<void> {
-    const ok = await refreshOnce();
+    const outcome = await refreshOnce();
+    const ok = outcome === "ok";
     if (halted) return;
     if (!readySettled) {
       if (ok) {
@@ -290,6 +328,10 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
         if (halted) return;
         if (!readySettled && snapshot) useSnapshot(snapshot);
         if (!readySettled) {
+          if (outcome === "refused-again") {
+            rejectReady(refusedAgainError());
+            return;
+          }
           if (initialBackoff.failures >= tuning.initialRetries) {
             rejectReady(notAvailable());
             return;
@@ -300,7 +342,8 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       }
     }
     if (ok) refreshBackoff.reset();
-    scheduleRefresh(ok ? interval : refreshBackoff.next());
+    // A body refused again will be refused until the CDN changes it: no faster than polling.
+    scheduleRefresh(ok ? interval : outcome === "refused-again" ? refreshCap : refreshBackoff.next());
   }
 
   function scheduleRefresh(delay: number): void {
@@ -317,6 +360,15 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       ErrorCode.ArtifactNotAvailable,
       `No artifact could be loaded from ${location} after ${tuning.initialRetries + 1} attempts${why}`,
       lastError === undefined ? undefined : { cause: lastError },
+    );
+  }
+
+  function refusedAgainError(): ArtifactError {
+    return new ArtifactError(
+      ErrorCode.ArtifactNotAvailable,
+      `No artifact could be loaded from ${location}: it served the artifact it refused before again ` +
+        `(${describeSameBody(refusedAgain as SameBody)}), which no retry can fix: ${messageOf(lastError)}`,
+      { cause: lastError },
     );
   }
 
@@ -349,8 +401,8 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       const loaded: LoadedSnapshot<T> = { loaded: await accept(snapshot.body), savedAt: snapshot.savedAt, etag: snapshot.etag };
       snapshotLoaded = loaded;
       return loaded;
-    } catch (error) {
-      logger.warn(`the artifact snapshot cannot be used: ${messageOf(error)}`);
+    } catch (thrown) {
+      logger.warn(`the artifact snapshot cannot be used: ${messageOf(thrown instanceof UnusableBody ? thrown.error : thrown)}`);
       return undefined;
     }
   }
