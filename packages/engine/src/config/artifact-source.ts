@@ -8,7 +8,7 @@ export function artifactLocationOf(config: DecisioningConfig): string {
   if (typeof config.artifactLocation === "string") return config.artifactLocation;
   const environment = config.environment ? config.environment.toLowerCase() : "production";
   const file = config.artifactFormat === "bin" ? "rules.bin" : "rules.json";
-  const parts = [`https://${config.cdnBasePath || CDN_HOST}`, config.client, environment, "v1"];
+  const parts = [`https://${config.cdnBasePath || CDN_HOST}`, config.client ?? "", environment, "v1"];
   if (config.propertyToken !== undefined && config.propertyToken !== null) parts.push(config.propertyToken);
   parts.push(file);
   return parts.join("/");

@@ -35,10 +35,12 @@ import {
   type Fields,
 } from "./fields.js";
 import { requestLimitsOf } from "./limits.js";
+import { isRecord } from "../util/json.js";
 
 /** What a decider is configured with, checked: the same for `createDecider` and each artifact an engine loads. */
 export interface DeciderSettings {
-  client: string;
+  /** Undefined: each artifact's `meta.clientCode`. */
+  client: string | undefined;
   parseDomain: ParseDomain;
   /** The platform pieces given (each a function); the rest come from `platformOf`. */
   platform: Partial<Platform>;
@@ -48,7 +50,8 @@ export interface DeciderSettings {
 
 /** The loader's part of an engine's configuration, checked, with defaults applied. */
 export interface LoaderSettings {
-  client: string;
+  /** The configured client code, if any (an artifact of another is reported). */
+  client: string | undefined;
   location: string;
   format: "json" | "bin";
   /** The artifact in hand (`artifactPayload`), decided with before any download. */
@@ -81,10 +84,11 @@ export interface EngineSettings extends DeciderSettings {
 const PLATFORM_PIECES: ReadonlyArray<keyof Platform> = ["fetch", "now", "monotonic", "setTimeout", "clearTimeout", "random", "uuid"];
 const LOGGER_LEVELS = ["debug", "info", "warn", "error"] as const;
 
-function clientOf(config: Fields): string {
-  const client = optionalString(config, "client");
-  if (client === undefined) throw new ConfigError("client", "must be a non-empty string (the Target client code)");
-  return client;
+/** The client code an artifact payload names, if any. */
+function payloadClientOf(payload: Fields | undefined): string | undefined {
+  const meta = payload?.meta;
+  const code = isRecord(meta) ? meta.clientCode : undefined;
+  return typeof code === "string" && code !== "" ? code : undefined;
 }
 
 function platformOf(config: Fields): Partial<Platform> {
@@ -111,10 +115,6 @@ function loggerOf(config: Fields): Logger | undefined {
   return logger as Logger;
 }
 
-function payloadOf(config: Fields): object | undefined {
-  const payload = optionalObject(config, "artifactPayload");
-  return payload;
-}
 
 function sha256Of(config: Fields): string | undefined {
   const value = config.artifactSha256;
@@ -139,9 +139,9 @@ function amountOr(config: Fields, field: string, unit: string, fallback: number)
   return value === undefined || value === 0 ? fallback : value;
 }
 
-function deciderSettingsFrom(config: Fields): DeciderSettings {
+function deciderSettingsFrom(config: Fields, client: string | undefined): DeciderSettings {
   return {
-    client: clientOf(config),
+    client,
     parseDomain: parseDomainOf(config.parseDomainImpl),
     platform: platformOf(config),
     telemetryEnabled: optionalBoolean(config, "telemetryEnabled") ?? true,
@@ -151,7 +151,8 @@ function deciderSettingsFrom(config: Fields): DeciderSettings {
 
 /** Check `createDecider`'s configuration (the artifact is checked when it is prepared); throws a `ConfigError` naming the field. */
 export function deciderSettingsOf(config: DeciderConfig): DeciderSettings {
-  return deciderSettingsFrom(configObject(config));
+  const fields = configObject(config);
+  return deciderSettingsFrom(fields, optionalString(fields, "client"));
 }
 
 /**
@@ -161,11 +162,16 @@ export function deciderSettingsOf(config: DeciderConfig): DeciderSettings {
  */
 export function engineSettingsOf(config: DecisioningConfig): EngineSettings {
   const fields = configObject(config);
-  const decider = deciderSettingsFrom(fields);
+  const payload = optionalObject(fields, "artifactPayload");
+  const artifactLocation = optionalUrl(fields, "artifactLocation");
+  const client = optionalString(fields, "client") ?? payloadClientOf(payload);
+  if (client === undefined && artifactLocation === undefined) {
+    throw new ConfigError("client", "must be a non-empty string (the Target client code), unless an artifactLocation or an artifactPayload with meta.clientCode is given");
+  }
+  const decider = deciderSettingsFrom(fields, client);
   for (const field of ["organizationId", "propertyToken", "environment", "cdnEnvironment", "cdnBasePath"]) optionalString(fields, field);
-  optionalUrl(fields, "artifactLocation");
   const format = optionalChoice(fields, "artifactFormat", ["json", "bin"] as const);
-  const location = artifactLocationOf(config);
+  const location = artifactLocation ?? artifactLocationOf({ ...config, client });
   const waitUntil = optionalFunction<(promise: Promise<unknown>) => void>(fields, "waitUntil");
   const fetchApi = optionalFunction<FetchApi>(fields, "fetchApi");
   const platform = fetchApi === undefined ? decider.platform : { ...decider.platform, fetch: fetchApi };
@@ -179,7 +185,7 @@ export function engineSettingsOf(config: DecisioningConfig): EngineSettings {
       client: decider.client,
       location,
       format: format ?? artifactFormatOf(config, location),
-      payload: payloadOf(fields),
+      payload,
       organizationId: optionalString(fields, "organizationId"),
       pollingInterval,
       refreshMode: optionalChoice(fields, "refreshMode", ["poll", "on-request"] as const) ?? "poll",

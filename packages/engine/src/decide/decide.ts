@@ -14,6 +14,8 @@ export interface Decision {
   timestamp: number;
   /** The rules that answered, when asked for. */
   matches: RuleMatch[] | undefined;
+  /** Whether a condition read the visitor's allocation. */
+  allocationRead: boolean;
 }
 
 /**
@@ -43,5 +45,5 @@ export function decide(
   };
   if (request.execute) response.execute = new ModeDecider(state, "execute").run(request.execute);
   if (request.prefetch) response.prefetch = new ModeDecider(state, "prefetch").run(request.prefetch);
-  return { response, notifications: state.notifications ?? [], timestamp: now, matches: state.matches };
+  return { response, notifications: state.notifications ?? [], timestamp: now, matches: state.matches, allocationRead: state.allocationRead };
 }

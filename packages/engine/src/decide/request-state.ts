@@ -86,6 +86,11 @@ export class RequestState {
     this.generation = tables.nextRequest();
   }
 
+  /** Whether a condition of this request read the visitor's allocation (it is hashed on the first read). */
+  get allocationRead(): boolean {
+    return this.tailReady;
+  }
+
   /** Remember a notified key; false when it was notified already. */
   markSent(key: string): boolean {
     if (this.firstSent === undefined) {

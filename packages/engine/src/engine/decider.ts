@@ -1,4 +1,4 @@
-import { clientMismatchOf } from "../artifact/client-code.js";
+import { artifactClientCodeOf, clientMismatchOf } from "../artifact/client-code.js";
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
 import { cleanGeo } from "../context/geo.js";
 import { ContextBuilder } from "../decide/context.js";
@@ -7,6 +7,7 @@ import { checkRequest, normalizeRequest } from "../decide/request.js";
 import { remoteDependencyOf } from "../decide/remote.js";
 import { DecisionTables } from "../decide/tables.js";
 import { deciderSettingsOf } from "../config/settings.js";
+import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
 import { platformOf } from "../platform/platform.js";
 import { featuresOf, TelemetryStore, twoDecimals } from "../platform/telemetry.js";
 import type {
@@ -27,7 +28,8 @@ import type {
 
 /** What every decider of one engine shares, whichever artifact it decides with. */
 export interface DecisionServices {
-  client: string;
+  /** The configured client code; undefined to decide each artifact with its own `meta.clientCode`. */
+  client: string | undefined;
   platform: Pick<Platform, "now" | "monotonic" | "uuid">;
   /** Parsed URL and user-agent contexts, cached across artifacts. */
   contexts: ContextBuilder;
@@ -70,11 +72,17 @@ export class ArtifactDecider implements Decider {
   ) {
     this.artifact = prepared.artifact;
     this.problems = prepared.problems;
-    this.client = services.client;
-    this.clientMismatch = clientMismatchOf(services.client, prepared.artifact);
+    const client = services.client ?? artifactClientCodeOf(prepared.artifact);
+    if (client === undefined) {
+      throw new ArtifactError(ErrorCode.ArtifactInvalid, "Invalid artifact: meta.clientCode: missing, and no client code was configured to decide with", {
+        field: "meta.clientCode",
+      });
+    }
+    this.client = client;
+    this.clientMismatch = clientMismatchOf(client, prepared.artifact);
     const { platform } = services;
-    this.env = { ...services, now: platform.now, uuid: platform.uuid };
-    this.tables = new DecisionTables(prepared, services.client);
+    this.env = { ...services, client, now: platform.now, uuid: platform.uuid };
+    this.tables = new DecisionTables(prepared, client);
   }
 
   /** Check, normalize and decide a request; with `{matches: true}`, report the rules that answered. */
@@ -118,18 +126,25 @@ export class ArtifactDecider implements Decider {
       if (telemetry.size > 0) notification.request.telemetry = { entries: telemetry.drain() };
     }
     const result: DecideResult = { response: decision.response, request, notification };
-    if (decision.matches !== undefined) result.matches = decision.matches;
+    if (decision.matches !== undefined) {
+      result.matches = decision.matches;
+      result.allocationRead = decision.allocationRead;
+    }
     return result;
   }
 }
 
 /**
  * Create a synchronous decider for edge workers and tests: no fetch, no timers, no geo lookup
- * (pass `context.geo` yourself). Throws an `ArtifactError` for an unusable artifact.
+ * (pass `context.geo` yourself). Throws a `ConfigError` for a bad option and an `ArtifactError`
+ * for an unusable artifact.
  */
 export function createDecider(config: DeciderConfig): Decider {
   const settings = deciderSettingsOf(config);
   const prepared: PreparedArtifact = prepareArtifact(config.artifact);
+  if (settings.client === undefined && artifactClientCodeOf(prepared.artifact) === undefined) {
+    throw new ConfigError("client", "must be given: the artifact names no meta.clientCode");
+  }
   const platform = platformOf(settings.platform);
   const retrieved = new Date(platform.now()).toISOString();
   const trace: ArtifactTrace = {

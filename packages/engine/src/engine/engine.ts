@@ -111,6 +111,10 @@ export async function createDecisioningEngine(config: DecisioningConfig, loaderF
       const decider = loader.current();
       return decider ? copyJson(decider.artifact) : undefined;
     },
+    getDecider() {
+      loader.beforeDecision();
+      return loader.current();
+    },
     hasRemoteDependency(request) {
       const decider = loader.current();
       if (!decider) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");

@@ -412,6 +412,8 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
    * the first load, and whenever a refresh brings another client's artifact than the last.
    */
   function reportClient(previous: Loaded<T> | undefined, loaded: Loaded<T>): void {
+    // Without a configured client, each artifact is decided with its own client code.
+    if (settings.client === undefined) return;
     const mismatch = clientMismatchOf(settings.client, loaded.prepared.artifact);
     if (!mismatch) return;
     if (previous && artifactClientCodeOf(previous.prepared.artifact) === mismatch.artifactClientCode) return;

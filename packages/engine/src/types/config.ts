@@ -19,8 +19,11 @@ export interface RequestLimits {
 
 /** Configuration of `createDecisioningEngine`, a superset of the reference's `DecisioningConfig`. */
 export interface DecisioningConfig {
-  /** Target client code. */
-  client: string;
+  /**
+   * Target client code. May be left out when an `artifactPayload` names it (`meta.clientCode`),
+   * or with an `artifactLocation`: each artifact is then decided with its own `meta.clientCode`.
+   */
+  client?: string;
   /** Experience Cloud organization id (needed to read `rules.bin`). */
   organizationId?: string;
   /** Ms between artifact refreshes; default and minimum 300000; 0 disables refreshing. */
@@ -83,8 +86,8 @@ export interface DecisioningConfig {
 
 /** Configuration of a synchronous, zero-I/O decider. */
 export interface DeciderConfig {
-  /** Target client code. */
-  client: string;
+  /** Target client code; defaults to the artifact's `meta.clientCode`. */
+  client?: string;
   /** The artifact (parsed JSON); validated and compiled once, here. */
   artifact: unknown;
   /** Domain parser: Public Suffix List (default), `basic`, or a function. */

@@ -14,6 +14,12 @@ export interface DecisioningEngine {
   getOffersSync(options: GetOffersOptions): DecidedResponse | undefined;
   /** A copy of the artifact in use. */
   getRawArtifact(): Artifact | undefined;
+  /**
+   * Addition: the decider of the artifact in use (undefined before one is loaded): decides as
+   * `getOffersSync` does, without the notification hand-off and the geo lookup, and can report
+   * the matched rules. Ask again per decision: the engine swaps deciders as artifacts arrive.
+   */
+  getDecider(): Decider | undefined;
   /** Which requested names need the Delivery API. */
   hasRemoteDependency(request: DeliveryRequest): RemoteDependency;
   /** Whether an artifact is loaded. */
@@ -73,6 +79,12 @@ export interface DecideResult {
    * they matched. Undefined otherwise.
    */
   matches?: RuleMatch[];
+  /**
+   * With `{matches: true}`: whether a condition read the visitor's allocation, so that another
+   * visitor id could get another answer (a traffic split decided, whether or not it matched; a
+   * traced decision reads every rule's). Undefined otherwise.
+   */
+  allocationRead?: boolean;
 }
 
 /** A client code that differs from the one the artifact was published for. */

@@ -11,7 +11,7 @@ const noop = () => {};
 
 /** Each engine option with values it refuses, and what the error must say. */
 const engineCases: Array<[string, Record<string, unknown>, RegExp]> = [
-  ["client", { client: undefined }, /client: must be a non-empty string/],
+  ["client", { client: undefined, artifactPayload: { ...artifact, meta: {} } }, /client: must be a non-empty string \(the Target client code\), unless an artifactLocation or an artifactPayload with meta\.clientCode is given/],
   ["client", { client: "" }, /client: must be a non-empty string, not an empty one/],
   ["client", { client: 42 }, /client: must be a non-empty string, not a number/],
   ["organizationId", { organizationId: 7 }, /organizationId: must be a non-empty string/],

@@ -88,6 +88,15 @@ describe("a decision's matched rules", () => {
     }
   });
 
+  it("say whether the answer read the visitor's allocation, matched or not", () => {
+    const read = (mboxes: string[], id?: { tntId: string }) =>
+      decider.decide({ request: { ...(id ? { id } : {}), execute: { mboxes: mboxes.map((name, index) => ({ name, index })) } } }, { matches: true }).allocationRead;
+    expect(read(["flags"], { tntId: "v-1" })).toBe(false);
+    expect(read(["ab-hero"], { tntId: "v-1" })).toBe(true);
+    expect(read(["flags", "nope"])).toBe(false);
+    expect(decider.decide({ request: { execute: { mboxes: [{ name: "ab-hero", index: 0 }] } } }).allocationRead).toBeUndefined();
+  });
+
   it("place each match on its item: mode, kind, position and name", () => {
     const { matches } = decider.decide({ request: everything(3) }, { matches: true });
     const places = new Set(matches?.map((match) => `${match.mode} ${match.kind} ${match.item} ${match.name}`));

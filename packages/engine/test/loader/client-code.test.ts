@@ -64,3 +64,59 @@ describe("an artifact published for another client code", () => {
     expect(logs.lines.filter((line) => line.level === "warn" && /differs from the artifact's meta\.clientCode/.test(line.message))).toHaveLength(2);
   });
 });
+
+describe("no client code configured", () => {
+  const { meta: _meta, ...anonymous } = flagArtifact("anonymous");
+
+  it("lets a decider decide with the artifact's own, as it would with that code given", () => {
+    const implicit = createDecider({ artifact: flagArtifact("v1", { clientCode: "shop" }) });
+    const explicit = createDecider({ client: "shop", artifact: flagArtifact("v1", { clientCode: "shop" }) });
+    expect(implicit.client).toBe("shop");
+    expect(implicit.clientMismatch).toBeUndefined();
+    const request = { id: { tntId: "visitor-7" }, requestId: "r", execute: { mboxes: [{ name: "flag", index: 1 }] } };
+    expect(implicit.decide({ request }).response).toEqual(explicit.decide({ request }).response);
+  });
+
+  it("refuses a decider whose artifact names no client code either", () => {
+    expect(() => createDecider({ artifact: anonymous })).toThrow(expect.objectContaining({ name: "ConfigError", field: "client", message: "client: must be given: the artifact names no meta.clientCode" }));
+  });
+
+  it("takes the client code of an artifactPayload, for decisions and for the artifact location", async () => {
+    const engine = await createDecisioningEngine({ artifactPayload: flagArtifact("v1", { clientCode: "shop" }), pollingInterval: 0 });
+    expect(engine.getDecider()?.client).toBe("shop");
+    expect((await engine.getOffers(flagRequest())).client).toBe("shop");
+    await engine.close();
+  });
+
+  it("decides each artifact from an artifactLocation with its own client code, and refuses one that names none (real CDN)", async () => {
+    const server = await serve(flagArtifact("v1", { clientCode: "shop" }));
+    const { engine, events } = await startEngine(server, { client: undefined });
+    expect((await engine.getOffers(flagRequest())).client).toBe("shop");
+    server.setRoute("/rules.json", { body: flagArtifact("v2", { clientCode: "outlet" }) });
+    await events.waitFor("artifactDownloadSucceeded", 2);
+    expect(await engine.getOffers(flagRequest())).toMatchObject({ client: "outlet" });
+    // Nothing to mismatch: no code was configured.
+    expect(events.named("artifactClientMismatch")).toEqual([]);
+    server.setRoute("/rules.json", { body: anonymous });
+    const failure = await events.waitFor("artifactDownloadFailed");
+    expect(failure.error).toMatchObject({ code: "ARTIFACT_INVALID", field: "meta.clientCode" });
+    expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v2");
+  });
+});
+
+describe("the engine's decider", () => {
+  it("is the one getOffers decides with, swapped when a refresh brings another artifact, and reports matches (real CDN)", async () => {
+    const server = await serve(flagArtifact("v1"));
+    const { engine, events } = await startEngine(server);
+    const first = engine.getDecider();
+    const { response, matches } = first?.decide(flagRequest(), { matches: true }) ?? {};
+    expect(flagValue(response ?? {})).toBe("v1");
+    expect(matches?.map((match) => match.activity.name)).toEqual(["activity flag"]);
+    expect(engine.getDecider()).toBe(first);
+    server.setRoute("/rules.json", { body: flagArtifact("v2") });
+    await events.waitFor("artifactDownloadSucceeded", 2);
+    const second = engine.getDecider();
+    expect(second).not.toBe(first);
+    expect(flagValue(second?.decide(flagRequest()).response ?? {})).toBe("v2");
+  });
+});
