@@ -150,7 +150,7 @@ function deciderSettingsFrom(config: Fields, client: string | undefined): Decide
 }
 
 /** Check `createDecider`'s configuration (the artifact is checked when it is prepared); throws a `ConfigError` naming the field. */
-export function deciderSettingsOf(config: DeciderConfig): DeciderSettings {
+export function deciderSettingsOf(config: Omit<DeciderConfig, "artifact">): DeciderSettings {
   const fields = configObject(config);
   return deciderSettingsFrom(fields, optionalString(fields, "client"));
 }

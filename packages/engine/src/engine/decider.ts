@@ -6,7 +6,7 @@ import { decide, type DecideEnvironment } from "../decide/decide.js";
 import { checkRequest, normalizeRequest } from "../decide/request.js";
 import { remoteDependencyOf } from "../decide/remote.js";
 import { DecisionTables } from "../decide/tables.js";
-import { deciderSettingsOf } from "../config/settings.js";
+import { deciderSettingsOf, type DeciderSettings } from "../config/settings.js";
 import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
 import { platformOf } from "../platform/platform.js";
 import { featuresOf, TelemetryStore, twoDecimals } from "../platform/telemetry.js";
@@ -141,7 +141,19 @@ export class ArtifactDecider implements Decider {
  */
 export function createDecider(config: DeciderConfig): Decider {
   const settings = deciderSettingsOf(config);
-  const prepared: PreparedArtifact = prepareArtifact(config.artifact);
+  return deciderWith(prepareArtifact(config.artifact), settings);
+}
+
+/**
+ * A decider over an artifact prepared already, configured as `createDecider` is (for tools that
+ * read the prepared artifact too, such as the CLI's explain: one preparation serves both).
+ */
+export function deciderFor(prepared: PreparedArtifact, config: Omit<DeciderConfig, "artifact">): ArtifactDecider {
+  return deciderWith(prepared, deciderSettingsOf(config));
+}
+
+/** The one place a stand-alone decider is made: the engine makes its own per loaded artifact. */
+function deciderWith(prepared: PreparedArtifact, settings: DeciderSettings): ArtifactDecider {
   if (settings.client === undefined && artifactClientCodeOf(prepared.artifact) === undefined) {
     throw new ConfigError("client", "must be given: the artifact names no meta.clientCode");
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createDecider as createLeanDecider, createDecisioningEngine as createLeanEngine } from "../../src/lean.js";
 import { ConfigError, createDecider, createDecisioningEngine, ErrorCode, type DeciderConfig, type DecisioningConfig } from "../../src/index.js";
@@ -110,6 +111,14 @@ describe("the decider's configuration, checked the same way", () => {
     } catch (error) {
       expect(error).toMatchObject({ field });
     }
+  });
+
+  it("takes a null parseDomainImpl for the default, the Public Suffix List", () => {
+    const features = JSON.parse(readFileSync(new URL("../../../../fixtures/artifacts/features.json", import.meta.url), "utf8"));
+    const request = { requestId: "r", id: { tntId: "v-1" }, context: { address: { url: "https://shop.example.co.uk/?sale=1" } }, execute: { mboxes: [{ name: "flags", index: 1 }] } };
+    const answer = (parseDomainImpl: unknown) => createDecider({ client: "acme", artifact: features, parseDomainImpl } as DeciderConfig).decide({ request }).response;
+    expect(answer(null)).toEqual(answer(undefined));
+    expect(answer(undefined)).not.toEqual(answer("basic"));
   });
 
   it("checks its configuration before it prepares the artifact", () => {
