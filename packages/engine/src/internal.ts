@@ -4,8 +4,10 @@
 export { ContextBuilder } from "./decide/context.js";
 export type { RequestContext, UrlContext } from "./decide/context.js";
 export { mboxContextOf } from "./context/mbox.js";
-export { checkRequest, cleanGeo, normalizeRequest } from "./decide/request.js";
+export { checkRequest, normalizeRequest } from "./decide/request.js";
+export { cleanGeo } from "./context/geo.js";
 export { prepareArtifact } from "./artifact/prepare.js";
+export { deciderFor } from "./engine/decider.js";
 export type { PreparedArtifact, PreparedRule } from "./artifact/prepare.js";
 export { compileLogic, logicProblems, unknownOperators, truthy } from "./logic/compile.js";
 export type { CompiledLogic } from "./logic/compile.js";

@@ -2,23 +2,16 @@
 // List, for bundles with a size budget. Hosts are split by `parseDomainBasic` (Target's own
 // dot-count rule) unless `parseDomainImpl` is a function. The default entry re-exports all of this.
 export { createDecisioningEngine } from "./engine/engine.js";
-export type { DecisioningEngine, LoaderFactory } from "./engine/engine.js";
+export type { LoaderFactory } from "./engine/engine.js";
 export { createDecider } from "./engine/decider.js";
-export type { Decider, DeciderConfig } from "./engine/decider.js";
-export type { DecideResult } from "./engine/run.js";
-export type { DecisioningConfig, RefreshMode } from "./config.js";
 export { validateArtifact, SUPPORTED_MAJOR_VERSION } from "./artifact/validate.js";
 export { DEFAULT_GLOBAL_MBOX } from "./artifact/prepare.js";
 export { deobfuscate } from "./artifact/obfuscation.js";
-export { DEFAULT_REQUEST_LIMITS } from "./decide/request.js";
-export type { RequestLimits } from "./decide/request.js";
-export { artifactLocationOf, artifactFormatOf } from "./loader/location.js";
-export type { Snapshot, SnapshotStore } from "./loader/snapshot.js";
+export { DEFAULT_REQUEST_LIMITS } from "./config/limits.js";
+export { artifactLocationOf, artifactFormatOf } from "./config/artifact-source.js";
 // Snapshot stores that need no Node: a KV namespace (Workers KV and the like) or memory.
 export { kvSnapshotStore, memorySnapshotStore } from "./loader/snapshot.js";
-export type { KeyValueNamespace } from "./loader/snapshot.js";
 export { platformOf, randomId } from "./platform/platform.js";
-export type { Platform } from "./platform/platform.js";
 export { ArtifactError, ConfigError, DecisioningError, ErrorCode, RequestError } from "./errors.js";
 export * from "./types.js";
 // The visitor's allocation (Target's MurmurHash3 bucket), for tools that predict experiences.

@@ -8,3 +8,5 @@ export type * from "./types/artifact.js";
 export * from "./types/delivery.js";
 export type * from "./types/decision.js";
 export type * from "./types/platform.js";
+export type * from "./types/config.js";
+export type * from "./types/engine.js";

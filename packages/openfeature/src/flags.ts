@@ -1,9 +1,8 @@
 /**
  * How OpenFeature's vocabulary maps onto Target's: flag keys onto mboxes and attributes, the
- * evaluation context onto a Delivery API request, and an artifact onto the facts a resolution
- * reports (experience names, activity ids, whether traffic was split).
+ * evaluation context onto a Delivery API request, and an artifact onto the flags it defines.
  */
-import { internal, type Artifact, type ChannelType, type Decider, type DeliveryRequest, type Rule } from "@decisioning/engine";
+import { internal, type ChannelType, type Decider, type DeliveryRequest, type Rule } from "@decisioning/engine";
 import type { EvaluationContext, EvaluationContextValue } from "@openfeature/server-sdk";
 
 const { isRecord } = internal;
@@ -100,18 +99,6 @@ export function requestOf(context: EvaluationContext, mbox: string, propertyToke
   };
 }
 
-/** What a resolution reports about the rule a value came from. */
-export interface RuleFacts {
-  activityId: string | number | undefined;
-  activityName: string | undefined;
-  activityType: string | undefined;
-  experienceId: string | number | undefined;
-  experienceName: string | undefined;
-  /** True when the rule splits traffic by allocation (an A/B test): the value is a pseudorandom assignment. */
-  split: boolean;
-  rule: Rule;
-}
-
 /** What the provider knows about an mbox. */
 export interface MboxFacts {
   /** True when the artifact cannot decide it on-device (the Delivery API would be needed). */
@@ -122,62 +109,32 @@ export interface MboxFacts {
   fingerprint: string;
 }
 
-/** An artifact, indexed for resolving flags. */
+/** An artifact, indexed for resolving flags: every mbox's attributes and remoteness. */
 export interface ArtifactIndex {
   mboxes: Map<string, MboxFacts>;
-  /** Rule facts by event token: notifications name the rules a decision came from. */
-  tokens: Map<string, RuleFacts>;
 }
 
-function readsAllocation(expr: unknown): boolean {
-  if (Array.isArray(expr)) return expr.some(readsAllocation);
-  if (!isRecord(expr)) return false;
-  for (const [op, operand] of Object.entries(expr)) {
-    if (op === "var" && (Array.isArray(operand) ? operand[0] : operand) === "allocation") return true;
-    if (readsAllocation(operand)) return true;
-  }
-  return false;
-}
-
-const idOf = (value: unknown): string | number | undefined => (typeof value === "string" || typeof value === "number" ? value : undefined);
-
-/** The facts of a rule, from its meta. */
-export function factsOf(rule: Rule): RuleFacts {
-  const meta = rule.meta;
-  return {
-    activityId: idOf(meta["activity.id"] ?? rule.activityId),
-    activityName: text(meta["activity.name"]),
-    activityType: text(meta["activity.type"]),
-    experienceId: idOf(meta["experience.id"]),
-    experienceName: text(meta["experience.name"]),
-    split: readsAllocation(rule.condition),
-    rule,
-  };
-}
-
-/** Index an artifact: every mbox's attributes and remoteness, every event token's rule. */
-export function indexOf(artifact: Artifact, decider: Decider): ArtifactIndex {
+/** Index the artifact a decider decides with. */
+export function indexOf(decider: Decider): ArtifactIndex {
+  const { artifact } = decider;
   const mboxes = new Map<string, MboxFacts>();
-  const tokens = new Map<string, RuleFacts>();
   const rulesByMbox = artifact.rules.mboxes ?? {};
   const names = new Set([...Object.keys(rulesByMbox), ...(artifact.localMboxes ?? []), ...(artifact.remoteMboxes ?? [])]);
   for (const name of names) {
     const rules = rulesByMbox[name] ?? [];
     const attributes = new Set<string>();
     for (const rule of rules) {
-      const facts = factsOf(rule);
-      const metrics = rule.consequence.metrics ?? [];
-      (rule.consequence.options ?? []).forEach((option, i) => {
-        if (option.type === "json" && isRecord(option.content)) for (const key of Object.keys(option.content)) attributes.add(key);
-        const metric = metrics[i];
-        const token = option.eventToken ?? (metric?.type === "display" ? metric.eventToken : undefined);
-        if (typeof token === "string") tokens.set(token, facts);
-      });
+      for (const key of jsonKeysOf(rule)) attributes.add(key);
     }
     const remote = decider.hasRemoteDependency({ execute: { mboxes: [{ name, index: 1 }] } }).remoteNeeded;
     mboxes.set(name, { remote, attributes, fingerprint: JSON.stringify(rules) });
   }
-  return { mboxes, tokens };
+  return { mboxes };
+}
+
+/** The attribute keys a rule's json offers set. */
+export function jsonKeysOf(rule: Rule): string[] {
+  return (rule.consequence.options ?? []).flatMap((option) => (option.type === "json" && isRecord(option.content) ? Object.keys(option.content) : []));
 }
 
 /** Flag keys whose answers may differ between two indexes: every key of an mbox whose rules or remoteness changed. */

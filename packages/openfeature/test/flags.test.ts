@@ -36,7 +36,7 @@ describe("evaluation context", () => {
 });
 
 describe("artifact updates", () => {
-  const index = (built: any) => indexOf(built, createDecider({ client: "acme", artifact: built }));
+  const index = (built: any) => indexOf(createDecider({ client: "acme", artifact: built }));
   const base = () => artifact().activity("a").mbox("m1").experience("X", 100, { json: { a: 1 } }).activity("b").mbox("m2").experience("Y", 100, { json: { b: 1 } }).build();
 
   it("names every flag of the mboxes whose rules changed, and nothing else", () => {

@@ -61,6 +61,8 @@ describe("DecisioningProvider with the OpenFeature SDK", () => {
     ["an unknown mbox", (c) => c.getBooleanDetails("nope/flag", false, { targetingKey: "v-1" }), { value: false, reason: "ERROR", errorCode: ErrorCode.FLAG_NOT_FOUND, errorMessage: 'the artifact has no mbox "nope" (flag keys are "mbox/attribute")' }],
     ["an attribute no experience sets", (c) => c.getBooleanDetails("flags/dakrMode", false, { targetingKey: "v-1" }), { value: false, reason: "ERROR", errorCode: ErrorCode.FLAG_NOT_FOUND }],
     ["a value of another type", (c) => c.getStringDetails("flags/darkMode", "no", { targetingKey: "v-1" }), { value: "no", reason: "ERROR", errorCode: ErrorCode.TYPE_MISMATCH, errorMessage: '"flags/darkMode" is a boolean, not a string' }],
+    ["an object asked for as a string", (c) => c.getStringDetails("checkout/theme", "x", { targetingKey: inExperience("A"), url: checkout }), { value: "x", errorCode: ErrorCode.TYPE_MISMATCH, errorMessage: '"checkout/theme" is an object, not a string' }],
+    ["a string asked for as an object", (c) => c.getObjectDetails("checkout/layout", {}, { targetingKey: inExperience("A"), url: checkout }), { value: {}, errorCode: ErrorCode.TYPE_MISMATCH, errorMessage: '"checkout/layout" is a string, not an object' }],
     ["a bare mbox asked for as a boolean", (c) => c.getBooleanDetails("flags", false, { targetingKey: "v-1" }), { value: false, errorCode: ErrorCode.TYPE_MISMATCH }],
     ["an mbox only the Delivery API can decide", (c) => c.getBooleanDetails("server-only/x", false, { targetingKey: "v-1" }), { value: false, reason: "ERROR", errorCode: ErrorCode.GENERAL, errorMessage: expect.stringContaining("cannot be decided on-device") }],
     ["a context the engine refuses", (c) => c.getBooleanDetails("flags/darkMode", false, { targetingKey: "v-1", url: "x".repeat(70000) }), { value: false, reason: "ERROR", errorCode: ErrorCode.INVALID_CONTEXT }],
@@ -138,7 +140,31 @@ describe("DecisioningProvider with the OpenFeature SDK", () => {
     expect(details).toMatchObject({ value: false, reason: "ERROR" });
   });
 
-  it("refuses options without a client code", () => {
-    expect(() => new DecisioningProvider({} as never)).toThrow(expect.objectContaining({ name: "ConfigError", code: "CONFIG_INVALID", message: expect.stringMatching(/needs \{ client \}/) }));
+  it("refuses options that name no client code and no artifact", () => {
+    expect(() => new DecisioningProvider({} as never)).toThrow(expect.objectContaining({ name: "ConfigError", code: "CONFIG_INVALID", message: expect.stringMatching(/needs \{ client \}.*artifactLocation or artifactPayload/) }));
+    expect(() => new DecisioningProvider(null as never)).toThrow(expect.objectContaining({ name: "ConfigError" }));
+  });
+
+  it("takes the client code from the artifact when none is given", async () => {
+    const shop = artifact({ client: "shop" }).activity("t").mbox("m").experience("A", 50, { json: { v: "a" } }).experience("B", 50, { json: { v: "b" } }).build();
+    const client = await clientFor(new DecisioningProvider({ artifactPayload: shop, pollingInterval: 0 }));
+    const decider = createDecider({ client: "shop", artifact: shop });
+    for (let n = 0; n < 50; n++) {
+      const served = decider.decide({ request: { id: { tntId: `v-${n}` }, execute: { mboxes: [{ name: "m", index: 1 }] } } }).response;
+      expect(await client.getStringValue("m/v", "", { targetingKey: `v-${n}` })).toBe((served.execute?.mboxes?.[0]?.options?.[0]?.content as { v: string }).v);
+    }
+  });
+
+  it("refuses to draw a split afresh for a context without a targetingKey, and sends nothing for it", async () => {
+    const sent: NotificationPayload[] = [];
+    const client = await clientFor(new DecisioningProvider({ client: "acme", artifactPayload: rules, pollingInterval: 0, sendNotificationFunc: (payload) => void sent.push(payload) }));
+    const details = await client.getStringDetails("checkout/layout", "classic", { url: checkout });
+    expect(details).toMatchObject({ value: "classic", reason: "ERROR", errorCode: ErrorCode.TARGETING_KEY_MISSING, errorMessage: expect.stringMatching(/mbox "checkout" splits traffic.*pass a targetingKey/) });
+    // Chosen by audience alone, a flag needs no visitor id.
+    expect(await client.getBooleanDetails("flags/darkMode", false, { tier: "gold" })).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
+    // Another visitor id works as well as a targetingKey.
+    expect(await client.getStringDetails("checkout/layout", "classic", { marketingCloudVisitorId: inExperience("B"), url: checkout })).toMatchObject({ reason: "SPLIT" });
+    await expect.poll(() => sent.length).toBe(2);
+    expect(sent.map((payload) => payload.request.notifications?.[0]?.mbox?.name)).toEqual(["flags", "checkout"]);
   });
 });

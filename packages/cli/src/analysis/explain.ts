@@ -3,17 +3,18 @@
  * matched, each condition with the values it read, and the visitor's allocation against the
  * experience's range.
  *
- * The data each rule sees is assembled from the engine's own pieces (request checks and
- * normalization, ContextBuilder, mboxContextOf, allocationOf, the compiled conditions), in the
- * order the engine assembles it; the walk over rules follows the engine's semantics (property
- * filter, first match for regular mboxes, one consequence per rule key for the global mbox and
- * views). Tests check that the rules chosen here are the rules the engine's decisions come from.
+ * The rules chosen are the ones the engine's decision reports as matched (one artifact,
+ * prepared once, serves the explanation and the decision). The data each rule sees is
+ * assembled from the engine's own pieces (request checks and normalization, ContextBuilder,
+ * mboxContextOf, allocationOf, the compiled conditions), in the order the engine assembles it,
+ * to show each condition's values and to tell the rules that matched but did not answer
+ * (shadowed) from those that did not match.
  */
-import { allocationOf, createDecider, parseDomain, visitorIdOf, type DeliveryRequest, type DeliveryResponse, type GetOffersOptions, internal } from "@decisioning/engine";
+import { allocationOf, parseDomain, visitorIdOf, type DeliveryRequest, type DeliveryResponse, type GetOffersOptions, type Rule, type RuleMatch, internal } from "@decisioning/engine";
 import { bucketOf, rangeOf, splitConditionOf, type AllocationRange, type Buckets } from "./allocation.js";
 import { evaluate, isOperation, operandsOf, operatorOf, renderLogic, varsOf } from "./logic.js";
 
-const { cleanGeo, compileLogic, ContextBuilder, isRecord, mboxContextOf, normalizeRequest, prepareArtifact, truthy } = internal;
+const { cleanGeo, compileLogic, ContextBuilder, deciderFor, isRecord, mboxContextOf, normalizeRequest, prepareArtifact, truthy } = internal;
 type CompiledLogic = internal.CompiledLogic;
 type ContextBuilder = internal.ContextBuilder;
 type PreparedArtifact = internal.PreparedArtifact;
@@ -238,8 +239,11 @@ class Walker {
     };
   }
 
-  /** Explain the rules of one item; `firstMatchOnly` for regular mboxes, else one answer per rule key. */
-  rules(item: Record<string, unknown>, rules: readonly PreparedRule[], firstMatchOnly: boolean): { data: Record<string, unknown>; rules: RuleExplanation[] } {
+  /**
+   * Explain the rules of one item; `chosenRules` are the rules the engine's decision reports for it,
+   * `firstMatchOnly` for regular mboxes (else one answer per rule key).
+   */
+  rules(item: Record<string, unknown>, rules: readonly PreparedRule[], firstMatchOnly: boolean, chosenRules: readonly Rule[]): { data: Record<string, unknown>; rules: RuleExplanation[] } {
     const data = this.itemData(item);
     const chosenKeys = new Set<unknown>();
     let chosen: RuleExplanation | undefined;
@@ -263,7 +267,7 @@ class Walker {
         ruleKey: rule.ruleKey,
         activity: { id: meta["activity.id"], name: meta["activity.name"], type: meta["activity.type"] },
         experience: { id: meta["experience.id"], name: meta["experience.name"] },
-        status: matched ? "chosen" : "not-matched",
+        status: "not-matched",
         matched,
         condition: explainCondition(rule.rule.condition, ruleData, true),
         offers: offerTypes(rule),
@@ -277,15 +281,15 @@ class Walker {
       if (!this.servesProperty(rule)) {
         explained.status = "other-property";
         explained.note = `serves at.js properties ${JSON.stringify(rule.propertyTokens)}, the request has ${this.propertyToken === undefined ? "none" : JSON.stringify(this.propertyToken)}`;
-      } else if (matched && firstMatchOnly && chosen) {
-        explained.status = "shadowed";
-        explained.note = `rule #${chosen.position} answered first`;
-      } else if (matched && !firstMatchOnly && chosenKeys.has(rule.ruleKey)) {
-        explained.status = "shadowed";
-        explained.note = `an earlier rule with rule key ${JSON.stringify(rule.ruleKey)} already answered`;
-      } else if (matched) {
+      } else if (chosenRules.includes(rule.rule)) {
+        explained.status = "chosen";
         chosen ??= explained;
         chosenKeys.add(rule.ruleKey);
+      } else if (matched) {
+        explained.status = "shadowed";
+        if (firstMatchOnly && chosen) explained.note = `rule #${chosen.position} answered first`;
+        else if (!firstMatchOnly && chosenKeys.has(rule.ruleKey)) explained.note = `an earlier rule with rule key ${JSON.stringify(rule.ruleKey)} already answered`;
+        else explained.note = "its condition holds, but the engine's decision did not take it";
       }
       out.push(explained);
     }
@@ -314,7 +318,15 @@ export function createExplainer(config: { client: string; artifact: unknown; uui
   const uuid = config.uuid ?? randomUuid;
   const prepared = prepareArtifact(config.artifact);
   let decisionTime = 0;
-  const decider = createDecider({ client: config.client, artifact: config.artifact, platform: { now: () => decisionTime, uuid: () => uuid() }, telemetryEnabled: false });
+  // A visitor known by no usable id gets a throwaway one in the engine, as in Target: the
+  // explanation draws it first and hands it over, so the engine decides for the visitor explained.
+  let throwawayVisitor: string | undefined;
+  const nextId = (): string => {
+    const id = throwawayVisitor ?? uuid();
+    throwawayVisitor = undefined;
+    return id;
+  };
+  const decider = deciderFor(prepared, { client: config.client, parseDomainImpl: parseDomain, platform: { now: () => decisionTime, uuid: nextId }, telemetryEnabled: false });
   const contexts = new ContextBuilder(parseDomain);
   return {
     explain(options, now) {
@@ -327,8 +339,10 @@ export function createExplainer(config: { client: string; artifact: unknown; uui
       const visitor = visitorOf(request, uuid, hadIds);
       const walker = new Walker(prepared, context, contexts, config.client, visitor.id, request.property?.token);
       const dependency = decider.hasRemoteDependency(request);
-      const items = explainItems(prepared, walker, request, dependency);
-      const { response } = decider.decide({ ...options, request });
+      if (visitor.source === "random") throwawayVisitor = visitor.id;
+      const { response, matches = [] } = decider.decide({ ...options, request }, { matches: true });
+      throwawayVisitor = undefined;
+      const items = explainItems(prepared, walker, request, dependency, matches);
       return {
         client: config.client,
         at: new Date(now).toISOString(),
@@ -344,31 +358,40 @@ export function createExplainer(config: { client: string; artifact: unknown; uui
   };
 }
 
-function explainItems(prepared: PreparedArtifact, walker: Walker, request: DeliveryRequest, dependency: { remoteMboxes: string[]; remoteViews: string[] }): ItemExplanation[] {
+function explainItems(
+  prepared: PreparedArtifact,
+  walker: Walker,
+  request: DeliveryRequest,
+  dependency: { remoteMboxes: string[]; remoteViews: string[] },
+  matches: readonly RuleMatch[],
+): ItemExplanation[] {
   const items: ItemExplanation[] = [];
   const pageUrlOf = (data: Record<string, unknown>): unknown => (isRecord(data.page) ? data.page.url : undefined);
+  /** The rules the engine reports as the answer to one item. */
+  const chosenFor = (mode: RuleMatch["mode"], kind: RuleMatch["kind"], at: number): Rule[] =>
+    matches.filter((match) => match.mode === mode && match.kind === kind && match.item === at).map((match) => match.rule);
   for (const mode of ["execute", "prefetch"] as const) {
     const block = request[mode];
     if (!block) continue;
-    for (const raw of block.mboxes ?? []) {
+    for (const [at, raw] of (block.mboxes ?? []).entries()) {
       const item = raw as Record<string, unknown>;
       const name = String(item.name);
       const global = name === prepared.globalMbox;
-      const { data, rules } = walker.rules(item, prepared.mboxes.get(name) ?? [], !global);
+      const { data, rules } = walker.rules(item, prepared.mboxes.get(name) ?? [], !global, chosenFor(mode, "mbox", at));
       items.push({ mode, type: "mbox", name, index: item.index, local: !dependency.remoteMboxes.includes(name), mbox: data.mbox as Record<string, unknown>, pageUrl: pageUrlOf(data), rules });
     }
-    for (const raw of block.views ?? []) {
+    for (const [at, raw] of (block.views ?? []).entries()) {
       const item = raw as Record<string, unknown>;
       const named = Object.prototype.hasOwnProperty.call(item, "name") && item.name !== undefined;
       const name = named ? String(item.name) : undefined;
       const viewRules = name !== undefined ? (prepared.views.get(name) ?? []) : prepared.allViews;
-      const { data, rules } = walker.rules(item, viewRules, false);
+      const { data, rules } = walker.rules(item, viewRules, false, chosenFor(mode, "view", at));
       const local = name === undefined ? dependency.remoteViews.length === 0 : !dependency.remoteViews.includes(name);
       items.push({ mode, type: "view", name, local, mbox: data.mbox as Record<string, unknown>, pageUrl: pageUrlOf(data), rules });
     }
     if (block.pageLoad) {
       const item: Record<string, unknown> = { ...block.pageLoad, name: prepared.globalMbox };
-      const { data, rules } = walker.rules(item, prepared.mboxes.get(prepared.globalMbox) ?? [], false);
+      const { data, rules } = walker.rules(item, prepared.mboxes.get(prepared.globalMbox) ?? [], false, chosenFor(mode, "pageLoad", 0));
       items.push({ mode, type: "pageLoad", name: prepared.globalMbox, local: !dependency.remoteMboxes.includes(prepared.globalMbox), mbox: data.mbox as Record<string, unknown>, pageUrl: pageUrlOf(data), rules });
     }
   }

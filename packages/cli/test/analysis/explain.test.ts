@@ -126,6 +126,21 @@ describe("explainRequest", () => {
     }
   });
 
+  it("explains the visitor the engine decided for when only a customer id names them (a throwaway id)", () => {
+    let n = 0;
+    const explainer = createExplainer({ client: "acme", artifact: features(), uuid: () => `${(n++).toString(16)}`.padStart(32, "0") });
+    for (let visitor = 0; visitor < 60; visitor++) {
+      const explanation = explainer.explain(
+        { request: { id: { customerIds: [{ id: `c-${visitor}`, integrationCode: "crm", authenticatedState: "authenticated" }] }, execute: { mboxes: [{ name: "ab-hero", index: 1 }] } } },
+        0,
+      );
+      expect(explanation.visitor.source).toBe("random");
+      check(explanation);
+      const chosen = explanation.items[0]?.rules.find((rule) => rule.status === "chosen");
+      expect(chosen?.allocation?.inRange).toBe(true);
+    }
+  });
+
   it("shows each condition with the values it read and what json-logic skipped", () => {
     const explanation = explainRequest({
       client: "acme",

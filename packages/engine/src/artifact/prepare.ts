@@ -1,4 +1,3 @@
-import type { RulePlan } from "../decide/plan.js";
 import { compileLogic, logicProblems, type CompiledLogic } from "../logic/compile.js";
 import type { Artifact, Rule } from "../types.js";
 import { conjunctsOf } from "./conjuncts.js";
@@ -34,6 +33,8 @@ export interface PreparedRule {
   readonly propertyTokens: readonly unknown[] | undefined;
   /** Response tokens taken from the rule's meta (only the enabled ones). */
   readonly metaTokens: Readonly<Record<string, unknown>>;
+  /** Index of the rule among all the artifact's rules (for per-rule tables). */
+  readonly ruleSlot: number;
   /** Index of the rule's activity among the artifact's activities (for per-request caches). */
   readonly activitySlot: number;
   /** Index of the rule's `ruleKey` among the artifact's distinct rule keys (for per-item marks). */
@@ -48,19 +49,12 @@ export interface PreparedRule {
   readonly shared: Int32Array | undefined;
   /** With `shared`: the remaining conjuncts, all of which must hold; undefined when none remain. */
   readonly own: CompiledLogic | undefined;
-  /** The rule's response plan, made on its first match (decide/plan.ts); a slot, not a map lookup per match. */
-  plan: RulePlan | undefined;
 }
 
-/** Working memory decisions keep per artifact, made on first use (slots, not map lookups per decision). */
-export interface ArtifactMemo {
-  /** Per-artifact decision tables (decide/decide.ts). */
-  scratch?: unknown;
-  /** Mbox names the artifact decides alone (decide/remote.ts). */
-  decidable?: ReadonlySet<unknown>;
-}
-
-/** An artifact indexed and compiled once at load, so a decision touches only requested names. */
+/**
+ * An artifact indexed and compiled once at load, so a decision touches only requested names.
+ * It never changes afterwards: what decisions cache lives in their decider's tables.
+ */
 export interface PreparedArtifact {
   readonly artifact: Artifact;
   readonly globalMbox: string;
@@ -70,19 +64,24 @@ export interface PreparedArtifact {
   readonly allViews: readonly PreparedRule[];
   readonly localMboxes: ReadonlySet<unknown>;
   readonly localViews: ReadonlySet<unknown>;
+  /** Mboxes listed local and not remote: the artifact decides them alone. */
+  readonly decidableMboxes: ReadonlySet<unknown>;
   readonly remoteMboxes: readonly string[];
   readonly remoteViews: readonly string[];
   readonly responseTokens: ReadonlySet<string>;
   readonly geoTargetingEnabled: boolean;
   /** Conditions that could not be compiled; those rules never match. */
   readonly problems: readonly string[];
+  /** How many rules the artifact has (mboxes and views). */
+  readonly ruleCount: number;
+  /** Whether any rule is limited to at.js properties; if none is, every rule serves every request. */
+  readonly propertyScoped: boolean;
   /** How many distinct activities the rules belong to. */
   readonly activityCount: number;
   /** How many distinct rule keys the rules have. */
   readonly ruleKeyCount: number;
   /** Distinct item-wide conjuncts of the rules' conditions, compiled; see `PreparedRule.shared`. */
   readonly sharedTests: readonly CompiledLogic[];
-  readonly memo: ArtifactMemo;
 }
 
 const NEVER = (): boolean => false;
@@ -105,6 +104,8 @@ interface PrepareState {
   tokens: ReadonlySet<string>;
   problems: string[];
   cache: ConditionCache;
+  /** Rules prepared so far. */
+  ruleCount: number;
   activities: Map<unknown, number>;
   ruleKeys: Map<unknown, number>;
   /** Item-wide conjuncts by JSON text, each with its index in `sharedTests`. */
@@ -184,6 +185,7 @@ function prepareRule(rule: Rule, field: string, state: PrepareState): PreparedRu
   const split = compiled.problems.length > 0 ? { shared: undefined, own: undefined } : splitCondition(rule.condition, state);
   return {
     rule,
+    ruleSlot: state.ruleCount++,
     ruleKey: rule.ruleKey,
     activityId,
     test,
@@ -194,7 +196,6 @@ function prepareRule(rule: Rule, field: string, state: PrepareState): PreparedRu
     usesAllocation: compiled.usesAllocation,
     shared: split.shared,
     own: split.own,
-    plan: undefined,
   };
 }
 
@@ -224,6 +225,7 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
     tokens: responseTokens,
     problems,
     cache: new Map(),
+    ruleCount: 0,
     activities: new Map(),
     ruleKeys: new Map(),
     sharedIds: new Map(),
@@ -231,22 +233,28 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
   };
   const mboxes = prepareRuleMap(artifact.rules.mboxes, "mboxes", state);
   const views = prepareRuleMap(artifact.rules.views, "views", state);
+  const localMboxes = new Set<unknown>(artifact.localMboxes ?? []);
+  const remoteMboxes = artifact.remoteMboxes ?? [];
+  const remote = new Set<unknown>(remoteMboxes);
+  const allViews = [...views.values()].flat();
   return {
     artifact,
     globalMbox: artifact.globalMbox || DEFAULT_GLOBAL_MBOX,
     mboxes,
     views,
-    allViews: [...views.values()].flat(),
-    localMboxes: new Set(artifact.localMboxes ?? []),
+    allViews,
+    localMboxes,
     localViews: new Set(artifact.localViews ?? []),
-    remoteMboxes: artifact.remoteMboxes ?? [],
+    decidableMboxes: new Set([...localMboxes].filter((name) => !remote.has(name))),
+    remoteMboxes,
     remoteViews: artifact.remoteViews ?? [],
     responseTokens,
     geoTargetingEnabled: Boolean(artifact.geoTargetingEnabled),
     problems,
+    ruleCount: state.ruleCount,
+    propertyScoped: [...mboxes.values()].some((rules) => rules.some((rule) => rule.propertyTokens !== undefined)) || allViews.some((rule) => rule.propertyTokens !== undefined),
     activityCount: state.activities.size,
     ruleKeyCount: state.ruleKeys.size,
     sharedTests: state.sharedTests,
-    memo: {},
   };
 }

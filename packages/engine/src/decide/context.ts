@@ -1,25 +1,9 @@
 import { browserOf } from "../context/browser.js";
 import { parseUrl } from "../context/url.js";
 import { timeContextOf } from "../context/time.js";
+import { geoContextOf } from "../context/geo.js";
 import type { Context, ParseDomain } from "../types.js";
 import { Lru } from "../util/lru.js";
-
-/** The geo context of a request without one: shared, and frozen so no rule can change it. */
-export const NO_GEO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({
-  country: undefined,
-  region: undefined,
-  city: undefined,
-  latitude: undefined,
-  longitude: undefined,
-});
-
-/** The geo context rules read; the shared empty one when the request locates nothing. */
-function geoContextOf(geo: Context["geo"]): Readonly<Record<string, unknown>> {
-  if (geo === undefined || geo === null) return NO_GEO_CONTEXT;
-  const { countryCode, stateCode, city, latitude, longitude } = geo;
-  if (countryCode === undefined && stateCode === undefined && city === undefined && latitude === undefined && longitude === undefined) return NO_GEO_CONTEXT;
-  return { country: countryCode, region: stateCode, city, latitude, longitude };
-}
 
 /** Longer keys are parsed every time: caching them would let a few requests fill the heap. */
 const MAX_CACHED_KEY = 2048;

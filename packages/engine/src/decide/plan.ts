@@ -96,7 +96,8 @@ function withTokenSlot(template: Record<string, unknown>): Record<string, unknow
   return template;
 }
 
-function planOf(rule: PreparedRule): RulePlan {
+/** The plan of a rule's consequence, made on the rule's first match (see `DecisionTables.planFor`). */
+export function planOf(rule: PreparedRule): RulePlan {
   const consequence = rule.rule.consequence;
   const options = consequence.options ?? [];
   const metrics = consequence.metrics;
@@ -138,10 +139,4 @@ function planOf(rule: PreparedRule): RulePlan {
     geoTemplates: [],
     itemShapes: [undefined, undefined, undefined, undefined],
   };
-}
-
-/** The rule's plan, computed on its first match and kept as long as the artifact is. */
-export function planFor(rule: PreparedRule): RulePlan {
-  rule.plan ??= planOf(rule);
-  return rule.plan;
 }

@@ -95,23 +95,12 @@ function remoteNames(
   return out;
 }
 
-/** Per artifact: the mboxes it lists as local and not as remote, which it decides alone. */
-function decidableMboxes(prepared: PreparedArtifact): ReadonlySet<unknown> {
-  let decidable = prepared.memo.decidable;
-  if (!decidable) {
-    const remote = new Set<unknown>(prepared.remoteMboxes);
-    decidable = new Set([...prepared.localMboxes].filter((name) => !remote.has(name)));
-    prepared.memo.decidable = decidable;
-  }
-  return decidable;
-}
-
 /**
  * The usual request: no views, and only mboxes (the page load's included) the artifact decides
  * alone. Then nothing is remote, which one lookup per item tells without gathering any names.
  */
 function decidedLocally(prepared: PreparedArtifact, request: DeliveryRequest): boolean {
-  const decidable = decidableMboxes(prepared);
+  const decidable = prepared.decidableMboxes;
   // Named reads of both modes, not a loop over their names: a keyed read is slower.
   return modeDecidedLocally(decidable, request.prefetch) && modeDecidedLocally(decidable, request.execute);
 }

@@ -1,28 +1,8 @@
+import { DEFAULT_REQUEST_LIMITS } from "../config/limits.js";
 import { ErrorCode, RequestError } from "../errors.js";
-import type { Context, CustomerId, DeliveryRequest, Geo, GetOffersOptions, VisitorId } from "../types.js";
-import { copyToSet, copyWith, defineOwn, hasOwn, isRecord } from "../util/json.js";
+import type { Context, CustomerId, DeliveryRequest, Geo, GetOffersOptions, RequestLimits, VisitorId } from "../types.js";
+import { copyToSet, copyWith, hasOwn, isRecord } from "../util/json.js";
 import { isEdgeCluster } from "../context/edge-cluster.js";
-import { isValidIpAddress, UNKNOWN_IP_ADDRESS } from "../context/ip.js";
-
-/** Bounds on request size; documented defaults keep one request from monopolising a worker. */
-export interface RequestLimits {
-  /** Most mboxes plus views in one `execute` or `prefetch` block. */
-  maxItems: number;
-  /** Most parameters on one mbox, view or page load. */
-  maxParameters: number;
-  /** Longest URL, user agent, parameter value or name, in UTF-16 code units. */
-  maxStringLength: number;
-  /** Deepest nesting of objects and arrays below `request` (`request.id.tntId` is at depth 2). */
-  maxDepth: number;
-}
-
-/** Default request limits. */
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
-  maxItems: 1000,
-  maxParameters: 1000,
-  maxStringLength: 65536,
-  maxDepth: 64,
-};
 
 function fail(field: string, problem: string): RequestError {
   return new RequestError(ErrorCode.RequestInvalid, field, problem);
@@ -194,32 +174,6 @@ export function visitorIdsOf(id: VisitorId | undefined, targetLocationHint: unkn
   // Only a cluster in Target's shape goes into the id: the id comes back in the `mbox` cookie.
   const hint = isEdgeCluster(targetLocationHint) ? `.${targetLocationHint}_0` : "";
   return copyWith<VisitorId>(known, { tntId: `${uuid()}${hint}` });
-}
-
-/** The geo context with unusable IP addresses dropped. */
-export function cleanGeo(geo: Geo | undefined): Geo {
-  if (!geo) return {};
-  const ip = geo.ipAddress;
-  if (ip === undefined || (ip !== UNKNOWN_IP_ADDRESS && isValidIpAddress(ip))) return { ...geo };
-  const result: Record<string, unknown> = {};
-  for (const key of Object.keys(geo)) {
-    if (key !== "ipAddress") defineOwn(result, key, (geo as Record<string, unknown>)[key]);
-  }
-  return result as Geo;
-}
-
-/** True when the geo context holds an IP address and nothing else worth deciding with. */
-export function needsGeoLookup(geo: Geo | undefined): boolean {
-  if (!geo) return false;
-  const ip = geo.ipAddress;
-  return (
-    (ip === UNKNOWN_IP_ADDRESS || isValidIpAddress(ip)) &&
-    geo.latitude === undefined &&
-    geo.longitude === undefined &&
-    geo.countryCode === undefined &&
-    geo.stateCode === undefined &&
-    geo.city === undefined
-  );
 }
 
 /** The request as decided: ids filled in, a request id, a cleaned geo context. */

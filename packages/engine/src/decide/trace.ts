@@ -1,7 +1,4 @@
-import type { Notification, Rule } from "../types.js";
-
-/** The artifact half of a trace, as the loader describes the artifact in use. */
-export type ArtifactTrace = Record<string, unknown>;
+import type { ArtifactTrace, Notification, Rule } from "../types.js";
 
 interface Campaign {
   id: unknown;

@@ -1,142 +1,127 @@
-import type { Artifact, DeliveryRequest, DecidedResponse, FetchApi, Geo, GetOffersOptions, NotificationPayload, RemoteDependency } from "../types.js";
-import type { PreparedArtifact } from "../artifact/prepare.js";
-import type { DecisioningConfig } from "../config.js";
+import { cleanGeo, needsGeoLookup } from "../context/geo.js";
+import { engineSettingsOf } from "../config/settings.js";
 import { ContextBuilder } from "../decide/context.js";
-import { DEFAULT_REQUEST_LIMITS, cleanGeo, needsGeoLookup, checkRequest } from "../decide/request.js";
-import { remoteDependencyOf } from "../decide/remote.js";
-import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
-import { createArtifactLoader, type ArtifactLoader } from "../loader/loader.js";
+import { checkRequest } from "../decide/request.js";
+import { ArtifactError, ErrorCode } from "../errors.js";
+import { createArtifactLoader, type ArtifactLoader, type LoaderDeps } from "../loader/loader.js";
 import { safeEmitter } from "../platform/events.js";
 import { safeLogger } from "../platform/logger.js";
 import { platformOf } from "../platform/platform.js";
 import { TelemetryStore } from "../platform/telemetry.js";
+import type { DecidedResponse, DecisioningConfig, DecisioningEngine, FetchApi, Geo, GetOffersOptions } from "../types.js";
 import { copyJson } from "../util/json.js";
-import { parseDomainOf } from "./domain-choice.js";
-import { GEO_LOOKUP_URL, lookupGeo } from "./geo-lookup.js";
+import { ArtifactDecider, type DecisionServices } from "./decider.js";
+import { lookupGeo } from "./geo-lookup.js";
 import { NotificationDispatcher } from "./notify.js";
-import { runDecision, runDepsOf, type RunDeps } from "./run.js";
-
-/** The engine contract shared with Adobe's decisioning engine; `V` is the type of `GetOffersOptions.visitor`. */
-export interface DecisioningEngine<V = unknown> {
-  /** Decide a request on-device. */
-  getOffers(options: GetOffersOptions<V>): Promise<DecidedResponse>;
-  /**
-   * Addition: decide at once, with no promise in between. Undefined when the request needs an
-   * IP geo lookup first (call `getOffers`); throws the errors `getOffers` rejects with.
-   */
-  getOffersSync(options: GetOffersOptions<V>): DecidedResponse | undefined;
-  /** A copy of the artifact in use. */
-  getRawArtifact(): Artifact | undefined;
-  /** Which requested names need the Delivery API. */
-  hasRemoteDependency(request: DeliveryRequest): RemoteDependency;
-  /** Whether an artifact is loaded. */
-  isReady(): boolean;
-  /** Stop refreshing the artifact. */
-  stopPolling(): void;
-  /** Stop refreshing, then wait for pending notifications and downloads. */
-  close(): Promise<void>;
-}
 
 /** Loader factory, replaceable for tests and for the polling loader. */
-export type LoaderFactory = typeof createArtifactLoader;
+export type LoaderFactory = <T>(deps: LoaderDeps<T>) => ArtifactLoader<T>;
 
 /**
- * Create an on-device decisioning engine: resolves once the first artifact is loaded, and
- * rejects with an `ArtifactError` when none can be had (within `maximumWaitReady`, if set).
+ * Create an on-device decisioning engine: the artifact loader, and a decider for each artifact
+ * it loads. Resolves once the first artifact is in, and rejects with an `ArtifactError` when
+ * none can be had (within `maximumWaitReady`, if set), or with a `ConfigError` for a bad option.
  */
 export async function createDecisioningEngine<V = unknown>(
   config: DecisioningConfig<V>,
   loaderFactory: LoaderFactory = createArtifactLoader,
 ): Promise<DecisioningEngine<V>> {
-  if (typeof config !== "object" || config === null) throw new ConfigError("config", "must be an object");
-  if (typeof config.client !== "string" || config.client === "") throw new ConfigError("client", "must be a non-empty string");
-  if (config.fetchApi !== undefined && typeof config.fetchApi !== "function") throw new ConfigError("fetchApi", "must be a fetch function");
-  if (config.notificationHandoff !== undefined && config.notificationHandoff !== "deferred" && config.notificationHandoff !== "immediate") {
-    throw new ConfigError("notificationHandoff", 'must be "deferred" or "immediate"');
-  }
-  const logger = safeLogger(config.logger);
-  const emit = safeEmitter(config.eventEmitter, logger);
-  const platform = platformOf({ ...config.platform, ...(config.fetchApi ? { fetch: config.fetchApi } : {}) });
-  const telemetry = new TelemetryStore(config.telemetryEnabled !== false);
-  const loader: ArtifactLoader = loaderFactory({ config, platform, logger, emit, telemetry });
-  const deps: RunDeps = runDepsOf(platform, {
-    client: config.client,
-    contexts: new ContextBuilder(parseDomainOf(config.parseDomainImpl)),
+  const settings = engineSettingsOf(config);
+  const logger = safeLogger(settings.logger);
+  const emit = safeEmitter(settings.eventEmitter, logger);
+  const platform = platformOf(settings.platform);
+  const telemetry = new TelemetryStore(settings.telemetryEnabled);
+  // Shared by every artifact's decider: parsed URLs and user agents outlive an artifact swap.
+  const services: DecisionServices = {
+    client: settings.client,
+    platform,
+    contexts: new ContextBuilder(settings.parseDomain),
     telemetry,
-    limits: { ...DEFAULT_REQUEST_LIMITS, ...config.requestLimits },
+    limits: settings.limits,
     artifactTrace: () => loader.trace(),
+  };
+  const loader: ArtifactLoader<ArtifactDecider> = loaderFactory({
+    settings: settings.loader,
+    platform,
+    logger,
+    emit,
+    telemetry,
+    adopt: (prepared) => new ArtifactDecider(prepared, services),
   });
-  // A payload's visitor is the `V` its decision was given (the engine never makes one).
-  const sender = config.sendNotificationFunc as ((payload: NotificationPayload) => unknown) | undefined;
-  const notifier =
-    typeof sender === "function" ? new NotificationDispatcher(sender, platform, logger, emit, config.waitUntil, config.notificationHandoff) : undefined;
+  const sender = settings.sendNotificationFunc;
+  const notifier = sender ? new NotificationDispatcher(sender, platform, logger, emit, settings.waitUntil, settings.notificationHandoff) : undefined;
 
   await waitReady(loader);
 
-  function current() {
+  /** The decider of the artifact in use. */
+  function current(): ArtifactDecider {
     loader.beforeDecision();
-    const prepared = loader.current();
-    if (!prepared) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
-    return prepared;
+    const decider = loader.current();
+    if (!decider) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
+    return decider;
   }
 
-  /** The artifact to decide a request with, once the request passed its checks. */
-  function begin(options: GetOffersOptions): PreparedArtifact {
-    const prepared = current();
-    checkRequest(options, deps.limits);
-    return prepared;
+  /** The decider to decide a request with, once the request passed its checks. */
+  function begin(options: GetOffersOptions): ArtifactDecider {
+    const decider = current();
+    checkRequest(options, settings.limits);
+    return decider;
   }
 
   /** The fetch to look the request's IP address up with first, when its geo context is only that and the artifact targets geo. */
-  function geoLookupFetch(prepared: PreparedArtifact, options: GetOffersOptions): FetchApi | undefined {
-    return prepared.geoTargetingEnabled && needsGeoLookup(options.request.context?.geo ?? undefined) ? platform.fetch : undefined;
+  function geoLookupFetch(decider: ArtifactDecider, options: GetOffersOptions): FetchApi | undefined {
+    return decider.prepared.geoTargetingEnabled && needsGeoLookup(options.request.context?.geo ?? undefined) ? platform.fetch : undefined;
   }
 
-  function finish(prepared: PreparedArtifact, options: GetOffersOptions, geo: Geo | undefined): DecidedResponse {
-    const result = runDecision(prepared, options, deps, geo, true);
+  function finish(decider: ArtifactDecider, options: GetOffersOptions, geo: Geo | undefined): DecidedResponse {
+    const result = decider.decideChecked(options, geo);
     if (result.notification && notifier) notifier.enqueue(result.notification);
     return result.response;
   }
 
-  async function withGeoLookup(prepared: PreparedArtifact, options: GetOffersOptions, fetchApi: FetchApi): Promise<DecidedResponse> {
+  async function withGeoLookup(decider: ArtifactDecider, options: GetOffersOptions, fetchApi: FetchApi): Promise<DecidedResponse> {
     const geo = options.request.context?.geo ?? undefined;
     const cleaned = cleanGeo(geo);
     let resolved = cleaned;
     try {
-      const found = await lookupGeo(fetchApi, config.geoLookupUrl ?? GEO_LOOKUP_URL, geo?.ipAddress);
+      const found = await lookupGeo(fetchApi, settings.geoLookupUrl, geo?.ipAddress);
       resolved = { ...cleaned, ...found };
       emit("geoLocationUpdated", { geoContext: resolved });
     } catch (error) {
       logger.warn("geo lookup failed; deciding without geo", error);
     }
-    // Decided against the artifact current when the request came in: one whole artifact.
-    return finish(prepared, options, resolved);
+    // Decided with the artifact current when the request came in: one whole artifact.
+    return finish(decider, options, resolved);
   }
 
   return {
     getOffers(options) {
       // Synchronous up to the answer unless an IP-only geo context needs a lookup.
       try {
-        const prepared = begin(options);
-        const fetchApi = geoLookupFetch(prepared, options);
-        if (fetchApi) return withGeoLookup(prepared, options, fetchApi);
-        return Promise.resolve(finish(prepared, options, undefined));
+        const decider = begin(options);
+        const fetchApi = geoLookupFetch(decider, options);
+        if (fetchApi) return withGeoLookup(decider, options, fetchApi);
+        return Promise.resolve(finish(decider, options, undefined));
       } catch (error) {
         return Promise.reject(error);
       }
     },
     getOffersSync(options) {
-      const prepared = begin(options);
-      return geoLookupFetch(prepared, options) ? undefined : finish(prepared, options, undefined);
+      const decider = begin(options);
+      return geoLookupFetch(decider, options) ? undefined : finish(decider, options, undefined);
     },
     getRawArtifact: () => {
-      const prepared = loader.current();
-      return prepared ? copyJson(prepared.artifact) : undefined;
+      const decider = loader.current();
+      return decider ? copyJson(decider.artifact) : undefined;
+    },
+    getDecider() {
+      loader.beforeDecision();
+      return loader.current();
     },
     hasRemoteDependency(request) {
-      const prepared = loader.current();
-      if (!prepared) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
-      return remoteDependencyOf(prepared, request);
+      const decider = loader.current();
+      if (!decider) throw new ArtifactError(ErrorCode.ArtifactNotAvailable, "The decisioning artifact is not available");
+      return decider.hasRemoteDependency(request);
     },
     isReady: () => loader.current() !== undefined,
     stopPolling: () => loader.stopPolling(),
@@ -150,7 +135,7 @@ export async function createDecisioningEngine<V = unknown>(
 
 // The loader owns maximumWaitReady (it knows the last failure and can fall back to a snapshot);
 // here a failed start only has to leave no timer or request behind.
-async function waitReady(loader: ArtifactLoader): Promise<void> {
+async function waitReady(loader: ArtifactLoader<unknown>): Promise<void> {
   try {
     await loader.ready;
   } catch (error) {

@@ -1,6 +1,5 @@
 import type { SafeLogger } from "../platform/logger.js";
-import type { Platform } from "../platform/platform.js";
-import type { EventEmitter, NotificationHandoff, NotificationPayload } from "../types.js";
+import type { EventEmitter, NotificationHandoff, NotificationPayload, Platform } from "../types.js";
 
 /**
  * Most payloads held for the next tick. A server whose event loop stays busy (a burst of

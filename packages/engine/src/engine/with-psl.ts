@@ -1,16 +1,16 @@
-import type { DecisioningConfig } from "../config.js";
 import { parseDomain } from "../context/domain.js";
-import type { ParseDomain } from "../types.js";
-import { createDecider as createLeanDecider, type Decider, type DeciderConfig } from "./decider.js";
-import { createDecisioningEngine as createLeanEngine, type DecisioningEngine, type LoaderFactory } from "./engine.js";
+import type { Decider, DeciderConfig, DecisioningConfig, DecisioningEngine, ParseDomain } from "../types.js";
+import { createDecider as createLeanDecider } from "./decider.js";
+import { createDecisioningEngine as createLeanEngine, type LoaderFactory } from "./engine.js";
 
-type DomainChoice = ParseDomain | "psl" | "basic" | undefined;
+type DomainChoice = ParseDomain | "psl" | "basic" | null | undefined;
 
 function withPsl<T extends { parseDomainImpl?: DomainChoice }>(config: T): T {
   // Non-objects go through untouched so the core reports them with its usual ConfigError.
   if (typeof config !== "object" || config === null) return config;
   const choice = config.parseDomainImpl;
-  return choice === undefined || choice === "psl" ? { ...config, parseDomainImpl: parseDomain } : config;
+  // null stands for an absent option, as everywhere in the config.
+  return choice === undefined || choice === null || choice === "psl" ? { ...config, parseDomainImpl: parseDomain } : config;
 }
 
 /**

@@ -1,12 +1,6 @@
 import { ArtifactError, ErrorCode } from "../errors.js";
-import type { Platform } from "../platform/platform.js";
-import type { FetchApi, FetchResponseLike } from "../types.js";
+import type { FetchApi, FetchResponseLike, Platform } from "../types.js";
 import { messageOf } from "./integrity.js";
-
-/** Default per-request timeout for artifact downloads, in ms. */
-export const DEFAULT_ARTIFACT_REQUEST_TIMEOUT = 10000;
-/** Default cap on an artifact body, in bytes (real artifacts are well under 5 MiB). */
-export const DEFAULT_MAX_ARTIFACT_BYTES = 50 * 1024 * 1024;
 
 /** One conditional GET of the artifact. */
 export interface DownloadRequest {

@@ -1,4 +1,4 @@
-import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
+import { ArtifactError, ErrorCode } from "../errors.js";
 
 /** The acceptance checks configured for downloaded artifacts. */
 export interface IntegrityOptions {
@@ -6,14 +6,6 @@ export interface IntegrityOptions {
   sha256: string | undefined;
   /** User hook; `false` or a throw refuses the artifact. */
   verify: ((body: Uint8Array, artifact: unknown) => boolean | Promise<boolean>) | undefined;
-}
-
-/** Normalise `artifactSha256` (hex, any case, optional `sha256:` prefix); throws a ConfigError when malformed. */
-export function expectedSha256Of(value: unknown): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  const hex = typeof value === "string" ? value.trim().toLowerCase().replace(/^sha256:/, "") : "";
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new ConfigError("artifactSha256", "must be 64 hexadecimal digits");
-  return hex;
 }
 
 /** SHA-256 of `bytes` as lower-case hex, with the web-standard `crypto.subtle`. */
@@ -36,16 +28,21 @@ export async function checkSha256(body: Uint8Array, expected: string | undefined
   }
 }
 
-/** Run the user's verify hook on a parsed artifact; anything but `true` refuses it. */
-export async function checkVerifyHook(body: Uint8Array, artifact: unknown, verify: IntegrityOptions["verify"]): Promise<void> {
-  if (verify === undefined) return;
+/**
+ * Run the user's verify hook on a parsed artifact: true when there is none or it returned
+ * `true`, false when it returned anything else (the body is refused). A hook that throws may
+ * pass on another try (it may do I/O of its own), so its throw is reported apart, as an
+ * `ArtifactError`.
+ */
+export async function verifyHookAccepts(body: Uint8Array, artifact: unknown, verify: IntegrityOptions["verify"]): Promise<boolean> {
+  if (verify === undefined) return true;
   let accepted: unknown;
   try {
     accepted = await verify(body, artifact);
   } catch (cause) {
     throw new ArtifactError(ErrorCode.ArtifactIntegrity, `Artifact refused: verifyArtifact threw (${messageOf(cause)})`, { cause });
   }
-  if (accepted !== true) throw new ArtifactError(ErrorCode.ArtifactIntegrity, "Artifact refused: verifyArtifact did not return true");
+  return accepted === true;
 }
 
 /** The message of an unknown thrown value. */

@@ -1,18 +1,17 @@
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
+import { artifactClientCodeOf, clientMismatchMessage, clientMismatchOf } from "../artifact/client-code.js";
 import { deobfuscate } from "../artifact/obfuscation.js";
-import type { DecisioningConfig, RefreshMode } from "../config.js";
-import type { ArtifactTrace } from "../decide/trace.js";
-import { geoFromLookup } from "../engine/geo-lookup.js";
-import { ArtifactError, ConfigError, ErrorCode } from "../errors.js";
+import { geoFromLookup } from "../context/geo.js";
+import type { LoaderSettings } from "../config/settings.js";
+import { ArtifactError, ErrorCode } from "../errors.js";
 import type { SafeLogger } from "../platform/logger.js";
-import type { Platform } from "../platform/platform.js";
 import { twoDecimals, type TelemetryStore } from "../platform/telemetry.js";
-import type { EventEmitter } from "../types.js";
+import type { ArtifactTrace, EventEmitter, Platform, Snapshot, SnapshotStore } from "../types.js";
 import { createBackoff, DEFAULT_BACKOFF_MAX_MS, type BackoffOptions } from "./backoff.js";
-import { DEFAULT_ARTIFACT_REQUEST_TIMEOUT, DEFAULT_MAX_ARTIFACT_BYTES, download } from "./download.js";
-import { checkSha256, checkVerifyHook, expectedSha256Of, messageOf } from "./integrity.js";
-import { artifactFormatOf, artifactLocationOf, MAX_TIMER_MS, MINIMUM_POLLING_INTERVAL, pollingIntervalOf } from "./location.js";
-import type { Snapshot, SnapshotStore } from "./snapshot.js";
+import { MINIMUM_POLLING_INTERVAL, pollingIntervalOf } from "../config/artifact-source.js";
+import { download } from "./download.js";
+import { checkSha256, messageOf, verifyHookAccepts } from "./integrity.js";
+import { describeSameBody, RefusedBodies, UnusableBody, type SameBody } from "./unusable.js";
 
 /**
  * Loader knobs that are not user configuration. Tests (and embedders that know what they are
@@ -38,25 +37,31 @@ export const DEFAULT_LOADER_TUNING: Readonly<LoaderTuning> = {
 };
 
 /** What the loader needs from the engine. */
-export interface LoaderDeps {
-  config: DecisioningConfig;
+export interface LoaderDeps<T> {
+  /** The loader's configuration, checked (see `engineSettingsOf`). */
+  settings: LoaderSettings;
   platform: Platform;
   logger: SafeLogger;
   emit: EventEmitter;
   telemetry: TelemetryStore;
   /** Internal knobs; see {@link LoaderTuning}. */
   tuning?: Partial<LoaderTuning>;
+  /**
+   * Makes what decisions use out of a prepared artifact (the engine's decider). Called once
+   * per artifact before it is swapped in; a throw refuses the artifact as an invalid one is.
+   */
+  adopt(prepared: PreparedArtifact): T;
 }
 
-/** Holds the current artifact and keeps it fresh. */
-export interface ArtifactLoader {
+/** Holds the current artifact, adopted, and keeps it fresh. */
+export interface ArtifactLoader<T> {
   /**
    * Settles once the first artifact is in (resolves) or cannot be had (rejects with an
    * ArtifactError), honouring `config.maximumWaitReady`.
    */
   readonly ready: Promise<void>;
-  /** The artifact decisions use now; swapped whole, never mixed. */
-  current(): PreparedArtifact | undefined;
+  /** What decisions use now, made by `adopt` from the current artifact; swapped whole, never mixed. */
+  current(): T | undefined;
   /** The artifact half of request traces. */
   trace(): ArtifactTrace;
   /** Called before each decision (drives the on-request refresh mode). */
@@ -83,43 +88,49 @@ export function parseArtifactBody(bytes: Uint8Array, format: "json" | "bin", org
   return prepareArtifact(json);
 }
 
-interface LoadedSnapshot {
+/** An artifact ready to be swapped in: prepared, and adopted. */
+interface Loaded<T> {
   prepared: PreparedArtifact;
+  adopted: T;
+}
+
+interface LoadedSnapshot<T> {
+  loaded: Loaded<T>;
   savedAt: number;
   etag: string | undefined;
 }
 
 const ARTIFACT_DOWNLOAD = "ArtifactDownload";
 
+/** How one download attempt ended: a usable artifact (or a 304), a failure, or the body refused last time, again. */
+type Outcome = "ok" | "failed" | "refused-again";
+
 /**
  * The artifact loader: takes `artifactPayload` or downloads the artifact, validates every
  * download before swapping it in, refreshes it by polling (or on request), retries with
  * jittered backoff, and falls back to a stored snapshot when the first download fails.
  */
-export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
-  const { config, platform, logger, emit, telemetry } = deps;
+export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> {
+  const { settings, platform, logger, emit, telemetry, adopt } = deps;
   const tuning: LoaderTuning = { ...DEFAULT_LOADER_TUNING, ...deps.tuning };
-  const location = artifactLocationOf(config);
-  const format = artifactFormatOf(config, location);
-  const usesPayload = typeof config.artifactPayload === "object" && config.artifactPayload !== null;
-  const interval = pollingIntervalOf(config.pollingInterval, tuning.minimumPollingInterval);
-  const mode = refreshModeOf(config.refreshMode);
-  const timeoutMs = Math.min(MAX_TIMER_MS, positiveOr(config.artifactRequestTimeout, DEFAULT_ARTIFACT_REQUEST_TIMEOUT, "artifactRequestTimeout"));
-  const maxBytes = positiveOr(config.maxArtifactBytes, DEFAULT_MAX_ARTIFACT_BYTES, "maxArtifactBytes");
-  const expectedSha = expectedSha256Of(config.artifactSha256);
-  const verify = functionOr(config.verifyArtifact, "verifyArtifact");
-  const store = snapshotStoreOf(config.snapshotStore);
-  const maximumWaitReady = waitLimitOf(config.maximumWaitReady);
+  const { location, format, timeoutMs, maxBytes, verify, maximumWaitReady } = settings;
+  const usesPayload = settings.payload !== undefined;
+  const interval = pollingIntervalOf(settings.pollingInterval, tuning.minimumPollingInterval);
+  const mode = settings.refreshMode;
+  const expectedSha = settings.sha256;
+  const store = settings.snapshotStore;
   const initialBackoff = createBackoff(platform.random, tuning.initialBackoff);
+  // The longest wait between refresh attempts: retrying less often than polling would make a
+  // failure cost more than one missed poll. A body refused twice waits this long every time.
+  const refreshCap = Math.min(tuning.refreshBackoff.maxMs ?? DEFAULT_BACKOFF_MAX_MS, interval > 0 ? interval : DEFAULT_BACKOFF_MAX_MS);
   const refreshBackoff = createBackoff(platform.random, {
     ...tuning.refreshBackoff,
-    // Retrying less often than polling would make a failure cost more than one missed poll.
-    maxMs: Math.min(tuning.refreshBackoff.maxMs ?? DEFAULT_BACKOFF_MAX_MS, interval > 0 ? interval : DEFAULT_BACKOFF_MAX_MS),
+    maxMs: refreshCap,
   });
   // Our own aborts (stop, close, deadline) carry this reason, so they are not reported as failures.
   const cancelled = new ArtifactError(ErrorCode.ArtifactNotAvailable, "Artifact loading was stopped");
 
-  let current: PreparedArtifact | undefined;
+  let current: Loaded<T> | undefined;
   let etag: string | undefined;
   let retrievalCount = 0;
   let lastRetrieved = platform.now();
@@ -127,11 +138,14 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
   let synced = false;
   let halted = false;
   let timer: unknown;
-  let inflight: { controller: AbortController; done: Promise<boolean> } | undefined;
+  let inflight: { controller: AbortController; done: Promise<Outcome> } | undefined;
   let lastError: unknown;
+  /** How the last refused body came back, when the last attempt got it again. */
+  let refusedAgain: SameBody | undefined;
+  const refusedBodies = new RefusedBodies();
   let nextDueAt = Number.POSITIVE_INFINITY;
-  let snapshotLoad: Promise<LoadedSnapshot | undefined> | undefined;
-  let snapshotLoaded: LoadedSnapshot | undefined;
+  let snapshotLoad: Promise<LoadedSnapshot<T> | undefined> | undefined;
+  let snapshotLoaded: LoadedSnapshot<T> | undefined;
   let saveChain: Promise<void> = Promise.resolve();
   const background = new Set<Promise<unknown>>();
 
@@ -180,14 +194,33 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     inflight?.controller.abort(cancelled);
   }
 
-  async function accept(body: Uint8Array): Promise<PreparedArtifact> {
-    await checkSha256(body, expectedSha);
-    const prepared = parseArtifactBody(body, format, config.organizationId);
-    await checkVerifyHook(body, prepared.artifact, verify);
-    return prepared;
+  function adopted(prepared: PreparedArtifact): Loaded<T> {
+    return { prepared, adopted: adopt(prepared) };
   }
 
-  function refreshOnce(): Promise<boolean> {
+  /**
+   * Check, parse and adopt a body. Throws an `UnusableBody` when the body itself is refused (the
+   * same bytes always will be); a `verifyArtifact` that throws may pass on another try.
+   */
+  async function accept(body: Uint8Array): Promise<Loaded<T>> {
+    let prepared: PreparedArtifact;
+    try {
+      await checkSha256(body, expectedSha);
+      prepared = parseArtifactBody(body, format, settings.organizationId);
+    } catch (error) {
+      throw new UnusableBody(error);
+    }
+    if (!(await verifyHookAccepts(body, prepared.artifact, verify))) {
+      throw new UnusableBody(new ArtifactError(ErrorCode.ArtifactIntegrity, "Artifact refused: verifyArtifact did not return true"));
+    }
+    try {
+      return adopted(prepared);
+    } catch (error) {
+      throw new UnusableBody(error);
+    }
+  }
+
+  function refreshOnce(): Promise<Outcome> {
     if (inflight) return inflight.done;
     const controller = new AbortController();
     const done = attempt(controller).finally(() => {
@@ -197,8 +230,10 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     return done;
   }
 
-  async function attempt(controller: AbortController): Promise<boolean> {
+  async function attempt(controller: AbortController): Promise<Outcome> {
     const started = platform.monotonic();
+    refusedAgain = undefined;
+    let body: { bytes: Uint8Array; etag: string | undefined } | undefined;
     try {
       const fetchApi = platform.fetch;
       if (!fetchApi) throw new ArtifactError(ErrorCode.ArtifactFetchFailed, "No fetch implementation: pass `fetchApi`");
@@ -222,20 +257,25 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
         if (snapshotSavedAt !== undefined) logger.info("the artifact snapshot in use is confirmed current by the CDN (304)");
         snapshotSavedAt = undefined;
         synced = true;
+        refusedBodies.forget();
         logger.debug(`artifact not modified (304): ${location}`);
-        return true;
+        return "ok";
       }
+      body = { bytes: result.body, etag: result.etag };
       const parsingStarted = platform.monotonic();
-      const prepared = await accept(result.body);
+      const loaded = await accept(result.body);
       // Stopped while verifying: keep the artifact the caller last saw.
-      if (controller.signal.aborted) return false;
-      current = prepared;
+      if (controller.signal.aborted) return "failed";
+      const { prepared } = loaded;
+      const previous = current;
+      current = loaded;
       etag = result.etag;
       retrievalCount += 1;
       lastRetrieved = platform.now();
       snapshotSavedAt = undefined;
       synced = true;
       lastError = undefined;
+      refusedBodies.forget();
       telemetry.add({
         requestId: ARTIFACT_DOWNLOAD,
         timestamp: platform.now(),
@@ -244,16 +284,25 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       });
       logger.debug(`artifact ${prepared.artifact.version} downloaded: ${location}`);
       emit("artifactDownloadSucceeded", { artifactLocation: location, artifactPayload: prepared.artifact });
+      reportClient(previous, loaded);
       emit("geoLocationUpdated", { geoContext: geoFromLookup((name) => result.headers.get(name)) });
       saveSnapshot(result.body, result.etag);
-      return true;
-    } catch (error) {
-      if (controller.signal.reason === cancelled) return false;
+      return "ok";
+    } catch (thrown) {
+      if (controller.signal.reason === cancelled) return "failed";
+      const error = thrown instanceof UnusableBody ? thrown.error : thrown;
       lastError = error;
+      if (thrown instanceof UnusableBody && body) refusedAgain = await refusedBodies.refused(body.bytes, body.etag);
+      if (controller.signal.reason === cancelled) return "failed";
       emit("artifactDownloadFailed", { artifactLocation: location, error });
-      if (current) logger.warn(`artifact refresh failed, still deciding with artifact ${current.artifact.version}: ${messageOf(error)}`);
+      if (refusedAgain) {
+        const still = current ? `; still deciding with artifact ${current.prepared.artifact.version}, next try in ${refreshCap} ms` : "";
+        logger.error(`${location} served the artifact it refused last time again (${describeSameBody(refusedAgain)}), which no retry can fix${still}: ${messageOf(error)}`);
+        return "refused-again";
+      }
+      if (current) logger.warn(`artifact refresh failed, still deciding with artifact ${current.prepared.artifact.version}: ${messageOf(error)}`);
       else logger.error(`artifact download failed: ${messageOf(error)}`);
-      return false;
+      return "failed";
     }
   }
 
@@ -268,7 +317,8 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
 
   // Runs one attempt, then decides what comes next: readiness, the next poll, or a retry.
   async function cycle(): Promise<void> {
-    const ok = await refreshOnce();
+    const outcome = await refreshOnce();
+    const ok = outcome === "ok";
     if (halted) return;
     if (!readySettled) {
       if (ok) {
@@ -278,6 +328,10 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
         if (halted) return;
         if (!readySettled && snapshot) useSnapshot(snapshot);
         if (!readySettled) {
+          if (outcome === "refused-again") {
+            rejectReady(refusedAgainError());
+            return;
+          }
           if (initialBackoff.failures >= tuning.initialRetries) {
             rejectReady(notAvailable());
             return;
@@ -288,7 +342,8 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       }
     }
     if (ok) refreshBackoff.reset();
-    scheduleRefresh(ok ? interval : refreshBackoff.next());
+    // A body refused again will be refused until the CDN changes it: no faster than polling.
+    scheduleRefresh(ok ? interval : outcome === "refused-again" ? refreshCap : refreshBackoff.next());
   }
 
   function scheduleRefresh(delay: number): void {
@@ -305,6 +360,15 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       ErrorCode.ArtifactNotAvailable,
       `No artifact could be loaded from ${location} after ${tuning.initialRetries + 1} attempts${why}`,
       lastError === undefined ? undefined : { cause: lastError },
+    );
+  }
+
+  function refusedAgainError(): ArtifactError {
+    return new ArtifactError(
+      ErrorCode.ArtifactNotAvailable,
+      `No artifact could be loaded from ${location}: it served the artifact it refused before again ` +
+        `(${describeSameBody(refusedAgain as SameBody)}), which no retry can fix: ${messageOf(lastError)}`,
+      { cause: lastError },
     );
   }
 
@@ -327,25 +391,39 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
     );
   }
 
-  async function loadSnapshot(source: SnapshotStore): Promise<LoadedSnapshot | undefined> {
+  async function loadSnapshot(source: SnapshotStore): Promise<LoadedSnapshot<T> | undefined> {
     try {
       const snapshot: Snapshot | undefined = await source.load(location);
       if (snapshot === undefined || snapshot === null) return undefined;
       if (!(snapshot.body instanceof Uint8Array) || typeof snapshot.savedAt !== "number") {
         throw new ArtifactError(ErrorCode.ArtifactInvalid, "snapshot must have a Uint8Array body and a numeric savedAt");
       }
-      const prepared = await accept(snapshot.body);
-      const loaded: LoadedSnapshot = { prepared, savedAt: snapshot.savedAt, etag: snapshot.etag };
+      const loaded: LoadedSnapshot<T> = { loaded: await accept(snapshot.body), savedAt: snapshot.savedAt, etag: snapshot.etag };
       snapshotLoaded = loaded;
       return loaded;
-    } catch (error) {
-      logger.warn(`the artifact snapshot cannot be used: ${messageOf(error)}`);
+    } catch (thrown) {
+      logger.warn(`the artifact snapshot cannot be used: ${messageOf(thrown instanceof UnusableBody ? thrown.error : thrown)}`);
       return undefined;
     }
   }
 
-  function useSnapshot(snapshot: LoadedSnapshot): void {
-    current = snapshot.prepared;
+  /**
+   * Warn when an artifact swapped in was published for another client code than `client`: on
+   * the first load, and whenever a refresh brings another client's artifact than the last.
+   */
+  function reportClient(previous: Loaded<T> | undefined, loaded: Loaded<T>): void {
+    // Without a configured client, each artifact is decided with its own client code.
+    if (settings.client === undefined) return;
+    const mismatch = clientMismatchOf(settings.client, loaded.prepared.artifact);
+    if (!mismatch) return;
+    if (previous && artifactClientCodeOf(previous.prepared.artifact) === mismatch.artifactClientCode) return;
+    logger.warn(clientMismatchMessage(mismatch, usesPayload && !previous ? "artifactPayload" : location));
+    emit("artifactClientMismatch", { ...mismatch, artifactLocation: location });
+  }
+
+  function useSnapshot(snapshot: LoadedSnapshot<T>): void {
+    const previous = current;
+    current = snapshot.loaded;
     etag = snapshot.etag;
     snapshotSavedAt = snapshot.savedAt;
     lastRetrieved = snapshot.savedAt;
@@ -355,6 +433,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
         `(${Math.round(ageMs / 1000)} s old) until a download succeeds`,
     );
     emit("artifactSnapshotUsed", { artifactLocation: location, savedAt: snapshot.savedAt, ageMs });
+    reportClient(previous, snapshot.loaded);
     resolveReady();
   }
 
@@ -372,11 +451,12 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
   function start(): void {
     if (usesPayload) {
       try {
-        current = prepareArtifact(config.artifactPayload);
+        current = adopted(prepareArtifact(settings.payload));
       } catch (error) {
         rejectReady(error);
         return;
       }
+      reportClient(undefined, current);
       retrievalCount = 1;
       synced = true;
       resolveReady();
@@ -398,20 +478,20 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
 
   return {
     ready,
-    current: () => current,
+    current: () => current?.adopted,
     trace() {
       const trace: ArtifactTrace = {
         artifactLocation: usesPayload ? "Not Applicable" : location,
         pollingInterval: interval,
         pollingHalted: halted,
-        artifactVersion: current ? current.artifact.version : "unknown",
+        artifactVersion: current ? current.prepared.artifact.version : "unknown",
         artifactRetrievalCount: retrievalCount,
         artifactLastRetrieved: isoOf(lastRetrieved),
       };
       if (snapshotSavedAt !== undefined) {
         trace.artifactSnapshot = { savedAt: isoOf(snapshotSavedAt), ageMs: Math.max(0, platform.now() - snapshotSavedAt) };
       }
-      return { ...trace, ...current?.artifact.meta };
+      return { ...trace, ...current?.prepared.artifact.meta };
     },
     beforeDecision() {
       if (mode !== "on-request" || halted || !readySettled || inflight) return;
@@ -419,7 +499,7 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       nextDueAt = Number.POSITIVE_INFINITY;
       const task = runCycle();
       track(task);
-      config.waitUntil?.(task);
+      settings.waitUntil?.(task);
     },
     stopPolling,
     async close() {
@@ -429,39 +509,6 @@ export function createArtifactLoader(deps: LoaderDeps): ArtifactLoader {
       await Promise.allSettled([...background]);
     },
   };
-}
-
-function refreshModeOf(value: unknown): RefreshMode {
-  if (value === undefined || value === "poll") return "poll";
-  if (value === "on-request") return "on-request";
-  throw new ConfigError("refreshMode", 'must be "poll" or "on-request"');
-}
-
-// 0 and absence both mean "the default": neither a zero timeout nor a zero size limit is usable.
-function positiveOr(value: unknown, fallback: number, field: string): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) throw new ConfigError(field, "must be a positive number");
-  return value === 0 ? fallback : value;
-}
-
-// Lenient, as before this option was honoured: anything but a positive number means no limit.
-function waitLimitOf(value: unknown): number {
-  return typeof value === "number" && value > 0 && Number.isFinite(value) ? Math.min(MAX_TIMER_MS, value) : 0;
-}
-
-function functionOr<T>(value: T | undefined, field: string): T | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "function") throw new ConfigError(field, "must be a function");
-  return value;
-}
-
-function snapshotStoreOf(value: unknown): SnapshotStore | undefined {
-  if (value === undefined || value === null) return undefined;
-  const store = value as Partial<SnapshotStore>;
-  if (typeof store.load !== "function" || typeof store.save !== "function") {
-    throw new ConfigError("snapshotStore", "must have load(key) and save(key, snapshot) methods");
-  }
-  return value as SnapshotStore;
 }
 
 function unref(handle: unknown): void {

@@ -1,22 +1,4 @@
-/** A stored last-good artifact. */
-export interface Snapshot {
-  /** The artifact body as fetched (JSON text, or the raw bytes of `rules.bin`). */
-  body: Uint8Array;
-  /** When it was downloaded, ms since epoch (a later `304` does not move it). */
-  savedAt: number;
-  /** Its ETag, if the server sent one. */
-  etag?: string;
-}
-
-/**
- * Pluggable storage for the last good artifact: a file on Node, a KV namespace at the edge.
- * Both methods may be async; errors are reported, never fatal. `key` identifies the artifact
- * (its location), so one store can serve several engines.
- */
-export interface SnapshotStore {
-  load(key: string): Snapshot | undefined | Promise<Snapshot | undefined>;
-  save(key: string, snapshot: Snapshot): void | Promise<void>;
-}
+import type { KeyValueNamespace, Snapshot, SnapshotStore } from "../types.js";
 
 /** An in-memory snapshot store: survives engine restarts within one process (and serves tests). */
 export function memorySnapshotStore(): SnapshotStore & { readonly size: number } {
@@ -34,15 +16,6 @@ export function memorySnapshotStore(): SnapshotStore & { readonly size: number }
       return snapshots.size;
     },
   };
-}
-
-/**
- * The string key-value API shared by Cloudflare Workers KV, Vercel KV/Upstash-style clients and
- * simple `Map` wrappers: `get` resolves to the stored text or `null`.
- */
-export interface KeyValueNamespace {
-  get(key: string): Promise<string | null | undefined> | string | null | undefined;
-  put(key: string, value: string): Promise<unknown> | unknown;
 }
 
 interface KvRecord {

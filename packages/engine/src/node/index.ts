@@ -7,8 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createNodeFetch, type NodeAgent, type NodeFetch } from "./http-fetch.js";
-import type { Snapshot, SnapshotStore } from "../loader/snapshot.js";
-import type { FetchApi } from "../types.js";
+import type { FetchApi, Snapshot, SnapshotStore } from "../types.js";
 
 export { createNodeFetch, DEFAULT_MAX_SOCKETS } from "./http-fetch.js";
 export type { NodeAgent, NodeFetch, NodeFetchOptions } from "./http-fetch.js";
@@ -87,4 +86,4 @@ export function proxyFetch(agent: NodeAgent): FetchApi {
   return createNodeFetch({ agent });
 }
 
-export type { Snapshot, SnapshotStore } from "../loader/snapshot.js";
+export type { Snapshot, SnapshotStore } from "../types.js";

@@ -1,23 +1,4 @@
-import type { FetchApi } from "../types.js";
-
-/**
- * Everything the engine needs from its host, injected so that the core stays free of I/O and
- * tests can drive time and randomness. Defaults use web-standard globals only.
- */
-export interface Platform {
-  /** A WHATWG fetch (plain or async function). */
-  fetch: FetchApi | undefined;
-  /** Wall clock, ms since epoch. */
-  now: () => number;
-  /** Monotonic high-resolution clock in ms, for durations. */
-  monotonic: () => number;
-  setTimeout: (fn: () => void, ms: number) => unknown;
-  clearTimeout: (handle: unknown) => void;
-  /** Uniform in [0, 1): used for backoff jitter. */
-  random: () => number;
-  /** A fresh id: 32 lower-case hex digits, as Target's ids. */
-  uuid: () => string;
-}
+import type { FetchApi, Platform } from "../types.js";
 
 const IDS_PER_BATCH = 256;
 const randomBytes = new Uint8Array(IDS_PER_BATCH * 16);

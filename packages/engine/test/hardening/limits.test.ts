@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ArtifactError, createDecider, createDecisioningEngine, DEFAULT_REQUEST_LIMITS, RequestError, type GetOffersOptions } from "../../src/index.js";
 import { MAX_ARTIFACT_DEPTH } from "../../src/artifact/validate.js";
-import { DEFAULT_MAX_ARTIFACT_BYTES } from "../../src/loader/download.js";
+import { DEFAULT_MAX_ARTIFACT_BYTES } from "../../src/config/artifact-source.js";
 import { MAX_LOGIC_DEPTH } from "../../src/logic/compile.js";
 import { startFakeCdn } from "@decisioning/testing/servers";
 import { fastLoader, flagArtifact, recordEvents } from "../kit/index.js";

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { createBackoff } from "../../src/loader/backoff.js";
-import { artifactFormatOf, artifactLocationOf, pollingIntervalOf } from "../../src/loader/location.js";
 
 const sequence = (values: number[]) => {
   let i = 0;
@@ -55,45 +54,5 @@ describe("createBackoff", () => {
     const high = createBackoff(() => 1);
     for (let i = 0; i < 10; i++) high.next();
     expect(high.next()).toBe(300000);
-  });
-});
-
-describe("pollingIntervalOf", () => {
-  it("defaults to 300000 ms and raises smaller values to 300000", () => {
-    expect(pollingIntervalOf(undefined)).toBe(300000);
-    expect(pollingIntervalOf(1000)).toBe(300000);
-    expect(pollingIntervalOf(600000)).toBe(600000);
-  });
-
-  it("keeps 0 (polling disabled)", () => {
-    expect(pollingIntervalOf(0)).toBe(0);
-  });
-
-  it("gives NaN, negative and non-numeric values the default instead of a 1 ms timer", () => {
-    for (const value of [Number.NaN, -1, "60000", null, Number.POSITIVE_INFINITY]) expect(pollingIntervalOf(value)).toBe(300000);
-  });
-
-  it("caps huge values at what timers accept", () => {
-    expect(pollingIntervalOf(2 ** 40)).toBe(2 ** 31 - 1);
-  });
-
-  it("lets the internal floor go lower, for tests only", () => {
-    expect(pollingIntervalOf(50, 0)).toBe(50);
-  });
-});
-
-describe("artifact location", () => {
-  it("builds Target's CDN URL from client, environment, property token and format", () => {
-    expect(artifactLocationOf({ client: "acme" })).toBe("https://assets.adobetarget.com/acme/production/v1/rules.json");
-    expect(artifactLocationOf({ client: "acme", environment: "Staging", propertyToken: "abc-123", artifactFormat: "bin" })).toBe(
-      "https://assets.adobetarget.com/acme/staging/v1/abc-123/rules.bin",
-    );
-  });
-
-  it("prefers artifactLocation, and reads the format from a .bin ending", () => {
-    const config = { client: "acme", artifactLocation: "https://cdn.example/x/rules.bin" };
-    expect(artifactLocationOf(config)).toBe("https://cdn.example/x/rules.bin");
-    expect(artifactFormatOf(config, artifactLocationOf(config))).toBe("bin");
-    expect(artifactFormatOf({ client: "acme" }, "https://cdn.example/rules.json")).toBe("json");
   });
 });

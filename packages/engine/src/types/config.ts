@@ -1,18 +1,32 @@
-import type { Platform } from "./platform/platform.js";
-import type { RequestLimits } from "./decide/request.js";
-import type { SnapshotStore } from "./loader/snapshot.js";
-import type { EventEmitter, FetchApi, Logger, NotificationHandoff, NotificationPayload, ParseDomain } from "./types.js";
+/** What `createDecisioningEngine` and `createDecider` are configured with. */
+import type { EventEmitter, FetchApi, Logger, ParseDomain, Platform, SnapshotStore } from "./platform.js";
+import type { NotificationHandoff, NotificationPayload } from "./decision.js";
 
 /** How the loader keeps the artifact fresh. */
 export type RefreshMode = "poll" | "on-request";
+
+/** Bounds on request size; documented defaults keep one request from monopolising a worker. */
+export interface RequestLimits {
+  /** Most mboxes plus views in one `execute` or `prefetch` block. */
+  maxItems: number;
+  /** Most parameters on one mbox, view or page load. */
+  maxParameters: number;
+  /** Longest URL, user agent, parameter value or name, in UTF-16 code units. */
+  maxStringLength: number;
+  /** Deepest nesting of objects and arrays below `request` (`request.id.tntId` is at depth 2). */
+  maxDepth: number;
+}
 
 /**
  * Configuration of `createDecisioningEngine`, a superset of the reference's `DecisioningConfig`;
  * `V` is the type of the `visitor` its decisions are given and hand back on their notifications.
  */
 export interface DecisioningConfig<V = unknown> {
-  /** Target client code. */
-  client: string;
+  /**
+   * Target client code. May be left out when an `artifactPayload` names it (`meta.clientCode`),
+   * or with an `artifactLocation`: each artifact is then decided with its own `meta.clientCode`.
+   */
+  client?: string;
   /** Experience Cloud organization id (needed to read `rules.bin`). */
   organizationId?: string;
   /** Ms between artifact refreshes; default and minimum 300000; 0 disables refreshing. */
@@ -42,7 +56,7 @@ export interface DecisioningConfig<V = unknown> {
    * senders that only queue the payload and must not do slow work in the caller's path.
    */
   notificationHandoff?: NotificationHandoff;
-  /** `(eventName, payload)`: artifactDownloadSucceeded, artifactDownloadFailed, geoLocationUpdated, artifactSnapshotUsed, sendNotificationError. */
+  /** `(eventName, payload)`: the events listed with {@link EngineEventName}. */
   eventEmitter?: EventEmitter;
   /** Four-method logger; silent by default. */
   logger?: Logger;
@@ -72,4 +86,20 @@ export interface DecisioningConfig<V = unknown> {
   requestLimits?: Partial<RequestLimits>;
   /** URL of the IP-to-geo lookup (default Target's). */
   geoLookupUrl?: string;
+}
+
+/** Configuration of a synchronous, zero-I/O decider. */
+export interface DeciderConfig {
+  /** Target client code; defaults to the artifact's `meta.clientCode`. */
+  client?: string;
+  /** The artifact (parsed JSON); validated and compiled once, here. */
+  artifact: unknown;
+  /** Domain parser: Public Suffix List (default), `basic`, or a function. */
+  parseDomainImpl?: ParseDomain | "psl" | "basic";
+  /** Clock and id overrides, e.g. a frozen clock in tests. */
+  platform?: Partial<Pick<Platform, "now" | "monotonic" | "uuid">>;
+  /** Put telemetry entries in notification payloads (default true). */
+  telemetryEnabled?: boolean;
+  /** Bounds on request size. */
+  requestLimits?: Partial<RequestLimits>;
 }
