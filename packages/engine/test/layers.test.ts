@@ -23,7 +23,8 @@ const LAYERS: Record<string, readonly string[]> = {
   decide: ["types", "util", "errors", "logic", "allocation", "context", "artifact", "config", "decide"],
   loader: ["types", "util", "errors", "platform", "context", "artifact", "config", "loader"],
   engine: ["types", "util", "errors", "platform", "logic", "allocation", "context", "artifact", "config", "decide", "loader", "engine"],
-  node: ["types", "util", "errors"],
+  // The Node entry: the transport (which takes the platform's abort hook) and file snapshots.
+  node: ["types", "util", "errors", "platform", "node"],
 };
 const ENTRIES = new Set(["index.ts", "lean.ts", "internal.ts"]);
 
