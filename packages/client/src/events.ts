@@ -7,8 +7,11 @@ export type TargetEventName =
   | "clientReady"
   | "artifactDownloadSucceeded"
   | "artifactDownloadFailed"
+  | "artifactSnapshotUsed"
+  | "artifactClientMismatch"
   | "geoLocationUpdated"
-  | "sendNotificationError";
+  | "sendNotificationError"
+  | "unknownLocation";
 
 /** What an event callback receives: `{type, ...payload}`, as in the reference. */
 export interface TargetEvent {

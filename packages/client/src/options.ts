@@ -2,7 +2,8 @@
  * Options of `TargetClient.create`, `getOffers`, `getAttributes` and `sendNotifications`, and
  * their validation with the reference SDK's messages.
  */
-import { internal, type Artifact, type DecisioningConfig, type FetchApi, type Logger } from "@decisioning/engine";
+import { ConfigError, internal, type Artifact, type DecisioningConfig, type FetchApi, type Logger } from "@decisioning/engine";
+import { engineConfigOf, type EngineHost } from "./engine-config.js";
 import { ClientErrorCode, OptionsError } from "./errors.js";
 import type { TargetEvents } from "./events.js";
 import { notificationQueueOptionsProblem, type NotificationQueueOptions } from "./notifications/queue.js";
@@ -146,8 +147,39 @@ export function validateClientOptions(options: unknown): asserts options is Targ
   if (hint !== undefined && hint !== "" && !isEdgeCluster(hint)) {
     throw new OptionsError(ClientErrorCode.LocationHintInvalid, Messages.LOCATION_HINT_INVALID, "targetLocationHint");
   }
-  const problem = clientOptionProblem(options as unknown as TargetClientOptions) ?? offlineProblem(options as unknown as TargetClientOptions);
+  const problem =
+    clientOptionProblem(options as unknown as TargetClientOptions) ??
+    offlineProblem(options as unknown as TargetClientOptions) ??
+    engineOptionProblem(options as unknown as TargetClientOptions);
   if (problem) throw new OptionsError(ClientErrorCode.OptionInvalid, `${problem.field}: ${problem.problem}`, problem.field);
+}
+
+/** Stand-ins for what the client lends its engine: only the options are checked here. */
+const NO_HOST: EngineHost = {
+  logger: {},
+  fetchApi: () => Promise.reject(new Error("not called")),
+  emit: () => {},
+  enqueue: () => {},
+  whenSettled: () => Promise.resolve(),
+};
+
+/**
+ * What the engine would refuse in the options it is given (`pollingInterval`, `artifactLocation`,
+ * `engineOptions`, …), checked now: refused at create, a bad option cannot keep `clientReady`
+ * from ever firing.
+ */
+function engineOptionProblem(options: TargetClientOptions): { field: string; problem: string } | undefined {
+  const method = options.decisioningMethod ?? (options.offline === true ? DecisioningMethod.OnDevice : DecisioningMethod.ServerSide);
+  if (!requiresDecisioningEngine(method)) return undefined;
+  try {
+    internal.engineSettingsOf(engineConfigOf(options, NO_HOST));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const given = options.engineOptions as Record<string, unknown> | undefined;
+    const field = given !== undefined && Object.prototype.hasOwnProperty.call(given, error.field.split(".")[0] as string) ? `engineOptions.${error.field}` : error.field;
+    return { field, problem: error.message.slice(error.message.indexOf(": ") + 2) };
+  }
 }
 
 const describe = (value: unknown): string => {

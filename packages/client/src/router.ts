@@ -3,7 +3,7 @@
  * promise in between unless an IP geo lookup is due), else by Target's edge. Either way the
  * answer becomes a {@link Delivered}, whose `getOffers` result is shaped when first asked for.
  */
-import type { DecisioningEngine, DeliveryRequest, DeliveryResponse, GetOffersOptions, internal } from "@decisioning/engine";
+import type { DecidedResponse, DecisioningEngine, DeliveryRequest, DeliveryResponse, GetOffersOptions, internal } from "@decisioning/engine";
 import type { Call, RequestExposure } from "./call.js";
 import type { Calls } from "./calls.js";
 import { jsonForLog, type EdgeClient } from "./edge.js";
@@ -13,6 +13,7 @@ import { Messages } from "./messages.js";
 import { requiresDecisioningEngine, type VisitorOptions } from "./options.js";
 import type { ClientPlatform } from "./platform.js";
 import { DecisioningMethod } from "./types.js";
+import type { UnknownNames } from "./unknown-names.js";
 
 type SafeLogger = internal.SafeLogger;
 
@@ -27,6 +28,7 @@ export class Router {
     private readonly edge: EdgeClient,
     private readonly platform: ClientPlatform,
     private readonly logger: SafeLogger,
+    private readonly unknownNames: UnknownNames,
   ) {}
 
   /** Decide a call on-device when the method and the artifact allow, else ask the edge. */
@@ -50,8 +52,14 @@ export class Router {
     const decision: GetOffersOptions<Call> = { request: call.request, sessionId: call.sessionId, visitor: call };
     if (call.locationHint) decision.targetLocationHint = call.locationHint;
     const decided = engine.getOffersSync(decision);
-    if (decided !== undefined) return this.delivered(call, decided, DecisioningMethod.OnDevice, engine);
-    return engine.getOffers(decision).then((response) => this.delivered(call, response, DecisioningMethod.OnDevice, engine));
+    if (decided !== undefined) return this.decidedOnDevice(call, decided, engine);
+    return engine.getOffers(decision).then((response) => this.decidedOnDevice(call, response, engine));
+  }
+
+  private decidedOnDevice(call: Call, response: DecidedResponse, engine: DecisioningEngine<Call>): Delivered {
+    // Names answered as remote (status 206) may be names the artifact does not know at all.
+    if (response.status === 206) this.unknownNames.check(response, engine.getDecider());
+    return this.delivered(call, response, DecisioningMethod.OnDevice, engine);
   }
 
   /** A call answered by Target's edge (a server-side `getOffers`, or `sendNotifications`). */

@@ -45,6 +45,7 @@ import {
 import { clientPlatformOf, type ClientPlatform } from "./platform.js";
 import { OfflineRecorder, type RecordedDelivery } from "./offline.js";
 import { Router } from "./router.js";
+import { UnknownNames } from "./unknown-names.js";
 import { ClientTelemetry } from "./telemetry.js";
 import { DecisioningMethod } from "./types.js";
 import { AuthState, visitorCookieName } from "./visitor.js";
@@ -168,7 +169,7 @@ export class TargetClient {
       platform,
       logger,
     );
-    this.router = new Router(this.calls, edge, platform, logger);
+    this.router = new Router(this.calls, edge, platform, logger, new UnknownNames(logger, this.emit));
     this.notifications = new DecisionNotifications(
       { calls: this.calls, edge, telemetry, answered: (call, response) => this.router.answered(call, response), emit: this.emit, logger, platform },
       options.notificationQueue,

@@ -55,6 +55,17 @@ describe("TargetClient.create", () => {
     expect(attempt).toThrow(expect.objectContaining({ code: ClientErrorCode.OptionInvalid, field, message: expect.stringMatching(new RegExp(`^${field.replace(".", "\\.")}: must`)) }));
   });
 
+  it.each<[Record<string, unknown>, string]>([
+    [{ pollingInterval: "60000" }, "pollingInterval"],
+    [{ maximumWaitReady: -1 }, "maximumWaitReady"],
+    [{ artifactFormat: "yaml" }, "artifactFormat"],
+    [{ engineOptions: { artifactRequestTimeout: -1 } }, "engineOptions.artifactRequestTimeout"],
+    [{ engineOptions: { refreshMode: "sometimes" } }, "engineOptions.refreshMode"],
+  ])("refuses at create an option the engine would refuse, so clientReady cannot silently never fire (%j)", (extra, field) => {
+    const attempt = () => TargetClient.create({ ...BASE_OPTIONS, decisioningMethod: "on-device", artifactPayload: demoArtifact(), ...extra } as never);
+    expect(attempt).toThrow(expect.objectContaining({ code: ClientErrorCode.OptionInvalid, field }));
+  });
+
   it.each<Record<string, unknown>>([{ timeout: 250 }, { deliveryRetries: 0 }, { serverDomain: "127.0.0.1:8080" }, { secure: false }, { notificationQueue: { maxBatch: 1 } }])(
     "takes valid options as given (%j)",
     (extra) => {

@@ -21,3 +21,4 @@ export type { OnAbort } from "./platform/abort.js";
 export { createArtifactLoader, DEFAULT_LOADER_TUNING } from "./loader/loader.js";
 export type { ArtifactLoader, LoaderDeps, LoaderTuning } from "./loader/loader.js";
 export { Lru } from "./util/lru.js";
+export { engineSettingsOf } from "./config/settings.js";

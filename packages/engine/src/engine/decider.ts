@@ -100,6 +100,13 @@ export class ArtifactDecider implements Decider {
     return remoteDependencyOf(this.prepared, request);
   }
 
+  /** Whether the artifact decides the name or lists it as remote (see `Decider.declares`). */
+  declares(kind: "mbox" | "view", name: string): boolean {
+    const { prepared } = this;
+    if (kind === "mbox") return prepared.localMboxes.has(name) || prepared.mboxes.has(name) || prepared.remoteMboxes.includes(name);
+    return prepared.localViews.has(name) || prepared.views.has(name) || prepared.remoteViews.includes(name);
+  }
+
   private run(options: GetOffersOptions, geo: Geo | undefined, checked: boolean, reportMatches: boolean): DecideResult {
     const { env } = this;
     const { platform, telemetry } = env;

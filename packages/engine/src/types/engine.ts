@@ -101,6 +101,11 @@ export interface Decider {
   decide(options: GetOffersOptions, report?: DecideReport): DecideResult;
   /** Which requested names need the Delivery API. */
   hasRemoteDependency(request: DeliveryRequest): RemoteDependency;
+  /**
+   * Whether the artifact knows a name: decides it (listed as local, or has rules for it) or lists
+   * it as remote. A name it does not know is answered as remote too, but is most likely a typo.
+   */
+  declares(kind: "mbox" | "view", name: string): boolean;
   /** The artifact decided against (do not mutate). */
   readonly artifact: Artifact;
   /** Rules whose conditions could not be compiled (they never match). */
