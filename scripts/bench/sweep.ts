@@ -10,7 +10,7 @@
  */
 import { createRequire } from "node:module";
 import { loadConformanceTests } from "../conformance/harness.mjs";
-import { conformanceRoot, readJson, sharedPath } from "./scenarios.mjs";
+import { conformancePath, conformanceRoot, readJson } from "./scenarios.mjs";
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -114,8 +114,7 @@ function schemaInputs(): Input[] {
 
 /** The real-world inputs the schema lacks: many macros in one offer, and trace on a page load. */
 function realWorldInputs(): Input[] {
-  const path = sharedPath("real-world/artifact-large.json");
-  if (!path) return [];
+  const path = conformancePath("real-world/artifact-large.json");
   const artifact = readJson(path);
   const conf = { client: artifact.meta.clientCode, organizationId: "bench@AdobeOrg" };
   const context = { channel: "web", address: { url: "https://www.adobe.com/?x=1" }, userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/120.0.0.0 Safari/537.36" };
