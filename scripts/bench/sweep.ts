@@ -9,7 +9,7 @@
  * Usage: node --import ./scripts/lib/ts.mjs scripts/bench/sweep.ts [--time 150] [--json]
  */
 import { createRequire } from "node:module";
-import { loadConformanceTests } from "../conformance/harness.mjs";
+import { loadConformanceTests } from "../conformance/harness.js";
 import { conformancePath, conformanceRoot, readJson } from "./scenarios.mjs";
 
 const require = createRequire(import.meta.url);
@@ -102,7 +102,7 @@ async function cost(engine: Engine, input: Input, warmupMs: number): Promise<num
 
 /** Inputs of the schema that decide (tests that expect the engine to refuse its artifact are left out). */
 function schemaInputs(): Input[] {
-  return loadConformanceTests(conformanceRoot()).map((test: Record<string, unknown>) => ({
+  return loadConformanceTests(conformanceRoot()).map((test) => ({
     id: `${String(test.suite).replace(/^TEST_SUITE_/, "")} › ${String(test.key)}`,
     conf: test.conf as Record<string, unknown>,
     artifact: test.artifact,

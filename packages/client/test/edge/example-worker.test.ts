@@ -7,7 +7,7 @@ import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain ES module without typings.
 import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
-import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
+import { repoPath } from "../../../../scripts/edge/kit/cases.js";
 import { startWorker, type TestKv } from "../../../../scripts/edge/kit/workerd.mjs";
 import { CLIENT_BUILT } from "./kit.js";
 

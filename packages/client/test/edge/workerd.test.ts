@@ -1,6 +1,6 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
+import { repoPath } from "../../../../scripts/edge/kit/cases.js";
 import { answersPerBundle, moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.mjs";
 import { CLIENT_BUILT, clientNodeAnswers, type ClientAnswer, type ClientFlavour } from "./kit.js";
 

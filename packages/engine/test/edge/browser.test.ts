@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.js";
 import { chromiumUnavailable, decidePerBundle, openEdgePage } from "../../../../scripts/edge/kit/chromium.mjs";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 

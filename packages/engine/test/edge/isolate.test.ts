@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import type { EdgeAnswer } from "../../../../scripts/edge/kit/cases.js";
 import { decideAllScript } from "./kit/classic-script.js";
 import { createEdgeIsolate, runInIsolate } from "../../../../scripts/edge/kit/isolate.mjs";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";

@@ -5,7 +5,7 @@ import * as fullEntry from "../../src/index.js";
 import * as leanEntry from "../../src/lean.js";
 // @ts-expect-error: a plain ES module without typings.
 import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
-import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
+import { repoPath } from "../../../../scripts/edge/kit/cases.js";
 import { scanGraph, scanSource } from "../../../../scripts/edge/kit/portability.mjs";
 
 const engineDependencies = Object.keys(JSON.parse(readFileSync(repoPath("packages/engine/package.json"), "utf8")).dependencies ?? {});

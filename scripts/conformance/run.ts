@@ -1,13 +1,12 @@
-#!/usr/bin/env node
 // Conformance against Adobe's test schema, using the BUILT engine (packages/engine/dist).
-// Usage: node scripts/conformance/run.mjs [path/to/target-sdk-testing]
-import { fileURLToPath } from "node:url";
+// Usage: pnpm conformance, or node --import ./scripts/lib/ts.mjs scripts/conformance/run.ts [path/to/target-sdk-testing]
 import { resolve } from "node:path";
-import { loadConformanceTests, runConformanceTest } from "./harness.mjs";
+import { fileURLToPath } from "node:url";
+import { loadConformanceTests, runConformanceTest } from "./harness.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = resolve(process.argv[2] ?? resolve(here, "../../fixtures/conformance/target-sdk-testing"));
-const engine = await import(new URL("../../packages/engine/dist/index.js", import.meta.url).href);
+const engine = await import("../../packages/engine/dist/index.js");
 const tests = loadConformanceTests(root);
 if (tests.length === 0) {
   console.error(`conformance: no test schema under ${root}`);
@@ -16,11 +15,11 @@ if (tests.length === 0) {
 let passed = 0;
 let failed = 0;
 for (const test of tests) {
-  let problems;
+  let problems: string[];
   try {
     problems = await runConformanceTest(engine, test);
   } catch (error) {
-    problems = [`threw: ${error?.stack ?? error}`];
+    problems = [`threw: ${(error as Error | undefined)?.stack ?? error}`];
   }
   if (problems.length === 0) passed += 1;
   else {

@@ -2,7 +2,8 @@
 // tests as CI. Where ../shared/conformance is beside the repository (the project's shared
 // data, which CI lays out), the carried copy must be identical to it, file by file.
 //
-//   node scripts/conformance/drift.mjs   -> one line, and exit code 1 when the copies differ
+//   node --import ./scripts/lib/ts.mjs scripts/conformance/drift.ts   -> one line, and exit code 1 when the copies differ
+//   (the first half of `pnpm conformance`)
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +15,7 @@ export const SHARED = join(root, "../shared/conformance");
 /** The folders carried; the rest of each side (its README) is its own. */
 export const FOLDERS = ["target-sdk-testing", "real-world"];
 
-function filesUnder(dir) {
+function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -22,8 +23,8 @@ function filesUnder(dir) {
 }
 
 /** Files that differ between the carried copy and `shared`: missing on either side or not byte-identical. */
-export function driftFrom(shared = SHARED, carried = CARRIED) {
-  const problems = [];
+export function driftFrom(shared = SHARED, carried = CARRIED): string[] {
+  const problems: string[] = [];
   for (const folder of FOLDERS) {
     const ours = new Set(filesUnder(join(carried, folder)));
     const theirs = new Set(filesUnder(join(shared, folder)));
