@@ -1,26 +1,28 @@
 // Runs Adobe's reference engine (@adobe/target-decisioning-engine 1.9.3, a dev dependency used
 // only as a test oracle) the way its Node SDK configures it: Public Suffix List domain parsing.
-import { createRequire } from "node:module";
+import { type ReferenceConfig, referenceEngineFactory, targetTools } from "./adobe.js";
 
-const require = createRequire(import.meta.url);
-const ReferenceEngine = require("@adobe/target-decisioning-engine");
-const tools = require("@adobe/target-tools");
+const ReferenceEngine = referenceEngineFactory();
+const tools = targetTools();
 
 const RealDate = Date;
+/** Date's constructor as it behaves: any arguments, passed on (its typed overloads cannot be spread into). */
+const DateBase = RealDate as unknown as new (...args: unknown[]) => Date;
 
 /** Freeze `Date` (constructor without arguments and `Date.now`) at `ms` while `fn` runs. */
-export async function withFrozenDate(ms, fn) {
+export async function withFrozenDate<T>(ms: number | undefined, fn: () => Promise<T>): Promise<T> {
   if (ms === undefined) return fn();
-  class FrozenDate extends RealDate {
-    constructor(...args) {
-      if (args.length === 0) super(ms);
+  const frozen = ms;
+  class FrozenDate extends DateBase {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(frozen);
       else super(...args);
     }
     static now() {
-      return ms;
+      return frozen;
     }
   }
-  globalThis.Date = FrozenDate;
+  globalThis.Date = FrozenDate as unknown as DateConstructor;
   try {
     return await fn();
   } finally {
@@ -28,15 +30,31 @@ export async function withFrozenDate(ms, fn) {
   }
 }
 
+/** A case for the reference: the engine's `conf`, the artifact, the `getOffers` options, the clock and the geo answer. */
+export interface ReferenceCase {
+  conf: ReferenceConfig;
+  artifact: unknown;
+  input: unknown;
+  nowMs?: number;
+  mockGeo?: unknown;
+}
+
+/** What the reference answered (as JSON) or the message it failed with, and the notification payloads it sent. */
+export interface ReferenceResult {
+  response?: unknown;
+  error?: string;
+  notifications: unknown[];
+}
+
 /**
  * Decide `input` with the reference. Returns `{response, notifications, error}`; the
  * notification payloads are those its `sendNotificationFunc` received.
  */
-export async function decideWithReference({ conf, artifact, input, nowMs, mockGeo }) {
-  const notifications = [];
+export async function decideWithReference({ conf, artifact, input, nowMs, mockGeo }: ReferenceCase): Promise<ReferenceResult> {
+  const notifications: unknown[] = [];
   return withFrozenDate(nowMs, async () => {
     // A plain function: the reference ignores `async` fetch implementations.
-    const fetchApi = (url) =>
+    const fetchApi = (url: string) =>
       Promise.resolve({
         ok: true,
         status: 200,
@@ -61,16 +79,9 @@ export async function decideWithReference({ conf, artifact, input, nowMs, mockGe
       await new Promise((resolve) => setTimeout(resolve, 5));
       return { response: JSON.parse(JSON.stringify(response)), notifications };
     } catch (error) {
-      return { error: String(error?.message ?? error), notifications };
+      return { error: String((error as Error | undefined)?.message ?? error), notifications };
     } finally {
       engine.stopPolling();
     }
   });
-}
-
-/** Milliseconds for a conformance-style `mockDate`. */
-export function mockDateToMs(mock) {
-  if (!mock) return undefined;
-  const m = { hours: 0, minutes: 0, seconds: 0, ...mock };
-  return Date.UTC(m.year, m.month, m.date, m.hours, m.minutes, m.seconds);
 }
