@@ -1,10 +1,9 @@
-#!/usr/bin/env node
 // Regenerates packages/engine/src/context/psl-data.ts from the Public Suffix List rules that
 // @adobe/target-tools 1.7.2 bundles (inside its copy of psl), so our domain parsing sees exactly
 // the list the reference engine sees, not whatever the live list says today.
 //
-//   node scripts/gen-psl/generate.mjs          write the file
-//   node scripts/gen-psl/generate.mjs --check  fail if the committed file is stale
+//   pnpm psl            write the file (scripts/gen-psl/generate.ts)
+//   pnpm psl --check    fail if the committed file is stale
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -15,10 +14,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const outFile = join(root, "packages/engine/src/context/psl-data.ts");
 const require = createRequire(join(root, "package.json"));
 // The reference's psl calls the Node built-in, so matching must use the same encoder.
-const punycode = require("node:punycode");
+const punycode = require("node:punycode") as { toASCII(domain: string): string };
 
 const toolsDir = dirname(require.resolve("@adobe/target-tools/package.json"));
-const toolsPkg = JSON.parse(readFileSync(join(toolsDir, "package.json"), "utf8"));
+const toolsPkg = JSON.parse(readFileSync(join(toolsDir, "package.json"), "utf8")) as { version: string; dependencies?: Record<string, string> };
 const bundle = readFileSync(join(toolsDir, "dist/index.js"), "utf8");
 
 const rules = extractRules(bundle);
@@ -39,7 +38,7 @@ const source = render({ data, rules, dropped, pslVersion, toolsVersion: toolsPkg
 
 if (process.argv.includes("--check")) {
   if (readFileSync(outFile, "utf8") !== source) {
-    console.error(`${outFile} is stale; run node scripts/gen-psl/generate.mjs`);
+    console.error(`${outFile} is stale; run pnpm psl`);
     process.exit(1);
   }
 } else {
@@ -52,17 +51,17 @@ console.log(
 );
 
 /** The JSON array that the bundle assigns to `var rules`. */
-function extractRules(text) {
+function extractRules(text: string): string[] {
   const start = text.indexOf("var rules = [");
   if (start < 0) throw new Error("no `var rules = [` in the target-tools bundle");
   const open = text.indexOf("[", start);
   const close = text.indexOf("\n];", open);
   if (close < 0) throw new Error("unterminated rules array in the target-tools bundle");
-  const list = JSON.parse(text.slice(open, close + 2));
+  const list: unknown = JSON.parse(text.slice(open, close + 2));
   if (!Array.isArray(list) || list.length < 1000 || !list.every((r) => typeof r === "string")) {
     throw new Error("the rules array does not look like the Public Suffix List");
   }
-  return list;
+  return list as string[];
 }
 
 /**
@@ -70,9 +69,9 @@ function extractRules(text) {
  * before one of its own parent suffixes can therefore never win (e.g. `com.fm` before `fm`), and
  * dropping those makes "longest match" give psl's answer, so the list can be stored as a trie.
  */
-function liveRules(list) {
-  const suffixOf = (rule) => rule.replace(/^(\*\.|!)/, "");
-  const indexBySuffix = new Map();
+function liveRules(list: string[]): string[] {
+  const suffixOf = (rule: string) => rule.replace(/^(\*\.|!)/, "");
+  const indexBySuffix = new Map<string, number>();
   list.forEach((rule, i) => {
     const puny = punycode.toASCII(suffixOf(rule));
     if (indexBySuffix.has(puny)) throw new Error(`two rules share the suffix ${puny}; the trie can't hold both`);
@@ -88,8 +87,14 @@ function liveRules(list) {
   });
 }
 
-function buildTree(list) {
-  const top = { kind: "?", children: new Map() };
+/** A label of the trie: its rule kind ("" a rule, "*" wildcard, "!" exception, "?" none) and its children by label. */
+interface TrieNode {
+  kind: string;
+  children: Map<string, TrieNode>;
+}
+
+function buildTree(list: string[]): TrieNode {
+  const top: TrieNode = { kind: "?", children: new Map() };
   for (const rule of list) {
     let kind = "";
     let suffix = rule;
@@ -116,17 +121,17 @@ function buildTree(list) {
 }
 
 /** Siblings are sorted and front-coded: an A–Z after the flag reuses 1–26 leading chars of the previous one. */
-function serialize(node) {
+function serialize(node: TrieNode): string {
   const labels = [...node.children.keys()].sort();
   let previous = "";
-  const out = [];
+  const out: string[] = [];
   for (const label of labels) {
-    const child = node.children.get(label);
+    const child = node.children.get(label) as TrieNode;
     let shared = 0;
     const limit = Math.min(label.length, previous.length, 26);
     while (shared < limit && label[shared] === previous[shared]) shared++;
     // Never split a surrogate pair: a lone half can't be written as UTF-8.
-    if (shared > 0 && /[\uD800-\uDBFF]/.test(label[shared - 1])) shared--;
+    if (shared > 0 && /[\uD800-\uDBFF]/.test(label[shared - 1] as string)) shared--;
     let item = child.kind;
     item += shared >= 1 ? String.fromCharCode(64 + shared) + label.slice(shared) : label;
     if (child.children.size > 0) item += `(${serialize(child)})`;
@@ -137,22 +142,22 @@ function serialize(node) {
 }
 
 /** Decodes `data` independently of the engine and checks it holds exactly the kept rules. */
-function verify(text, list) {
-  const found = [];
-  const path = [];
+function verify(text: string, list: string[]): void {
+  const found: string[] = [];
+  const path: string[] = [];
   const previousAt = [""];
   let i = 0;
   while (i < text.length) {
     let kind = "";
-    if ("*!?".includes(text[i])) kind = text[i++];
+    if ("*!?".includes(text[i] as string)) kind = text[i++] as string;
     let label = "";
     const code = text.charCodeAt(i);
     if (code >= 65 && code <= 90) {
-      label = previousAt[path.length].slice(0, code - 64);
+      label = (previousAt[path.length] as string).slice(0, code - 64);
       i++;
     }
     const start = i;
-    while (i < text.length && !",()".includes(text[i])) i++;
+    while (i < text.length && !",()".includes(text[i] as string)) i++;
     label += text.slice(start, i);
     previousAt[path.length] = label;
     const suffix = [label, ...path.slice().reverse()].join(".");
@@ -177,8 +182,17 @@ function verify(text, list) {
   }
 }
 
-function render({ data, rules: all, dropped, pslVersion: version, toolsVersion }) {
-  return `// GENERATED by scripts/gen-psl/generate.mjs; do not edit by hand.
+/** What the generated file says: the data and where it comes from. */
+interface Rendered {
+  data: string;
+  rules: string[];
+  dropped: string[];
+  pslVersion: string;
+  toolsVersion: string;
+}
+
+function render({ data, rules: all, dropped, pslVersion: version, toolsVersion }: Rendered): string {
+  return `// GENERATED by \`pnpm psl\` (scripts/gen-psl); do not edit by hand.
 //
 // Data from the Mozilla Public Suffix List (https://publicsuffix.org/), licensed under the
 // Mozilla Public License 2.0 (https://mozilla.org/MPL/2.0/). This is the snapshot that
