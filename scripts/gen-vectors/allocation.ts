@@ -1,18 +1,29 @@
-#!/usr/bin/env node
 // Regenerates fixtures/allocation/vectors.json: golden allocation vectors whose expected
 // values come from the reference (`hashUnencodedChars` of @adobe/target-tools), so the
 // engine's tests can check allocation on a fresh clone without the reference installed.
 // Deterministic: a seeded PRNG picks the random ids, so reruns produce the same file.
 //
-//   node scripts/gen-vectors/allocation.mjs
+//   pnpm vectors   (scripts/gen-vectors/allocation.ts)
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import tools from "@adobe/target-tools";
+import { targetTools } from "../reference/adobe.js";
+
+/** One golden vector: the inputs of a device key, the reference's hash of it and the allocation it gives. */
+export interface AllocationVector {
+  note: string;
+  client: string;
+  activityId: number | string;
+  visitorId: string;
+  hash: number;
+  allocation: number;
+}
+
+const tools = targetTools();
 
 const OUT = fileURLToPath(new URL("../../fixtures/allocation/vectors.json", import.meta.url));
 
 // mulberry32: tiny, seedable, good enough to spread test inputs.
-function prng(seed) {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -22,26 +33,48 @@ function prng(seed) {
   };
 }
 const random = prng(20240917);
-const pick = (items) => items[Math.floor(random() * items.length)];
-const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
+const pick = <T>(items: ArrayLike<T>): T => items[Math.floor(random() * items.length)] as T;
+const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
 
 const HEX = "0123456789abcdef";
 const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 // Odd, non-ASCII and astral pieces: Latin-1, CJK, RTL, combining marks, emoji (surrogate
 // pairs), a ZWJ sequence, a lone surrogate and a NUL, all as UTF-16 code units.
-const EXOTIC = ["é", "ß", "ü", "中", "文", "日本", "עברית", "ا", "e\u0301", "😀", "👍🏽", "👨‍👩‍👧", "𝄞", "\ud800", "\udfff", "\u0000", "\uffff", " ", ".", "-", "_"];
+const EXOTIC = [
+  "é",
+  "ß",
+  "ü",
+  "中",
+  "文",
+  "日本",
+  "עברית",
+  "ا",
+  "e\u0301",
+  "😀",
+  "👍🏽",
+  "👨‍👩‍👧",
+  "𝄞",
+  "\ud800",
+  "\udfff",
+  "\u0000",
+  "\uffff",
+  " ",
+  ".",
+  "-",
+  "_",
+];
 
-const randomString = (alphabet, length) => Array.from({ length }, () => alphabet[int(0, alphabet.length - 1)]).join("");
-const hexId = (length) => randomString(HEX, length);
+const randomString = (alphabet: string, length: number): string => Array.from({ length }, () => alphabet[int(0, alphabet.length - 1)]).join("");
+const hexId = (length: number): string => randomString(HEX, length);
 const tntId = () => `${hexId(8)}-${hexId(4)}-${hexId(4)}-${hexId(4)}-${hexId(12)}`;
 const mcid = () => `${randomString("0123456789", 38)}`;
 const exoticId = () => Array.from({ length: int(1, 8) }, () => (random() < 0.5 ? pick(EXOTIC) : pick(ALNUM))).join("");
 
 const clients = ["targettesting", "acme", "adobesummit2022", "", "ünïcode", "a"];
-const activityIds = [0, 1, 125873, 334411, 2147483647, 9007199254740991, "125874", "abc", -5];
+const activityIds: Array<number | string> = [0, 1, 125873, 334411, 2147483647, 9007199254740991, "125874", "abc", -5];
 
-const cases = [];
-const add = (client, activityId, visitorId, note) => cases.push({ client, activityId, visitorId, note });
+const cases: Array<Omit<AllocationVector, "hash" | "allocation">> = [];
+const add = (client: string, activityId: number | string, visitorId: string, note: string) => cases.push({ client, activityId, visitorId, note });
 
 // Fixed cases first: they document the edges by name.
 add("targettesting", 125873, "", "empty visitor id");
@@ -67,7 +100,7 @@ while (cases.length < 240) {
   else add(client, activityId, randomString(ALNUM, int(0, 300)), "random alphanumeric id");
 }
 
-const vectors = cases.map(({ client, activityId, visitorId, note }) => {
+const vectors = cases.map(({ client, activityId, visitorId, note }): AllocationVector => {
   const deviceKey = [client, activityId, visitorId, "0"].join(".");
   const hash = tools.hashUnencodedChars(deviceKey);
   // calculateAllocation of the reference engine, on the reference's hash.
@@ -75,5 +108,8 @@ const vectors = cases.map(({ client, activityId, visitorId, note }) => {
   return { note, client, activityId, visitorId, hash, allocation };
 });
 
-writeFileSync(OUT, `${JSON.stringify({ generator: "scripts/gen-vectors/allocation.mjs", oracle: "@adobe/target-tools 1.7.2 hashUnencodedChars", vectors }, null, 2)}\n`);
+writeFileSync(
+  OUT,
+  `${JSON.stringify({ generator: "scripts/gen-vectors/allocation.ts", oracle: "@adobe/target-tools 1.7.2 hashUnencodedChars", vectors }, null, 2)}\n`,
+);
 console.log(`wrote ${vectors.length} vectors to ${OUT}`);
