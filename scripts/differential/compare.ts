@@ -2,20 +2,20 @@
 // engine (@adobe/target-decisioning-engine 1.9.3, used here as an oracle only), comparing the
 // responses and the notification payloads as JSON.
 //
-//   cd /work/main && npx -y pnpm@10.34.8 build
-//   node scripts/differential/compare.mjs [--seeds N] [--from S] [--show K] [--seed S] [--verbose]
+//   npx -y pnpm@10.34.8 build
+//   pnpm differential [--seeds N] [--from S] [--show K] [--seed S] [--verbose]   (scripts/differential/compare.ts)
 //
 // Determinism: the global Date is frozen at each case's instant (the reference reads
 // `Date.now()`/`new Date()`; ours gets `platform.now`), and fresh ids are made constant on both
 // sides (the reference draws them from `crypto.randomFillSync`, patched here to fill zeros; ours
 // gets `platform.uuid` returning the same v4 id), so responses can be compared verbatim.
 import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { dirname, join } from "node:path";
-import { createGenerator, loadArtifacts } from "./generate.mjs";
+import { fileURLToPath } from "node:url";
+import type { DecisioningConfig, DecisioningEngine, GetOffersOptions } from "@decisioning/engine";
+import { type ReferenceEngine, referenceEngineFactory, targetTools } from "../reference/adobe.js";
+import { type Flavour, type GeneratedCase, type GeneratedOptions, type JsonObject, type NamedArtifact, createGenerator, loadArtifacts } from "./generate.js";
 
 const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** The v4 id that 16 zero bytes give: what both engines mint while ids are frozen. */
 export const FROZEN_UUID = "00000000000040008000000000000000";
@@ -27,12 +27,21 @@ const CREATED_AT = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
 // ---------------------------------------------------------------------------------------
 // Frozen clock and ids.
 
+/** The global clock while a differential runs: frozen at an instant, or running (`null`). */
+export interface Clock {
+  set(t: number | null): void;
+  now(): number;
+  restore(): void;
+}
+
 /** Replace the global Date with one frozen at `set(t)`; `restore()` puts the real one back. */
-export function installClock() {
+export function installClock(): Clock {
   const RealDate = globalThis.Date;
-  let frozen = null;
-  class FrozenDate extends RealDate {
-    constructor(...args) {
+  // Date's constructor as it behaves: any arguments, passed on (its typed overloads cannot be spread into).
+  const DateBase = RealDate as unknown as new (...args: unknown[]) => Date;
+  let frozen: number | null = null;
+  class FrozenDate extends DateBase {
+    constructor(...args: unknown[]) {
       if (args.length === 0 && frozen !== null) super(frozen);
       else super(...args);
     }
@@ -40,7 +49,7 @@ export function installClock() {
       return frozen !== null ? frozen : RealDate.now();
     }
   }
-  globalThis.Date = FrozenDate;
+  globalThis.Date = FrozenDate as unknown as DateConstructor;
   return {
     set(t) {
       frozen = t;
@@ -53,8 +62,9 @@ export function installClock() {
 }
 
 /** Make the reference's ids constant: its uuid() reads 16-byte slices of `crypto.randomFillSync`. */
-export function freezeReferenceIds() {
-  const nodeCrypto = require("node:crypto");
+export function freezeReferenceIds(): () => void {
+  // The CommonJS view, whose properties can be replaced (an ES module namespace's cannot).
+  const nodeCrypto = require("node:crypto") as { randomFillSync: <T extends Uint8Array>(buffer: T) => T };
   const original = nodeCrypto.randomFillSync;
   nodeCrypto.randomFillSync = (buffer) => {
     buffer.fill(0);
@@ -69,7 +79,7 @@ export function freezeReferenceIds() {
 // A fake geo service, the same for both engines. A plain function (the reference ignores
 // `async function` fetch implementations, decisioning.md section 7).
 
-const GEO_BY_IP = {
+const GEO_BY_IP: Record<string, Record<string, string | number | null>> = {
   "8.8.8.8": { "x-geo-country-code": "US", "x-geo-region-code": "CA", "x-geo-city": "SAN FRANCISCO", "x-geo-latitude": 37.75, "x-geo-longitude": -122.4 },
   "2001:db8::1": { "x-geo-country-code": "CA", "x-geo-region-code": "BC", "x-geo-city": "VANCOUVER", "x-geo-latitude": "49.28", "x-geo-longitude": "-123.12" },
   "192.168.1.1": { "x-geo-country-code": "JP" },
@@ -77,7 +87,7 @@ const GEO_BY_IP = {
 };
 const GEO_OF_CALLER = { "x-geo-country-code": "ZA", "x-geo-region-code": "WC", "x-geo-city": "CAPE TOWN", "x-geo-latitude": -33.92, "x-geo-longitude": 18.42 };
 
-function fakeFetch(url, init = {}) {
+function fakeFetch(url: string, init: { headers?: Record<string, string> } = {}): Promise<Response> {
   if (!/\/v1\/geo$/.test(String(url))) return Promise.resolve(new Response("not found", { status: 404 }));
   const headers = init.headers ?? {};
   const ip = headers["x-forwarded-for"];
@@ -88,10 +98,22 @@ function fakeFetch(url, init = {}) {
 // ---------------------------------------------------------------------------------------
 // Comparison helpers.
 
-const isObj = (v) => v !== null && typeof v === "object";
+const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === "object";
+
+/** Where two JSON values differ: the path, each side's value there, and what about it. */
+export interface Difference {
+  path: string;
+  /** The reference's side (or the first value). */
+  a: unknown;
+  /** Ours (or the second value). */
+  b: unknown;
+  note?: string;
+  /** Which comparison found it: the response, the notifications, the events, … */
+  where?: string;
+}
 
 /** The first place two JSON values differ: `{path, a, b}` (key order counts), or undefined. */
-export function firstDifference(a, b, path = "$") {
+export function firstDifference(a: unknown, b: unknown, path = "$"): Difference | undefined {
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b)) return { path, a, b };
     const n = Math.max(a.length, b.length);
@@ -117,11 +139,16 @@ export function firstDifference(a, b, path = "$") {
   return Object.is(a, b) ? undefined : { path, a, b };
 }
 
-const json = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+const json = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
-function normalizeNotifications(payloads, ours) {
+/** A notification payload as JSON: the Delivery API request carrying the notifications. */
+interface PayloadJson {
+  request?: { telemetry?: unknown; notifications?: Array<{ id?: unknown; impressionId?: unknown }> };
+}
+
+function normalizeNotifications(payloads: unknown[], ours: boolean): unknown[] {
   return payloads.map((payload) => {
-    const p = json(payload);
+    const p = json(payload) as PayloadJson | undefined;
     if (ours && p?.request) delete p.request.telemetry;
     for (const n of p?.request?.notifications ?? []) {
       if (typeof n.id === "string") n.id = "<id>";
@@ -131,14 +158,33 @@ function normalizeNotifications(payloads, ours) {
   });
 }
 
-const hasExecuteViews = (options) => Array.isArray(options?.request?.execute?.views) && options.request.execute.views.length > 0;
+const hasExecuteViews = (options: GeneratedOptions) => Array.isArray(options?.request?.execute?.views) && options.request.execute.views.length > 0;
+
+/** A response item as JSON: its options (each with a type). */
+interface ItemJson {
+  options?: Array<{ type?: string }>;
+}
+
+/** A mode of a response as JSON. */
+interface ModeJson {
+  mboxes?: ItemJson[];
+  views?: ItemJson[];
+  pageLoad?: ItemJson;
+}
+
+/** A Delivery API response as JSON, as far as coverage looks. */
+interface ResponseJson {
+  status?: number;
+  execute?: ModeJson;
+  prefetch?: ModeJson;
+}
 
 /** What an identical case exercised, to tell a meaningful run from a vacuous one. */
-function coverageOf(response, notifications, testCase) {
-  const keys = [];
+function coverageOf(response: ResponseJson, notifications: PayloadJson[], testCase: GeneratedCase): string[] {
+  const keys: string[] = [];
   const text = JSON.stringify(response);
-  const items = [];
-  for (const mode of ["execute", "prefetch"]) {
+  const items: Array<[string, ItemJson]> = [];
+  for (const mode of ["execute", "prefetch"] as const) {
     const m = response[mode];
     if (!m) continue;
     for (const item of [...(m.mboxes ?? []), ...(m.views ?? []), ...(m.pageLoad ? [m.pageLoad] : [])]) items.push([mode, item]);
@@ -151,14 +197,14 @@ function coverageOf(response, notifications, testCase) {
   if (text.includes('"trace"')) keys.push("trace");
   if (notifications.some((n) => n.request?.notifications?.length)) keys.push("display notification");
   if (notifications.length === 0) keys.push("no notification call");
-  const geo = testCase.options.request.context?.geo;
+  const geo = testCase.options.request.context?.geo as JsonObject | undefined;
   if (geo && Object.keys(geo).length === 1 && geo.ipAddress) keys.push("ip-only geo");
   if (/geo\.(city|country|state)/.test(text)) keys.push("geo response token");
   return [...new Set(keys)];
 }
 
 /** Overwrite every scalar and grow every array of a response, as a careless caller might. */
-function vandalize(value, seen = new Set()) {
+function vandalize(value: unknown, seen = new Set<object>()): void {
   if (value === null || typeof value !== "object" || seen.has(value)) return;
   seen.add(value);
   if (Array.isArray(value)) {
@@ -166,14 +212,66 @@ function vandalize(value, seen = new Set()) {
     value.push("vandalized");
     return;
   }
-  for (const key of Object.keys(value)) {
-    if (value[key] !== null && typeof value[key] === "object") vandalize(value[key], seen);
-    else value[key] = "vandalized";
+  const object = value as JsonObject;
+  for (const key of Object.keys(object)) {
+    if (object[key] !== null && typeof object[key] === "object") vandalize(object[key], seen);
+    else object[key] = "vandalized";
   }
-  value.vandalized = true;
+  object.vandalized = true;
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** An engine module under test (the build or the sources): our contract's factory. */
+export interface EngineModule {
+  createDecisioningEngine(config: DecisioningConfig): Promise<DecisioningEngine>;
+}
+
+/** Where a case is reported: its seed, artifact and flavour, and the case itself. */
+export interface CaseRecord {
+  seed: number;
+  artifact: string;
+  flavour: Flavour;
+  case: GeneratedCase;
+}
+
+/** How a case ended. */
+export type CaseOutcome = "identical" | "different" | "reference-throws" | "reference-mutates";
+
+/** What {@link runDifferential} runs. */
+export interface DifferentialOptions {
+  engineModule: EngineModule;
+  /** How many seeds, from `from` (default 1000 from 1). */
+  seeds?: number;
+  from?: number;
+  /** These seeds only, instead. */
+  only?: number[];
+  artifacts?: NamedArtifact[];
+  onCase?: (record: CaseRecord, outcome: CaseOutcome) => void;
+}
+
+/** What a differential run found. Cases that differ are the only failures. */
+export interface DifferentialSummary {
+  compared: number;
+  identical: number;
+  different: Array<CaseRecord & Difference>;
+  /** Cases where the reference throws (a defect of its own), and what we did. */
+  referenceThrows: Array<CaseRecord & { error: string; ours: string }>;
+  /** The reference's known failure on execute.views that merge two matches. */
+  executeViewsThrows: number;
+  /** Those execute.views cases where we threw too. */
+  oursThrows: Array<CaseRecord & { error: string }>;
+  /** Cases where the reference wrote into the caller's request, so the answers cannot be compared. */
+  referenceMutates: Array<CaseRecord & { ours: string }>;
+  /** How many identical cases exercised each feature. */
+  coverage: Record<string, number>;
+}
+
+/** One recorded event of an engine. */
+interface EngineEvent {
+  name: string;
+  payload: unknown;
+}
 
 // ---------------------------------------------------------------------------------------
 // The runner.
@@ -182,18 +280,25 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
  * Run seeds `from .. from+seeds-1` through `engineModule` (exports createDecisioningEngine)
  * and the reference. Resolves with a summary; never throws for a difference.
  */
-export async function runDifferential({ engineModule, seeds = 1000, from = 1, only, artifacts = loadArtifacts(), onCase } = {}) {
-  const Reference = require("@adobe/target-decisioning-engine");
-  const tools = require("@adobe/target-tools");
+export async function runDifferential({
+  engineModule,
+  seeds = 1000,
+  from = 1,
+  only,
+  artifacts = loadArtifacts(),
+  onCase,
+}: DifferentialOptions): Promise<DifferentialSummary> {
+  const Reference = referenceEngineFactory();
+  const tools = targetTools();
   const generator = createGenerator(artifacts);
   const byName = new Map(generator.artifacts.map((a) => [a.name, a.artifact]));
 
   const clock = installClock();
   const restoreIds = freezeReferenceIds();
-  const engines = new Map();
-  const sink = { ref: [], ours: [], refEvents: [], ourEvents: [] };
+  const engines = new Map<string, { ref: ReferenceEngine; ours: DecisioningEngine }>();
+  const sink = { ref: [] as PayloadJson[], ours: [] as PayloadJson[], refEvents: [] as EngineEvent[], ourEvents: [] as EngineEvent[] };
 
-  async function enginesFor(name, flavour) {
+  async function enginesFor(name: string, flavour: Flavour) {
     const key = `${name}|${flavour}`;
     let pair = engines.get(key);
     if (pair) return pair;
@@ -239,8 +344,17 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
     return pair;
   }
 
-  const summary = { compared: 0, identical: 0, different: [], referenceThrows: [], executeViewsThrows: 0, oursThrows: [], referenceMutates: [], coverage: {} };
-  const cover = (key) => {
+  const summary: DifferentialSummary = {
+    compared: 0,
+    identical: 0,
+    different: [],
+    referenceThrows: [],
+    executeViewsThrows: 0,
+    oursThrows: [],
+    referenceMutates: [],
+    coverage: {},
+  };
+  const cover = (key: string) => {
     summary.coverage[key] = (summary.coverage[key] ?? 0) + 1;
   };
   const seedList = only ?? Array.from({ length: seeds }, (_, i) => from + i);
@@ -253,15 +367,15 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
       sink.refEvents = [];
       sink.ourEvents = [];
       clock.set(testCase.now);
-      let refResult;
-      let refError;
-      let ourResult;
-      let ourError;
+      let refResult: unknown;
+      let refError: unknown;
+      let ourResult: unknown;
+      let ourError: unknown;
       // Every 20th case is asked three times in a row before any timer runs: notification
       // payloads must still be one call per decision, in order.
       const repeat = seed % 20 === 0 ? 3 : 1;
       const refInput = structuredClone(testCase.options);
-      const refAgain = [];
+      const refAgain: unknown[] = [];
       try {
         refResult = json(await ref.getOffers(refInput));
         for (let i = 1; i < repeat; i++) refAgain.push(json(await ref.getOffers(structuredClone(testCase.options))));
@@ -269,25 +383,30 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
         refError = error;
       }
       const ourInput = structuredClone(testCase.options);
-      const ourAgain = [];
-      let ourRaw;
+      const ourAgain: unknown[] = [];
+      let ourRaw: unknown;
       try {
-        ourRaw = await ours.getOffers(ourInput);
+        // Requests are at times odd on purpose: they reach the engine as a caller's JSON would.
+        ourRaw = await ours.getOffers(ourInput as GetOffersOptions);
         ourResult = json(ourRaw);
-        for (let i = 1; i < repeat; i++) ourAgain.push(json(await ours.getOffers(structuredClone(testCase.options))));
+        for (let i = 1; i < repeat; i++) ourAgain.push(json(await ours.getOffers(structuredClone(testCase.options) as GetOffersOptions)));
       } catch (error) {
         ourError = error;
       }
       await tick();
       await tick();
       clock.set(null);
-      const record = { seed, artifact: testCase.artifactName, flavour: testCase.flavour, case: testCase };
+      const record: CaseRecord = { seed, artifact: testCase.artifactName, flavour: testCase.flavour, case: testCase };
       if (refError) {
         if (hasExecuteViews(testCase.options) && /not iterable|Cannot read|undefined/.test(String(refError))) {
           summary.executeViewsThrows += 1;
           if (ourError) summary.oursThrows.push({ ...record, error: String(ourError) });
         } else {
-          summary.referenceThrows.push({ ...record, error: String(refError?.stack ?? refError), ours: ourError ? String(ourError) : "answered" });
+          summary.referenceThrows.push({
+            ...record,
+            error: String((refError as Error | undefined)?.stack ?? refError),
+            ours: ourError ? String(ourError) : "answered",
+          });
         }
         onCase?.(record, "reference-throws");
         continue;
@@ -303,7 +422,7 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
       }
       summary.compared += 1;
       if (ourError) {
-        summary.different.push({ ...record, path: "<throws>", a: "response", b: String(ourError?.stack ?? ourError) });
+        summary.different.push({ ...record, path: "<throws>", a: "response", b: String((ourError as Error | undefined)?.stack ?? ourError) });
         onCase?.(record, "different");
         continue;
       }
@@ -329,7 +448,7 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
         try {
           vandalize(ourRaw);
           clock.set(testCase.now);
-          const again = json(await ours.getOffers(structuredClone(testCase.options)));
+          const again = json(await ours.getOffers(structuredClone(testCase.options) as GetOffersOptions));
           await tick();
           clock.set(null);
           diff = firstDifference(ourResult, again, "$again");
@@ -340,7 +459,11 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
       }
       if (!diff) {
         const request = testCase.options.request;
-        diff = firstDifference(json(ref.hasRemoteDependency(structuredClone(request))), json(ours.hasRemoteDependency(structuredClone(request))), "$hasRemoteDependency");
+        diff = firstDifference(
+          json(ref.hasRemoteDependency(structuredClone(request))),
+          json(ours.hasRemoteDependency(structuredClone(request) as GetOffersOptions["request"])),
+          "$hasRemoteDependency",
+        );
         if (diff) diff.where = "hasRemoteDependency";
       }
       if (diff) {
@@ -348,7 +471,7 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
         onCase?.(record, "different");
       } else {
         summary.identical += 1;
-        coverageOf(refResult, sink.ref, testCase).forEach(cover);
+        coverageOf(refResult as ResponseJson, sink.ref, testCase).forEach(cover);
         onCase?.(record, "identical");
       }
     }
@@ -363,20 +486,20 @@ export async function runDifferential({ engineModule, seeds = 1000, from = 1, on
   return summary;
 }
 
-const short = (v) => {
+const short = (v: unknown) => {
   const s = JSON.stringify(v);
   return s === undefined ? "undefined" : s.length > 300 ? `${s.slice(0, 300)}…` : s;
 };
 
 /** Human-readable summary lines. */
-export function formatSummary(summary, show = 5) {
-  const lines = [];
+export function formatSummary(summary: DifferentialSummary, show = 5): string {
+  const lines: string[] = [];
   lines.push(
     `compared ${summary.compared}, identical ${summary.identical}, different ${summary.different.length}, ` +
       `reference throws ${summary.referenceThrows.length} (+${summary.executeViewsThrows} execute.views, known defect), ` +
       `reference mutates the request ${summary.referenceMutates.length}`,
   );
-  const byPath = new Map();
+  const byPath = new Map<string, number>();
   for (const d of summary.different) {
     const key = `${d.where ?? ""} ${d.path.replace(/\[\d+\]/g, "[]")}`;
     byPath.set(key, (byPath.get(key) ?? 0) + 1);
@@ -390,26 +513,49 @@ export function formatSummary(summary, show = 5) {
     lines.push(`    reference: ${short(d.a)}`);
     lines.push(`    ours:      ${short(d.b)}`);
   }
-  const throwsByMessage = new Map();
+  const throwsByMessage = new Map<string, DifferentialSummary["referenceThrows"]>();
   for (const t of summary.referenceThrows) {
     // Group by message shape: the values quoted in V8's wording vary from case to case.
-    const key = t.error.split("\n")[0].replace(/ on (string|number|boolean) '[^']*'/, " on $1 '…'").replace(/ of string '[^']*'/, " of string '…'").replace(/property '[^']*'/, "property '…'");
+    const key = (t.error.split("\n")[0] as string)
+      .replace(/ on (string|number|boolean) '[^']*'/, " on $1 '…'")
+      .replace(/ of string '[^']*'/, " of string '…'")
+      .replace(/property '[^']*'/, "property '…'");
     const list = throwsByMessage.get(key) ?? [];
     list.push(t);
     throwsByMessage.set(key, list);
   }
   if (throwsByMessage.size) lines.push("reference throws:");
   for (const [message, list] of throwsByMessage) {
-    lines.push(`  ${list.length}\t${message} (seeds ${list.slice(0, 5).map((t) => t.seed).join(", ")}; ours: ${[...new Set(list.map((t) => t.ours))].join(" / ")})`);
+    lines.push(
+      `  ${list.length}\t${message} (seeds ${list
+        .slice(0, 5)
+        .map((t) => t.seed)
+        .join(", ")}; ours: ${[...new Set(list.map((t) => t.ours))].join(" / ")})`,
+    );
   }
   const coverage = Object.entries(summary.coverage ?? {}).sort((a, b) => b[1] - a[1]);
   if (coverage.length) lines.push(`coverage (identical cases): ${coverage.map(([k, n]) => `${k} ${n}`).join(", ")}`);
-  if (summary.oursThrows.length) lines.push(`ours threw on ${summary.oursThrows.length} execute.views cases: seeds ${summary.oursThrows.slice(0, 5).map((t) => t.seed).join(", ")}`);
+  if (summary.oursThrows.length)
+    lines.push(
+      `ours threw on ${summary.oursThrows.length} execute.views cases: seeds ${summary.oursThrows
+        .slice(0, 5)
+        .map((t) => t.seed)
+        .join(", ")}`,
+    );
   return lines.join("\n");
 }
 
-function argsOf(argv) {
-  const out = { seeds: 2000, from: 1, show: 8, verbose: false, only: undefined };
+/** The command line's options. */
+interface Args {
+  seeds: number;
+  from: number;
+  show: number;
+  verbose: boolean;
+  only: number[] | undefined;
+}
+
+function argsOf(argv: string[]): Args {
+  const out: Args = { seeds: 2000, from: 1, show: 8, verbose: false, only: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--seeds") out.seeds = Number(argv[++i]);
@@ -423,7 +569,7 @@ function argsOf(argv) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = argsOf(process.argv.slice(2));
-  const engineModule = await import(pathToFileURL(join(here, "../../packages/engine/dist/index.js")).href);
+  const engineModule = await import("../../packages/engine/dist/index.js");
   const started = performance.now();
   const summary = await runDifferential({ engineModule, seeds: args.seeds, from: args.from, only: args.only });
   console.log(formatSummary(summary, args.show));
