@@ -3,10 +3,9 @@ import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
 import * as fullEntry from "../../src/index.js";
 import * as leanEntry from "../../src/lean.js";
-// @ts-expect-error: a plain ES module without typings.
-import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
+import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.js";
 import { repoPath } from "../../../../scripts/edge/kit/cases.js";
-import { scanGraph, scanSource } from "../../../../scripts/edge/kit/portability.mjs";
+import { scanGraph, scanSource } from "../../../../scripts/edge/kit/portability.js";
 
 const engineDependencies = Object.keys(JSON.parse(readFileSync(repoPath("packages/engine/package.json"), "utf8")).dependencies ?? {});
 // Dependencies the portable entries may reach; anything else (node-fetch, say) must stay behind a Node-only entry.

@@ -1,24 +1,38 @@
 // The edge size budget: the lean engine bundle (all dependencies, minified, gzip -9) must stay
 // within 30 KB, because a worker's cold start pays for every byte. The full bundle carries the
-// Public Suffix List and is reported, not budgeted. Run after scripts/edge/build.mjs.
+// Public Suffix List and is reported, not budgeted. Run after `pnpm build` (scripts/edge/build.ts).
 //
-//   node scripts/edge/size.mjs   -> a table, and exit code 1 when a budget is exceeded
+//   pnpm size   (scripts/edge/size.ts)   -> a table, and exit code 1 when a budget is exceeded
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { BUNDLES } from "./build.mjs";
+import type { Metafile } from "esbuild";
+import { BUNDLES, type Bundle } from "./build.js";
+
+/** A bundle as measured: sizes in bytes, its budget, and its inputs grouped by package, biggest first. */
+export interface MeasuredBundle {
+  name: string;
+  /** Relative to the repository. */
+  file: string;
+  minified: number;
+  gzip: number;
+  budget: number | undefined;
+  over: boolean;
+  /** `[owner, bytes in the output]`: a package, or a file of the engine's dist. */
+  inputs: Array<[string, number]>;
+}
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Budgets in gzipped bytes, by bundle name; bundles without one are only reported. */
-export const BUDGETS = { "engine-lean": 30 * 1024 };
+export const BUDGETS: Readonly<Record<string, number>> = { "engine-lean": 30 * 1024 };
 
 /** Minified and gzipped size of each built bundle, with its budget and its inputs by size. */
-export function measureBundles({ bundles = BUNDLES, cwd = root } = {}) {
+export function measureBundles({ bundles = BUNDLES, cwd = root }: { bundles?: readonly Bundle[]; cwd?: string } = {}): MeasuredBundle[] {
   return bundles.map(({ name, outfile }) => {
     const file = join(cwd, outfile);
-    if (!existsSync(file)) throw new Error(`${outfile} is missing: run node scripts/edge/build.mjs`);
+    if (!existsSync(file)) throw new Error(`${outfile} is missing: run pnpm build`);
     const code = readFileSync(file);
     const metaFile = file.replace(/\.js$/, ".meta.json");
     const inputs = existsSync(metaFile) ? biggestInputs(JSON.parse(readFileSync(metaFile, "utf8")), relative(cwd, file)) : [];
@@ -28,11 +42,11 @@ export function measureBundles({ bundles = BUNDLES, cwd = root } = {}) {
   });
 }
 
-function biggestInputs(meta, outfile) {
+function biggestInputs(meta: Metafile, outfile: string): Array<[string, number]> {
   const output = meta.outputs[outfile];
   if (!output) return [];
   // Group by package so a dependency shows as one line, however many files it has.
-  const byOwner = new Map();
+  const byOwner = new Map<string, number>();
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
     const owner = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.replace(/^packages\/engine\/dist\//, "");
     byOwner.set(owner, (byOwner.get(owner) ?? 0) + bytesInOutput);
@@ -40,11 +54,11 @@ function biggestInputs(meta, outfile) {
   return [...byOwner].sort((a, b) => b[1] - a[1]);
 }
 
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-const wholeKb = (bytes) => (bytes % 1024 === 0 ? `${bytes / 1024} KB` : kb(bytes));
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const wholeKb = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KB` : kb(bytes));
 
 /** What each bundle is, in the docs' words. */
-const TITLES = {
+const TITLES: Record<string, string> = {
   engine: "engine, with the Public Suffix List",
   "engine-lean": "engine, lean",
   client: "client on the full engine",
@@ -52,13 +66,18 @@ const TITLES = {
 };
 
 /**
- * The figures the docs print, as generated blocks (scripts/docs/generated.mjs writes and checks
+ * The figures the docs print, as generated blocks (scripts/docs/generated.ts writes and checks
  * them): `size:<bundle>` per bundle, `size:budget:<bundle>`, `size:psl-minified`, the table of
  * docs/edge.md (`size:table`) and a one-line summary for wrangler.toml (`size:summary`).
  */
-export function sizeBlocks(measured = measureBundles()) {
-  const by = Object.fromEntries(measured.map((m) => [m.name, m]));
-  const values = {};
+export function sizeBlocks(measured = measureBundles()): Record<string, string> {
+  const by: Record<string, MeasuredBundle> = Object.fromEntries(measured.map((m) => [m.name, m]));
+  const values: Record<string, string> = {};
+  const gzipOf = (name: string) => {
+    const bundle = by[name];
+    if (!bundle) throw new Error(`the ${name} bundle was not measured`);
+    return kb(bundle.gzip);
+  };
   for (const m of measured) {
     values[`size:${m.name}`] = kb(m.gzip);
     if (m.budget !== undefined) values[`size:budget:${m.name}`] = wholeKb(m.budget);
@@ -74,7 +93,7 @@ export function sizeBlocks(measured = measureBundles()) {
     }),
   ].join("\n");
   values["size:summary"] =
-    `lean engine ${kb(by["engine-lean"].gzip)}, default engine ${kb(by.engine.gzip)}; client on the lean engine ${kb(by["client-lean"].gzip)}, on the default engine ${kb(by.client.gzip)} (min+gzip)`;
+    `lean engine ${gzipOf("engine-lean")}, default engine ${gzipOf("engine")}; client on the lean engine ${gzipOf("client-lean")}, on the default engine ${gzipOf("client")} (min+gzip)`;
   return values;
 }
 

@@ -2,12 +2,29 @@
 // bundler would, so that tests can load them into workerd and Chromium and the size budget can
 // be measured on what users actually ship. Reads the tsc output, so run after `tsc`.
 //
-//   node scripts/edge/build.mjs      -> packages/engine/dist/bundle/{engine,engine-lean}.js,
-//                                      packages/client/dist/bundle/{client,client-lean}.js (+ .meta.json)
+//   pnpm build (its last step), or node --import ./scripts/lib/ts.mjs scripts/edge/build.ts
+//     -> packages/engine/dist/bundle/{engine,engine-lean}.js,
+//        packages/client/dist/bundle/{client,client-lean}.js (+ .meta.json)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+
+/** One edge bundle: its name, its entry (tsc output) and its output file, relative to the repository. */
+export interface Bundle {
+  name: string;
+  entry: string;
+  outfile: string;
+  /** Resolve `@decisioning/engine` to the engine's lean entry. */
+  lean?: boolean;
+}
+
+/** A built bundle: its name, absolute output file and minified size. */
+export interface BuiltBundle {
+  name: string;
+  outfile: string;
+  bytes: number;
+}
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -15,7 +32,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
  * The bundles: entry (tsc output, relative to the repository) and output file. A `lean` bundle
  * resolves `@decisioning/engine` to the engine's lean entry, as a user's bundler alias would.
  */
-export const BUNDLES = [
+export const BUNDLES: readonly Bundle[] = [
   { name: "engine", entry: "packages/engine/dist/index.js", outfile: "packages/engine/dist/bundle/engine.js" },
   { name: "engine-lean", entry: "packages/engine/dist/lean.js", outfile: "packages/engine/dist/bundle/engine-lean.js" },
   { name: "client", entry: "packages/client/dist/index.js", outfile: "packages/client/dist/bundle/client.js" },
@@ -23,7 +40,7 @@ export const BUNDLES = [
 ];
 
 /** An esbuild plugin that points `@decisioning/engine` at its lean entry (no Public Suffix List). */
-export function leanEnginePlugin(cwd = root) {
+export function leanEnginePlugin(cwd = root): esbuild.Plugin {
   return {
     name: "lean-engine",
     setup(build) {
@@ -38,7 +55,7 @@ export function leanEnginePlugin(cwd = root) {
  * every export. A user's bundler drops it by itself (it is unused, and the package has no side
  * effects); a prebuilt bundle keeps every export, so it is taken out here.
  */
-export function withoutRequireViewPlugin(cwd = root) {
+export function withoutRequireViewPlugin(cwd = root): esbuild.Plugin {
   const index = join(cwd, "packages/client/dist/index.js");
   const line = /^export \{ requiredTargetClient as "module\.exports" \} from "\.\/require\.js";\n/m;
   return {
@@ -47,7 +64,7 @@ export function withoutRequireViewPlugin(cwd = root) {
       build.onLoad({ filter: /[\\/]packages[\\/]client[\\/]dist[\\/]index\.js$/ }, (args) => {
         if (args.path !== index) return undefined;
         const code = readFileSync(index, "utf8");
-        if (!line.test(code)) throw new Error(`${index}: the "module.exports" export line was not found (update scripts/edge/build.mjs)`);
+        if (!line.test(code)) throw new Error(`${index}: the "module.exports" export line was not found (update scripts/edge/build.ts)`);
         return { contents: code.replace(line, ""), loader: "js", resolveDir: dirname(index) };
       });
     },
@@ -70,11 +87,11 @@ export const EDGE_BUILD_OPTIONS = {
   legalComments: "none",
   metafile: true,
   logLevel: "silent",
-};
+} satisfies esbuild.BuildOptions;
 
 /** Build every bundle; resolves with `{name, outfile, bytes}` per bundle. */
-export async function buildBundles({ bundles = BUNDLES, cwd = root } = {}) {
-  const built = [];
+export async function buildBundles({ bundles = BUNDLES, cwd = root }: { bundles?: readonly Bundle[]; cwd?: string } = {}): Promise<BuiltBundle[]> {
+  const built: BuiltBundle[] = [];
   for (const bundle of bundles) {
     const entry = join(cwd, bundle.entry);
     if (!existsSync(entry)) throw new Error(`${bundle.entry} is missing: build the packages first (pnpm build)`);

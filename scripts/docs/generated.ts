@@ -1,31 +1,31 @@
-// Every generated block of the documentation (see blocks.mjs), from the scripts that measure
+// Every generated block of the documentation (see blocks.ts), from the scripts that measure
 // them. `pnpm test` runs the check after the build; --write rewrites the blocks.
 //
-//   node scripts/docs/generated.mjs           -> exit code 1, naming each block that differs
-//   node scripts/docs/generated.mjs --write   -> rewrites them (run `pnpm build` first: sizes are measured on the bundles)
+//   pnpm docs:check      -> exit code 1, naming each block that differs (scripts/docs/generated.ts)
+//   pnpm docs:generate   -> rewrites them (run `pnpm build` first: sizes are measured on the bundles)
 //
 // A generator returns `{blockName: text}`. Block names start with the generator's prefix:
-// `size:` (scripts/edge/size.mjs, measured now) and `bench:` (derived from docs/benchmarks.md,
+// `size:` (scripts/edge/size.ts, measured now) and `bench:` (derived from docs/benchmarks.md,
 // which scripts/bench/bench.mjs writes).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { documentationFiles, syncBlocks } from "./blocks.mjs";
+import { documentationFiles, syncBlocks } from "./blocks.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The command that rewrites every block, for messages. */
-export const WRITE_COMMAND = "node scripts/docs/generated.mjs --write";
+export const WRITE_COMMAND = "pnpm docs:generate";
 
 /** Every generator, by name. Each runs only when asked, so a failure names it. */
-export const GENERATORS = {
-  size: async () => (await import("../edge/size.mjs")).sizeBlocks(),
+export const GENERATORS: Record<string, () => Promise<Record<string, string>>> = {
+  size: async () => (await import("../edge/size.js")).sizeBlocks(),
   bench: async () => (await import("../bench/summary.mjs")).benchBlocks(readFileSync(join(root, "docs/benchmarks.md"), "utf8")),
 };
 
 /** Values of every block, from every generator. */
-export async function generatedValues() {
-  const values = {};
+export async function generatedValues(): Promise<Record<string, string>> {
+  const values: Record<string, string> = {};
   for (const [name, generate] of Object.entries(GENERATORS)) {
     try {
       Object.assign(values, await generate());

@@ -10,12 +10,33 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 
-const MARKDOWN = {
+/** A file kind's markers: the pattern that finds a block (name in group 1) and how a block is written. */
+export interface BlockSyntax {
+  pattern: RegExp;
+  render(name: string, value: string): string;
+}
+
+/** A block found in a text: its name and its whole text, markers included. */
+export interface Block {
+  name: string;
+  text: string;
+}
+
+/** What rendering did to one block: `unknown` when no value is named so, `stale` when it said something else. */
+export interface RenderedBlock {
+  name: string;
+  unknown: boolean;
+  stale: boolean;
+  was: string;
+  now?: string;
+}
+
+const MARKDOWN: BlockSyntax = {
   pattern: /<!-- generated:([\w:.-]+) -->([\s\S]*?)<!-- \/generated -->/g,
   render: (name, value) =>
     value.includes("\n") ? `<!-- generated:${name} -->\n${value}\n<!-- /generated -->` : `<!-- generated:${name} -->${value}<!-- /generated -->`,
 };
-const HASH_COMMENTS = {
+const HASH_COMMENTS: BlockSyntax = {
   pattern: /^# generated:([\w:.-]+)\n([\s\S]*?)^# \/generated$/gm,
   render: (name, value) =>
     `# generated:${name}\n${value
@@ -25,27 +46,27 @@ const HASH_COMMENTS = {
 };
 
 /** The marker syntax of a file, by its extension. */
-export function syntaxOf(file) {
+export function syntaxOf(file: string): BlockSyntax {
   return extname(file) === ".md" ? MARKDOWN : HASH_COMMENTS;
 }
 
 /** The blocks of a text: `{name, text}` per block, in order, `text` being the whole block. */
-export function blocksIn(text, syntax) {
-  return [...text.matchAll(syntax.pattern)].map((match) => ({ name: match[1], text: match[0] }));
+export function blocksIn(text: string, syntax: BlockSyntax): Block[] {
+  return [...text.matchAll(syntax.pattern)].map((match) => ({ name: match[1] as string, text: match[0] }));
 }
 
 /**
  * Rewrite every block of `text` from `values` (block name -> text). Returns the new text and
  * one entry per block: `stale` when it said something else, `unknown` when no value is named so.
  */
-export function renderBlocks(text, syntax, values) {
-  const blocks = [];
-  const rendered = text.replace(syntax.pattern, (whole, name) => {
+export function renderBlocks(text: string, syntax: BlockSyntax, values: Record<string, string>): { text: string; blocks: RenderedBlock[] } {
+  const blocks: RenderedBlock[] = [];
+  const rendered = text.replace(syntax.pattern, (whole: string, name: string) => {
     if (!Object.hasOwn(values, name)) {
       blocks.push({ name, unknown: true, stale: false, was: whole });
       return whole;
     }
-    const next = syntax.render(name, values[name]);
+    const next = syntax.render(name, values[name] as string);
     blocks.push({ name, unknown: false, stale: next !== whole, was: whole, now: next });
     return next;
   });
@@ -53,9 +74,9 @@ export function renderBlocks(text, syntax, values) {
 }
 
 /** The documentation files that may hold blocks: README.md, docs/, the packages' and examples' READMEs, wrangler.toml files. */
-export function documentationFiles(root) {
+export function documentationFiles(root: string): string[] {
   const files = [join(root, "README.md")];
-  const inFolder = (folder, pick) =>
+  const inFolder = (folder: string, pick: (name: string) => boolean) =>
     existsSync(join(root, folder))
       ? readdirSync(join(root, folder))
           .filter(pick)
@@ -74,8 +95,8 @@ export function documentationFiles(root) {
  * Check (or, with `write`, rewrite) every block of `files` against `values`. Resolves with the
  * problems found, each a sentence naming the file and the block; rewritten files count as fixed.
  */
-export function syncBlocks(files, values, { root, write = false }) {
-  const problems = [];
+export function syncBlocks(files: readonly string[], values: Record<string, string>, { root, write = false }: { root: string; write?: boolean }): string[] {
+  const problems: string[] = [];
   for (const file of files) {
     const before = readFileSync(file, "utf8");
     const { text, blocks } = renderBlocks(before, syntaxOf(file), values);
@@ -84,7 +105,7 @@ export function syncBlocks(files, values, { root, write = false }) {
       if (block.unknown) problems.push(`${shown}: no script writes the block "${block.name}"`);
       else if (block.stale && !write)
         problems.push(
-          `${shown}: the block "${block.name}" differs from what is measured now\n    doc:      ${firstDifference(block.was, block.now)[0]}\n    measured: ${firstDifference(block.was, block.now)[1]}`,
+          `${shown}: the block "${block.name}" differs from what is measured now\n    doc:      ${firstDifference(block.was, block.now as string)[0]}\n    measured: ${firstDifference(block.was, block.now as string)[1]}`,
         );
     }
     if (write && text !== before) writeFileSync(file, text);
@@ -92,10 +113,10 @@ export function syncBlocks(files, values, { root, write = false }) {
   return problems;
 }
 
-const shorten = (text) => (text.length > 240 ? `${text.slice(0, 240)}…` : text);
+const shorten = (text: string) => (text.length > 240 ? `${text.slice(0, 240)}…` : text);
 
 /** The first line on which two texts differ, from each (a whole short inline block is one line). */
-function firstDifference(was, now) {
+function firstDifference(was: string, now: string): [string, string] {
   const a = was.split("\n");
   const b = now.split("\n");
   const i = a.findIndex((line, n) => line !== b[n]);

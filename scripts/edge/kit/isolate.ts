@@ -1,13 +1,13 @@
 // A Vercel-style edge isolate built with node:vm: web-standard globals only, no code generation.
 import { webcrypto } from "node:crypto";
-import { createContext, runInContext } from "node:vm";
+import { type Context, createContext, runInContext } from "node:vm";
 
 /**
  * The globals an edge function gets (the WinterCG minimum that Vercel's Edge Runtime, Deno
  * Deploy and workerd share), taken from the host. Nothing else: no process, Buffer, require,
  * module, global or setImmediate.
  */
-function webGlobals() {
+function webGlobals(): Record<string, unknown> {
   return {
     fetch,
     Request,
@@ -44,7 +44,7 @@ function webGlobals() {
  * A fresh V8 context holding web-standard globals only, with code generation from strings
  * disabled (`eval` and `new Function` throw), as in Vercel's Edge Runtime.
  */
-export function createEdgeIsolate() {
+export function createEdgeIsolate(): Context {
   const context = createContext(webGlobals(), { name: "edge-isolate", codeGeneration: { strings: false, wasm: false } });
   runInContext("globalThis.self = globalThis;", context);
   // The host's structuredClone would hand back objects of the host's realm, whose prototypes are
@@ -64,12 +64,12 @@ export function createEdgeIsolate() {
       globalThis.structuredClone = (value, options) => adopt(hostClone(value, options));
     }`,
     context,
-  );
+  ) as (hostClone: typeof structuredClone) => void;
   install(structuredClone);
   return context;
 }
 
 /** Run a classic script (e.g. an IIFE bundle) in the isolate. */
-export function runInIsolate(context, code, filename) {
+export function runInIsolate(context: Context, code: string, filename: string): unknown {
   return runInContext(code, context, { filename });
 }
