@@ -1,9 +1,8 @@
-#!/usr/bin/env node
 /**
  * Soak: many on-device decisions, each for a visitor of its own, through the BUILT client
  * (packages/client/dist), while a fake CDN publishes a new artifact every few seconds and
  * injects faults, and a fake Delivery API fails, stalls and goes down now and then (both the
- * public test kit's, from the built packages/testing/dist: see servers.mjs).
+ * public test kit's, from the built packages/testing/dist: see servers.ts).
  *
  * It checks that
  * - every decision was made with one whole artifact (its three offers carry one version), no
@@ -16,24 +15,41 @@
  * It prints a summary line and exits non-zero when a check fails.
  *
  *   npx -y pnpm@10.34.8 build                     # the soak runs the built packages
- *   node scripts/soak/soak.mjs                    # full: 1,000,000 decisions and visitors
- *   node scripts/soak/soak.mjs --short            # CI: 20,000 decisions
- *   node scripts/soak/soak.mjs --decisions 200000 --swap-ms 2000 --seed 7 --json
- *   node scripts/soak/soak.mjs --decisions 40000 --rate 400 --outage-every-ms 20000 --outage-ms 70000 --queue '{"maxAgeMs":30000}' 
+ *   pnpm soak                                     # full: 1,000,000 decisions and visitors
+ *   pnpm soak --short                             # CI: 20,000 decisions
+ *   pnpm soak --decisions 200000 --swap-ms 2000 --seed 7 --json
+ *   pnpm soak --decisions 40000 --rate 400 --outage-every-ms 20000 --outage-ms 70000 --queue '{"maxAgeMs":30000}'
+ * (`pnpm soak` runs scripts/soak/soak.ts through scripts/lib/ts.mjs.)
  */
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
-import { SOAK_MBOXES } from "./artifact.mjs";
+import type { DeliveryResponse, NotificationPayload } from "@decisioning/engine";
+import { SOAK_MBOXES } from "./artifact.js";
+import type { FinalCounts, FromServers, ServerOptions, ToServers } from "./messages.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const CLIENT_DIST = new URL("packages/client/dist/index.js", ROOT);
 const SERVERS_DIST = new URL("packages/testing/dist/servers/index.js", ROOT);
+const TS_LOADER = fileURLToPath(new URL("../lib/ts.mjs", import.meta.url));
 
-function parseArgs(argv) {
-  const args = {
+/** The command line's options (see --help). */
+interface SoakArgs extends Omit<ServerOptions, "visitors"> {
+  short: boolean;
+  decisions: number;
+  concurrency: number;
+  /** Decisions per second; 0: as fast as they go. */
+  rate: number;
+  pollMs: number;
+  json: boolean;
+  /** The client's notificationQueue options. */
+  queue: Record<string, unknown>;
+}
+
+function parseArgs(argv: string[]): SoakArgs {
+  const args: Omit<SoakArgs, "decisions" | "rate"> & { decisions: number | undefined; rate: number | undefined } = {
     short: false,
     decisions: undefined,
     concurrency: 64,
@@ -70,7 +86,9 @@ function parseArgs(argv) {
     else if (name === "--queue") args.queue = JSON.parse(argv[++i] ?? "{}");
     else if (name === "--help") {
       console.log(fileURLToPath(import.meta.url));
-      console.log("options: --short | --decisions N  --rate N (per second, 0: as fast as it goes)  --concurrency N  --swap-ms N  --poll-ms N  --seed N  --artifact-fault-rate R  --delivery-fault-rate R  --outage-every-ms N  --outage-ms N  --queue JSON (notificationQueue options)  --json");
+      console.log(
+        "options: --short | --decisions N  --rate N (per second, 0: as fast as it goes)  --concurrency N  --swap-ms N  --poll-ms N  --seed N  --artifact-fault-rate R  --delivery-fault-rate R  --outage-every-ms N  --outage-ms N  --queue JSON (notificationQueue options)  --json",
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${name} (try --help)`);
   }
@@ -81,19 +99,22 @@ function parseArgs(argv) {
     args.swapMs = Math.min(args.swapMs, 2000);
     args.outageEveryMs = Math.min(args.outageEveryMs, 6000);
   }
-  return args;
+  return args as SoakArgs;
 }
 
 // A full collection before each heap reading, so the figures are live objects, not garbage.
 setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc");
+const gc = runInNewContext("gc") as () => void;
 function heapMb() {
   gc();
   gc();
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
-const mb = (value) => `${value.toFixed(1)} MB`;
+const mb = (value: number) => `${value.toFixed(1)} MB`;
+
+/** What the soak reads of an artifact the client announces: the version its generator stamped. */
+type SoakArtifactPayload = { meta?: { soakVersion?: number } } | undefined;
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -102,22 +123,27 @@ async function main() {
     console.error(`soak: ${fileURLToPath(built)} is missing; build first: npx -y pnpm@10.34.8 build`);
     process.exit(2);
   }
-  const { default: TargetClient } = await import(pathToFileURL(fileURLToPath(CLIENT_DIST)).href);
+  const { default: TargetClient } = await import("../../packages/client/dist/index.js");
   const visitors = args.decisions;
 
   // ---- fake Target in a child process ----
-  const child = fork(fileURLToPath(new URL("./servers.mjs", import.meta.url)), [JSON.stringify({ ...args, visitors })], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const waiting = new Map();
-  let listening;
-  const listened = new Promise((resolve) => (listening = resolve));
-  child.on("message", (message) => {
-    if (message.type === "listening") listening(message);
-    else waiting.get(message.type)?.(message);
+  const serverOptions: ServerOptions & SoakArgs = { ...args, visitors };
+  const child = fork(fileURLToPath(new URL("./servers.ts", import.meta.url)), [JSON.stringify(serverOptions)], {
+    execArgv: ["--import", TS_LOADER],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const ask = (type, extra = {}) =>
-    new Promise((resolve) => {
-      waiting.set(type, resolve);
-      child.send({ type, ...extra });
+  const tell = (message: ToServers) => child.send(message);
+  let finalCounts: ((counts: FinalCounts) => void) | undefined;
+  let listening: (message: Extract<FromServers, { type: "listening" }>) => void = () => {};
+  const listened = new Promise<Extract<FromServers, { type: "listening" }>>((resolve) => (listening = resolve));
+  child.on("message", (message: FromServers) => {
+    if (message.type === "listening") listening(message);
+    else finalCounts?.(message);
+  });
+  const askFinal = () =>
+    new Promise<FinalCounts>((resolve) => {
+      finalCounts = resolve;
+      tell({ type: "final" });
     });
   const { artifactUrl, serverDomain } = await listened;
 
@@ -133,28 +159,28 @@ async function main() {
     wrongShape: 0,
     reportedPayloads: 0,
     reportedNotifications: 0,
-    reportedBy: {},
+    reportedBy: {} as Record<string, number>,
     strangerReports: 0,
     downloadsOk: 0,
     downloadsFailed: 0,
     loggedErrors: 0,
     foreignFetches: 0,
   };
-  const errors = [];
-  const keepError = (error) => {
+  const errors: string[] = [];
+  const keepError = (error: unknown) => {
     if (errors.length < 5) errors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   };
   let announced = 0;
-  const announcedVersions = new Set();
+  const announcedVersions = new Set<number | undefined>();
 
   // The loader polls every 300000 ms at the least (users cannot lower it); the soak's clock runs
   // that one delay faster, so the client refreshes every `pollMs` as it would every 5 minutes.
   // The short run also shortens the loader's retry backoff (1 s doubling): in 20 s a few
   // faulty downloads in a row would otherwise leave too little time to see new versions.
-  const warp = (ms) => (ms >= 300000 ? args.pollMs : args.short && ms >= 1000 ? Math.min(ms / 10, args.pollMs) : ms);
-  const warpedSetTimeout = (fn, ms) => setTimeout(fn, warp(ms));
+  const warp = (ms: number) => (ms >= 300000 ? args.pollMs : args.short && ms >= 1000 ? Math.min(ms / 10, args.pollMs) : ms);
+  const warpedSetTimeout = (fn: () => void, ms: number) => setTimeout(fn, warp(ms));
   // Everything stays on 127.0.0.1: any other URL is a bug in the soak or the client.
-  const localFetch = (input, init) => {
+  const localFetch = (input: string, init?: RequestInit) => {
     if (new URL(input).hostname !== "127.0.0.1") {
       counts.foreignFetches += 1;
       return Promise.reject(new TypeError(`soak: refused a non-local URL ${input}`));
@@ -162,8 +188,8 @@ async function main() {
     return fetch(input, init);
   };
 
-  let ready;
-  const isReady = new Promise((resolve) => (ready = resolve));
+  let ready: () => void = () => {};
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
   const client = TargetClient.create({
     client: "soak",
     organizationId: "SOAK@AdobeOrg",
@@ -186,21 +212,23 @@ async function main() {
       clientReady: () => ready(),
       artifactDownloadSucceeded: (event) => {
         counts.downloadsOk += 1;
-        const version = event.artifactPayload?.meta?.soakVersion;
+        const version = (event.artifactPayload as SoakArtifactPayload)?.meta?.soakVersion;
         announcedVersions.add(version);
-        if (version > announced) announced = version;
+        if (version !== undefined && version > announced) announced = version;
       },
       artifactDownloadFailed: () => {
         counts.downloadsFailed += 1;
       },
       sendNotificationError: (event) => {
         counts.reportedPayloads += 1;
-        counts.reportedBy[event.reason] = (counts.reportedBy[event.reason] ?? 0) + 1;
-        const tntId = event.notification?.request?.id?.tntId;
+        const reason = String(event.reason);
+        counts.reportedBy[reason] = (counts.reportedBy[reason] ?? 0) + 1;
+        const notification = event.notification as NotificationPayload | undefined;
+        const tntId = notification?.request?.id?.tntId;
         const visitor = typeof tntId === "string" ? Number(tntId.slice(1)) : Number.NaN;
-        const owed = (event.notification?.request?.notifications ?? []).filter((n) => n.type === "display").length;
+        const owed = (notification?.request?.notifications ?? []).filter((n) => n.type === "display").length;
         counts.reportedNotifications += owed;
-        if (visitor >= 0 && visitor < visitors) reported[visitor] = Math.min(255, reported[visitor] + owed);
+        if (visitor >= 0 && visitor < visitors) reported[visitor] = Math.min(255, (reported[visitor] as number) + owed);
         else counts.strangerReports += 1;
       },
     },
@@ -214,9 +242,9 @@ async function main() {
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
   ];
 
-  async function decideFor(visitor) {
+  async function decideFor(visitor: number) {
     const before = announced;
-    let response;
+    let response: DeliveryResponse | undefined;
     try {
       const result = await client.getOffers({
         request: {
@@ -234,13 +262,13 @@ async function main() {
     const after = announced;
     counts.decisions += 1;
     const mboxes = response?.execute?.mboxes ?? [];
-    const versions = mboxes.map((mbox) => mbox.options?.[0]?.content?.version);
+    const versions = mboxes.map((mbox) => (mbox.options?.[0]?.content as { version?: unknown } | undefined)?.version);
     if (mboxes.length !== SOAK_MBOXES.length || versions.some((v) => typeof v !== "number")) {
       counts.wrongShape += 1;
       keepError(new Error(`decision for v${visitor} did not answer every mbox: ${JSON.stringify(response).slice(0, 200)}`));
       return;
     }
-    const version = versions[0];
+    const version = versions[0] as number;
     if (versions.some((v) => v !== version)) counts.torn += 1;
     if (version < before) counts.stale += 1;
     if (version > after) counts.ahead += 1;
@@ -301,8 +329,8 @@ async function main() {
   await client.close();
   const flushSeconds = (performance.now() - flushStarted) / 1000;
   const stats = client.getNotificationStats();
-  const final = await ask("final");
-  child.send({ type: "exit" });
+  const final = await askFinal();
+  tell({ type: "exit" });
   const heapEnd = heapMb();
 
   // ---- verdict ----
@@ -317,16 +345,18 @@ async function main() {
   for (let v = 0; v < visitors; v++) {
     if (decidedVersion[v] === 0) continue;
     produced += owedPerDecision;
-    const accounted = notified[v] + reported[v];
+    const delivered = notified[v] as number;
+    const reportedHere = reported[v] as number;
+    const accounted = delivered + reportedHere;
     if (accounted < owedPerDecision) lost += owedPerDecision - accounted;
     if (accounted > owedPerDecision) duplicated += accounted - owedPerDecision;
-    if (notified[v] > 0 && reported[v] > 0) deliveredAndReported += 1;
-    if (notified[v] > 0 && notifiedVersion[v] !== decidedVersion[v]) wrongVersion += 1;
+    if (delivered > 0 && reportedHere > 0) deliveredAndReported += 1;
+    if (delivered > 0 && notifiedVersion[v] !== decidedVersion[v]) wrongVersion += 1;
   }
   const delivered = final.delivery.notifications;
   const heapGrowth = heapEnd - heapStart;
   const leakLimit = Math.max(64, heapStart * 0.5);
-  const failures = [];
+  const failures: string[] = [];
   if (counts.failedDecisions > 0 || counts.wrongShape > 0) failures.push(`${counts.failedDecisions + counts.wrongShape} decisions failed or answered wrongly`);
   if (counts.torn > 0) failures.push(`${counts.torn} torn reads`);
   if (counts.stale > 0 || counts.ahead > 0) failures.push(`${counts.stale} stale and ${counts.ahead} unannounced artifact reads`);
@@ -334,7 +364,8 @@ async function main() {
   if (duplicated > 0) failures.push(`${duplicated} notifications delivered or reported twice`);
   if (wrongVersion > 0) failures.push(`${wrongVersion} visitors' notifications made for another version than their decision`);
   if (final.delivery.malformed > 0 || final.delivery.strangers > 0 || counts.strangerReports > 0) failures.push("notifications that belong to no decision");
-  if (stats.enqueued !== counts.decisions || stats.sent + stats.dropped !== stats.enqueued || stats.queued + stats.inFlight !== 0) failures.push(`queue counters do not add up: ${JSON.stringify(stats)}`);
+  if (stats.enqueued !== counts.decisions || stats.sent + stats.dropped !== stats.enqueued || stats.queued + stats.inFlight !== 0)
+    failures.push(`queue counters do not add up: ${JSON.stringify(stats)}`);
   if (stats.dropped !== counts.reportedPayloads) failures.push(`${stats.dropped} payloads dropped but ${counts.reportedPayloads} reported`);
   if (counts.foreignFetches > 0) failures.push(`${counts.foreignFetches} fetches left 127.0.0.1`);
   if (heapGrowth > leakLimit) failures.push(`heap grew ${mb(heapGrowth)} (limit ${mb(leakLimit)})`);

@@ -5,17 +5,18 @@
  * activities with audiences (browser, page, parameters) so that the artifact decides like a
  * real one rather than a toy.
  */
+import type { Artifact, Rule } from "@decisioning/engine";
 
 /** The mboxes each soak decision requests; each answers one offer and owes one display notification. */
-export const SOAK_MBOXES = ["soak-hero", "soak-checkout", "soak-flags"];
+export const SOAK_MBOXES: readonly string[] = ["soak-hero", "soak-checkout", "soak-flags"];
 
 /** The version an event token or offer was made for, or NaN. */
-export function versionOfToken(token) {
+export function versionOfToken(token: unknown): number {
   const match = /^v(\d+)\./.exec(String(token));
   return match ? Number(match[1]) : Number.NaN;
 }
 
-function rule(version, activityId, mbox, experience, condition, extraMeta = {}) {
+function rule(version: number, activityId: number, mbox: string, experience: number, condition: unknown, extraMeta: Record<string, unknown> = {}): Rule {
   return {
     ruleKey: `${activityId}-${experience}`,
     activityId,
@@ -51,8 +52,8 @@ function rule(version, activityId, mbox, experience, condition, extraMeta = {}) 
 }
 
 /** Artifact version `version` (a positive integer; the artifact's own `version` field stays 1.0.0). */
-export function soakArtifact(version) {
-  const mboxes = {};
+export function soakArtifact(version: number): Artifact {
+  const mboxes: Record<string, Rule[]> = {};
   SOAK_MBOXES.forEach((mbox, i) => {
     const activityId = 9000 + i;
     mboxes[mbox] = [
@@ -70,7 +71,9 @@ export function soakArtifact(version) {
       { and: [{ ">=": [{ var: "current_day" }, 1] }, { "<=": [{ var: "current_day" }, 5] }] },
     ][i % 4];
     mboxes[mbox] = [0, 1].map((experience) =>
-      rule(version, 8000 + i, mbox, experience, { and: [audience, experience === 0 ? { "<": [{ var: "allocation" }, 50] } : { ">=": [{ var: "allocation" }, 50] }] }),
+      rule(version, 8000 + i, mbox, experience, {
+        and: [audience, experience === 0 ? { "<": [{ var: "allocation" }, 50] } : { ">=": [{ var: "allocation" }, 50] }],
+      }),
     );
   }
   return {

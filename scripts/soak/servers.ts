@@ -4,18 +4,24 @@
  * seconds, and its fake Delivery API, counting per visitor the display notifications it
  * accepted and the artifact version each was made for. Faults are chosen per request from a
  * seeded generator, so a run's faults can be replayed with its seed. Driven over IPC by
- * soak.mjs; needs the built packages (`packages/testing/dist`).
+ * soak.ts; needs the built packages (`packages/testing/dist`).
  */
-import { fault, startFakeCdn, startFakeDeliveryApi } from "../../packages/testing/dist/servers/index.js";
-import { SOAK_MBOXES, soakArtifact, versionOfToken } from "./artifact.mjs";
+import type { DeliveryRequest, Notification } from "@decisioning/engine";
+import { type Fault, fault, startFakeCdn, startFakeDeliveryApi } from "../../packages/testing/dist/servers/index.js";
+import { SOAK_MBOXES, soakArtifact, versionOfToken } from "./artifact.js";
+import type { FaultCounts, FinalCounts, FromServers, ServerOptions, ToServers } from "./messages.js";
 
-const options = JSON.parse(process.argv[2] ?? "{}");
+const options = JSON.parse(process.argv[2] ?? "{}") as ServerOptions;
+const send = (message: FromServers): void => {
+  if (!process.send) throw new Error("servers.ts runs as soak.ts's child process, over IPC");
+  process.send(message);
+};
 const visitors = options.visitors;
 let random = mulberry32(options.seed ?? 1);
 let faults = false;
 
 /** A small seeded generator, so that a run's faults can be replayed with its seed. */
-function mulberry32(seed) {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -26,28 +32,28 @@ function mulberry32(seed) {
   };
 }
 
-function countFault(table, name) {
+function countFault(table: FaultCounts, name: string): void {
   table[name] = (table[name] ?? 0) + 1;
 }
 
 /** One of `table`'s faults, each as likely, when the dice say so (and faults are on); counted by name. */
-function pickFault(table, rate, counts) {
+function pickFault(table: Record<string, () => Fault>, rate: number, counts: FaultCounts): Fault | undefined {
   if (!faults || random() >= rate) return undefined;
   const names = Object.keys(table);
-  const name = names[Math.floor(random() * names.length)];
+  const name = names[Math.floor(random() * names.length)] as string;
   countFault(counts, name);
-  return table[name]();
+  return (table[name] as () => Fault)();
 }
 
 // ---- artifact CDN ---------------------------------------------------------------------------
 
 let version = 1;
-const cdnStats = { requests: 0, faults: {}, swaps: 0 };
+const cdnStats: FinalCounts["cdn"] = { requests: 0, faults: {}, swaps: 0 };
 // `record: false`: a full run makes hundreds of thousands of requests; the counts are enough.
 const cdn = await startFakeCdn({ artifact: soakArtifact(version), path: "/rules.json", record: false });
 
 /** Artifact faults: the loader must refuse each and keep deciding with what it has. */
-const ARTIFACT_FAULTS = {
+const ARTIFACT_FAULTS: Record<string, () => Fault> = {
   "status-503": () => fault.status(503),
   "status-500": () => fault.status(500),
   drop: () => fault.drop(),
@@ -74,11 +80,11 @@ const swapTimer = setInterval(() => {
 /** Display notifications accepted per visitor, and the version they were made for (0: none yet, 65535: mixed). */
 const notified = new Uint8Array(visitors);
 const notifiedVersion = new Uint16Array(visitors);
-const delivery = { requests: 0, accepted: 0, notifications: 0, strangers: 0, malformed: 0, faults: {}, outages: 0 };
+const delivery: FinalCounts["delivery"] = { requests: 0, accepted: 0, notifications: 0, strangers: 0, malformed: 0, faults: {}, outages: 0 };
 let outageUntil = 0;
 
 /** Delivery API faults: the edge failing before it processed anything, so a retry is always right. */
-const DELIVERY_FAULTS = {
+const DELIVERY_FAULTS: Record<string, () => Fault> = {
   "status-503": () => fault.status(503, { status: 503, message: "busy" }),
   "status-502": () => fault.status(502, { status: 502, message: "busy" }),
   drop: () => fault.drop(),
@@ -106,7 +112,7 @@ api.respondWith((call, answer) => {
   return answer();
 });
 
-function record(request, notifications) {
+function record(request: DeliveryRequest, notifications: Notification[]): void {
   const tntId = request.id?.tntId;
   const visitor = typeof tntId === "string" && tntId.startsWith("v") ? Number(tntId.slice(1)) : Number.NaN;
   for (const notification of notifications) {
@@ -116,11 +122,11 @@ function record(request, notifications) {
     }
     const made = versionOfToken(notification.tokens?.[0]);
     const mbox = notification.mbox?.name;
-    if (!SOAK_MBOXES.includes(mbox) || !(made > 0) || notification.tokens.some((token) => versionOfToken(token) !== made)) {
+    if (!SOAK_MBOXES.includes(mbox as string) || !(made > 0) || (notification.tokens as string[]).some((token) => versionOfToken(token) !== made)) {
       delivery.malformed += 1;
       continue;
     }
-    notified[visitor] = Math.min(255, notified[visitor] + 1);
+    notified[visitor] = Math.min(255, (notified[visitor] as number) + 1);
     const seen = notifiedVersion[visitor];
     notifiedVersion[visitor] = seen === 0 || seen === made ? made : 65535;
     delivery.notifications += 1;
@@ -133,9 +139,9 @@ const outageTimer = setInterval(() => {
   delivery.outages += 1;
 }, options.outageEveryMs);
 
-process.send({ type: "listening", artifactUrl: cdn.artifactUrl, serverDomain: api.host, version });
+send({ type: "listening", artifactUrl: cdn.artifactUrl, serverDomain: api.host, version });
 
-process.on("message", (message) => {
+process.on("message", (message: ToServers) => {
   if (message.type === "faults") {
     faults = message.on;
     if (!faults) outageUntil = 0;
@@ -143,7 +149,7 @@ process.on("message", (message) => {
   } else if (message.type === "final") {
     clearInterval(swapTimer);
     clearInterval(outageTimer);
-    process.send({
+    send({
       type: "final",
       version,
       cdn: cdnStats,
