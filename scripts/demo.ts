@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The README's demo: a TargetClient deciding on-device from fixtures/artifacts/demo-flags.json,
 // using the BUILT client (packages/client/dist). Run `pnpm demo` (it builds first).
 //
@@ -7,26 +6,41 @@
 // Drop the stub to talk to the real edge.
 import { readFileSync } from "node:fs";
 
-const { default: TargetClient } = await import(new URL("../packages/client/dist/index.js", import.meta.url).href).catch((error) => {
+const { default: TargetClient } = await import("../packages/client/dist/index.js").catch((error: unknown) => {
   console.error("The client is not built: run `pnpm demo` (or `pnpm build`) first.");
   throw error;
 });
 
-const artifact = JSON.parse(readFileSync(new URL("../fixtures/artifacts/demo-flags.json", import.meta.url), "utf8"));
+const artifact = JSON.parse(readFileSync(new URL("../fixtures/artifacts/demo-flags.json", import.meta.url), "utf8")) as { version: string };
 const MBOXES = ["demo-engineering-flags", "demo-checkout-experiment", "demo-hero-banner"];
 const VISITORS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"];
 
+/** What the stub was sent: where, and how many notifications and telemetry entries. */
+interface Sent {
+  url: string;
+  notifications: number;
+  telemetry: number;
+}
+
+/** The part of a Delivery API request body the stub reads. */
+interface DeliveryBody {
+  requestId?: string;
+  id?: unknown;
+  notifications?: unknown[];
+  telemetry?: { entries?: unknown[] };
+}
+
 // Stands in for https://acmeclient.tt.omtrdc.net/rest/v1/delivery.
-const sent = [];
-async function stubFetch(url, init) {
-  const body = JSON.parse(init?.body ?? "{}");
+const sent: Sent[] = [];
+async function stubFetch(url: string, init?: { body?: string }) {
+  const body = JSON.parse(init?.body ?? "{}") as DeliveryBody;
   sent.push({ url, notifications: body.notifications?.length ?? 0, telemetry: body.telemetry?.entries?.length ?? 0 });
   return new Response(JSON.stringify({ status: 200, requestId: body.requestId, client: "acmeclient", id: body.id ?? {} }), {
     headers: { "content-type": "application/json" },
   });
 }
 
-const client = await new Promise((resolve) => {
+const client = await new Promise<ReturnType<typeof TargetClient.create>>((resolve) => {
   const created = TargetClient.create({
     client: "acmeclient",
     organizationId: "1234567890@AdobeOrg",
@@ -39,7 +53,18 @@ const client = await new Promise((resolve) => {
 
 console.log(`TargetClient ready, deciding on-device from fixtures/artifacts/demo-flags.json (artifact ${artifact.version}).\n`);
 
-const rows = [];
+/** One visitor's line of the table. */
+interface Row {
+  visitor: string;
+  searchProviderId: number;
+  cdnHostname: string;
+  checkoutFlow: string;
+  buttonColor: string;
+  headline: string;
+  ms: string;
+}
+
+const rows: Row[] = [];
 const sentBeforeDecisions = sent.length;
 for (const visitor of VISITORS) {
   const started = performance.now();
@@ -57,9 +82,9 @@ for (const visitor of VISITORS) {
 }
 const sentDuringDecisions = sent.length - sentBeforeDecisions;
 
-const columns = Object.keys(rows[0]);
+const columns = Object.keys(rows[0] as Row) as Array<keyof Row>;
 const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column]).length)));
-const line = (cells) => cells.map((cell, i) => String(cell).padEnd(widths[i])).join("  ");
+const line = (cells: unknown[]) => cells.map((cell, i) => String(cell).padEnd(widths[i] as number)).join("  ");
 console.log(line(columns));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const row of rows) console.log(line(columns.map((column) => row[column])));
