@@ -48,8 +48,46 @@ function isNameOnly(node: ts.Identifier): boolean {
   )
     return true;
   if ((ts.isGetAccessor(parent) || ts.isSetAccessor(parent) || ts.isEnumMember(parent) || ts.isBindingElement(parent)) && parent.name === node) return true;
+  // `const { process: p } = o` reads a property of `o`.
+  if (ts.isBindingElement(parent) && parent.propertyName === node) return true;
   if (ts.isQualifiedName(parent) || ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) return true;
   if (ts.isTypeReferenceNode(parent) || ts.isLabeledStatement(parent)) return true;
+  return false;
+}
+
+/** Whether a binding pattern (or a plain name) declares `name`. */
+function binds(binding: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(binding)) return binding.text === name;
+  return binding.elements.some((element) => !ts.isOmittedExpression(element) && binds(element.name, name));
+}
+
+/** Whether a statement of a block declares `name` (a `const`/`let`/`var`, a function or a class). */
+function declares(statement: ts.Statement, name: string): boolean {
+  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((d) => binds(d.name, name));
+  return (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name;
+}
+
+/**
+ * Whether `node` names a local of its file: a variable, parameter, function or class declared in
+ * a scope around it. Such a name is not the Node global (`const exports = …` is someone's local).
+ * `var` is looked up in the block it is written in, not hoisted: at worst a use is reported.
+ */
+function isLocal(node: ts.Identifier): boolean {
+  const name = node.text;
+  for (let scope: ts.Node | undefined = node.parent; scope !== undefined; scope = scope.parent) {
+    if (ts.isFunctionLike(scope) && scope.parameters.some((parameter) => binds(parameter.name, name))) return true;
+    if ((ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope)) && scope.statements.some((statement) => declares(statement, name)))
+      return true;
+    if (ts.isCaseBlock(scope) && scope.clauses.some((clause) => clause.statements.some((statement) => declares(statement, name)))) return true;
+    if (
+      (ts.isForStatement(scope) || ts.isForInStatement(scope) || ts.isForOfStatement(scope)) &&
+      scope.initializer !== undefined &&
+      ts.isVariableDeclarationList(scope.initializer) &&
+      scope.initializer.declarations.some((d) => binds(d.name, name))
+    )
+      return true;
+    if (ts.isCatchClause(scope) && scope.variableDeclaration !== undefined && binds(scope.variableDeclaration.name, name)) return true;
+  }
   return false;
 }
 
@@ -114,7 +152,7 @@ export function scanSource(file: string, text: string): FileScan {
       (FORBIDDEN.has(node.argumentExpression.text) || node.argumentExpression.text === "eval")
     ) {
       report(node, `reads globalThis["${node.argumentExpression.text}"]`);
-    } else if (ts.isIdentifier(node) && FORBIDDEN.has(node.text) && !isNameOnly(node)) {
+    } else if (ts.isIdentifier(node) && FORBIDDEN.has(node.text) && !isNameOnly(node) && !isLocal(node)) {
       report(node, `uses the Node global ${node.text}`);
     }
     ts.forEachChild(node, visit);

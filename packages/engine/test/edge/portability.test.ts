@@ -103,4 +103,19 @@ describe("the portability scan", () => {
     ].join("\n");
     expect(scanSource("sample.ts", source).problems).toEqual([]);
   });
+
+  it("leaves a local binding named like a Node global alone, and still finds the global outside its scope", () => {
+    const source = [
+      "function view(named: object) {",
+      "  const exports = named as Record<string, unknown>;",
+      "  return (key: string) => exports[key];",
+      "}",
+      "function env(process: { env: object }) { return process.env; }",
+      "const { Buffer: bytes } = { Buffer: 1 };",
+      "for (const module of []) module;",
+      "try {} catch (global) { global; }",
+      "const leaked = () => process.env;",
+    ].join("\n");
+    expect(scanSource("sample.ts", source).problems.map((p) => `${p.line}: ${p.what}`)).toEqual(["9: uses the Node global process"]);
+  });
 });
