@@ -1,5 +1,5 @@
 // Seeded random delivery requests over the shared artifacts, for differential testing against
-// Adobe's reference engine (see compare.mjs). Every value that can steer a rule is drawn from
+// Adobe's reference engine (see compare.ts). Every value that can steer a rule is drawn from
 // what the artifact's own conditions test, so a good share of requests match rules.
 //
 //   node --import ./scripts/lib/ts.mjs scripts/differential/generate.ts [seed] [count]   prints sample cases
@@ -1214,7 +1214,7 @@ export function createGenerator(artifacts: NamedArtifact[]): { generate(seed: nu
     }
     if (state.chaos && r.chance(0.1)) request[r.pick(["execute", "prefetch"] as const)] = {};
     if (state.chaos && r.chance(0.05)) {
-      // Inputs the reference itself fails on (its TypeErrors are reported apart by compare.mjs).
+      // Inputs the reference itself fails on (its TypeErrors are reported apart by compare.ts).
       // Never `__proto__`/`constructor` parameter keys: those pollute the reference's process.
       r.pick([
         () => request.context && (request.context.clientHints = null),
