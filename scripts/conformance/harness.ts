@@ -71,9 +71,9 @@ const ANY: Record<string, (value: unknown) => boolean> = {
 
 /** Partial deep match: extra object keys allowed, arrays of equal length. Returns a list of mismatches. */
 export function partialMatch(actual: unknown, expected: unknown, path = "$", problems: string[] = []): string[] {
-  const any = typeof expected === "string" ? ANY[expected] : undefined;
-  if (any) {
-    if (!any(actual)) problems.push(`${path}: expected ${expected}, got ${JSON.stringify(actual)}`);
+  const matcher = typeof expected === "string" ? ANY[expected] : undefined;
+  if (matcher) {
+    if (!matcher(actual)) problems.push(`${path}: expected ${expected}, got ${JSON.stringify(actual)}`);
     return problems;
   }
   if (Array.isArray(expected)) {
