@@ -14,7 +14,7 @@ export function conformancePath(relative) {
 
 /** Adobe's test schema folder (`target-sdk-testing`). */
 export function conformanceRoot() {
-  return `${shared}target-sdk-testing`;
+  return `${conformance}target-sdk-testing`;
 }
 
 export const CHROME_MAC =

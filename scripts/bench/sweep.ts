@@ -9,8 +9,8 @@
  * Usage: node --import ./scripts/lib/ts.mjs scripts/bench/sweep.ts [--time 150] [--json]
  */
 import { createRequire } from "node:module";
-import { loadConformanceTests } from "../conformance/harness.mjs";
-import { conformanceRoot, readJson, sharedPath } from "./scenarios.mjs";
+import { loadConformanceTests } from "../conformance/harness.js";
+import { conformancePath, conformanceRoot, readJson } from "./scenarios.mjs";
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -102,7 +102,7 @@ async function cost(engine: Engine, input: Input, warmupMs: number): Promise<num
 
 /** Inputs of the schema that decide (tests that expect the engine to refuse its artifact are left out). */
 function schemaInputs(): Input[] {
-  return loadConformanceTests(conformanceRoot()).map((test: Record<string, unknown>) => ({
+  return loadConformanceTests(conformanceRoot()).map((test) => ({
     id: `${String(test.suite).replace(/^TEST_SUITE_/, "")} › ${String(test.key)}`,
     conf: test.conf as Record<string, unknown>,
     artifact: test.artifact,
@@ -114,8 +114,7 @@ function schemaInputs(): Input[] {
 
 /** The real-world inputs the schema lacks: many macros in one offer, and trace on a page load. */
 function realWorldInputs(): Input[] {
-  const path = sharedPath("real-world/artifact-large.json");
-  if (!path) return [];
+  const path = conformancePath("real-world/artifact-large.json");
   const artifact = readJson(path);
   const conf = { client: artifact.meta.clientCode, organizationId: "bench@AdobeOrg" };
   const context = { channel: "web", address: { url: "https://www.adobe.com/?x=1" }, userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/120.0.0.0 Safari/537.36" };

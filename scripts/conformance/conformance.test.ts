@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as engine from "@decisioning/engine";
-import { loadConformanceTests, runConformanceTest } from "./harness.mjs";
+import { loadConformanceTests, runConformanceTest } from "./harness.js";
 
 const root = fileURLToPath(new URL("../../fixtures/conformance/target-sdk-testing", import.meta.url));
 const tests = loadConformanceTests(root);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { renderBlocks, syncBlocks, syntaxOf } from "./blocks.mjs";
+import { renderBlocks, syncBlocks, syntaxOf } from "./blocks.js";
 import { benchBlocks } from "../bench/summary.mjs";
 
 const md = syntaxOf("README.md");

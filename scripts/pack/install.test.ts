@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PackedPackage, packPackages, publicPackages, root } from "./pack.mjs";
+import { type PackedPackage, packPackages, publicPackages, root } from "./pack.js";
 
 // Installed as a user installs them: every public package packed as `pnpm publish` packs it,
 // the tarballs installed with npm into one new project outside the workspace (third-party

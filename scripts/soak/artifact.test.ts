@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createDecider } from "@decisioning/engine";
-import { SOAK_MBOXES, soakArtifact, versionOfToken } from "./artifact.mjs";
+import { SOAK_MBOXES, soakArtifact, versionOfToken } from "./artifact.js";
 
 describe("the soak's artifacts", () => {
   it("decide every soak mbox for every visitor with offers and notification tokens that carry their version", () => {
@@ -9,7 +9,7 @@ describe("the soak's artifacts", () => {
       expect(decider.problems).toEqual([]);
       for (const tntId of ["v0", "v1", "v2", "v999999"]) {
         const { response, notification } = decider.decide({
-          request: { id: { tntId }, execute: { mboxes: (SOAK_MBOXES as string[]).map((name, index) => ({ name, index })) } },
+          request: { id: { tntId }, execute: { mboxes: SOAK_MBOXES.map((name, index) => ({ name, index })) } },
         });
         const contents = (response.execute?.mboxes ?? []).map((mbox) => mbox.options?.[0]?.content as { version: number });
         expect(contents.map((content) => content.version)).toEqual([version, version, version]);

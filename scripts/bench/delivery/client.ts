@@ -73,7 +73,7 @@ function clientOptions(extra: Record<string, unknown>, ready: () => void): Recor
 async function ours(extra: Record<string, unknown>): Promise<Sdk> {
   // The entry Node resolves `@decisioning/client` to (its `node` export condition).
   const { default: TargetClient } = await import("../../../packages/client/dist/node.js");
-  const client = await new Promise<InstanceType<typeof TargetClient>>((resolve) => {
+  const client = await new Promise<ReturnType<typeof TargetClient.create>>((resolve) => {
     const created = TargetClient.create(clientOptions(extra, () => setImmediate(() => resolve(created))) as never);
   });
   return {

@@ -5,10 +5,9 @@ import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error: a plain ES module without typings.
-import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
-import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
-import { startWorker, type TestKv } from "../../../../scripts/edge/kit/workerd.mjs";
+import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.js";
+import { repoPath } from "../../../../scripts/edge/kit/cases.js";
+import { startWorker, type TestKv } from "../../../../scripts/edge/kit/workerd.js";
 import { CLIENT_BUILT } from "./kit.js";
 
 // The example of examples/cloudflare-worker, bundled as wrangler would bundle it (esbuild, the

@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { assertBuilt, loadEdgeCases, repoPath, withoutGeoLookups, type EdgeCases } from "../../../../scripts/edge/kit/cases.mjs";
+import { assertBuilt, loadEdgeCases, repoPath, withoutGeoLookups, type EdgeCases } from "../../../../scripts/edge/kit/cases.js";
 // @ts-expect-error: plain JS shared with workerd and Chromium, without typings.
 import { decideWithClient } from "./runtime/client-case.js";
 // @ts-expect-error: plain JS shared with workerd and Chromium, without typings.

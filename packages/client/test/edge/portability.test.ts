@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain ES module without typings.
-import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
-import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
-import { scanGraph } from "../../../../scripts/edge/kit/portability.mjs";
+import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.js";
+import { repoPath } from "../../../../scripts/edge/kit/cases.js";
+import { scanGraph } from "../../../../scripts/edge/kit/portability.js";
 
 const clientDependencies = Object.keys(JSON.parse(readFileSync(repoPath("packages/client/package.json"), "utf8")).dependencies ?? {});
 const ENTRY = repoPath("packages/client/src/index.ts");

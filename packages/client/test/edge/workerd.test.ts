@@ -1,7 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
-import { answersPerBundle, moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.mjs";
+import { repoPath } from "../../../../scripts/edge/kit/cases.js";
+import { answersPerBundle, moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.js";
 import { CLIENT_BUILT, clientNodeAnswers, type ClientAnswer, type ClientFlavour } from "./kit.js";
 
 const { cases, answers } = await clientNodeAnswers();

@@ -130,8 +130,9 @@ describe("parseDomain", () => {
   });
 
   it("uses PSL data that matches the list inside the reference", () => {
-    const script = fileURLToPath(new URL("../../../../scripts/gen-psl/generate.mjs", import.meta.url));
-    expect(() => execFileSync(process.execPath, [script, "--check"], { stdio: "pipe" })).not.toThrow();
+    const script = fileURLToPath(new URL("../../../../scripts/gen-psl/generate.ts", import.meta.url));
+    const tsLoader = fileURLToPath(new URL("../../../../scripts/lib/ts.mjs", import.meta.url));
+    expect(() => execFileSync(process.execPath, ["--import", tsLoader, script, "--check"], { stdio: "pipe" })).not.toThrow();
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
-import { chromiumUnavailable, decidePerBundle, openEdgePage } from "../../../../scripts/edge/kit/chromium.mjs";
+import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.js";
+import { chromiumUnavailable, decidePerBundle, openEdgePage } from "../../../../scripts/edge/kit/chromium.js";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 
 const unavailable = chromiumUnavailable();

@@ -1,6 +1,6 @@
 import { EdgeRuntime } from "edge-runtime";
 import { describe, expect, it } from "vitest";
-import type { EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import type { EdgeAnswer } from "../../../../scripts/edge/kit/cases.js";
 import { decideAllScript } from "./kit/classic-script.js";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 

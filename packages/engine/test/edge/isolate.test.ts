@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import type { EdgeAnswer } from "../../../../scripts/edge/kit/cases.js";
 import { decideAllScript } from "./kit/classic-script.js";
-import { createEdgeIsolate, runInIsolate } from "../../../../scripts/edge/kit/isolate.mjs";
+import { createEdgeIsolate, runInIsolate } from "../../../../scripts/edge/kit/isolate.js";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
 
 // Vercel-style edge functions run in V8 contexts with web-standard globals and no code

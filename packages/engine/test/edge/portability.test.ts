@@ -3,10 +3,9 @@ import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
 import * as fullEntry from "../../src/index.js";
 import * as leanEntry from "../../src/lean.js";
-// @ts-expect-error: a plain ES module without typings.
-import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.mjs";
-import { repoPath } from "../../../../scripts/edge/kit/cases.mjs";
-import { scanGraph, scanSource } from "../../../../scripts/edge/kit/portability.mjs";
+import { EDGE_BUILD_OPTIONS } from "../../../../scripts/edge/build.js";
+import { repoPath } from "../../../../scripts/edge/kit/cases.js";
+import { scanGraph, scanSource } from "../../../../scripts/edge/kit/portability.js";
 
 const engineDependencies = Object.keys(JSON.parse(readFileSync(repoPath("packages/engine/package.json"), "utf8")).dependencies ?? {});
 // Dependencies the portable entries may reach; anything else (node-fetch, say) must stay behind a Node-only entry.
@@ -103,5 +102,20 @@ describe("the portability scan", () => {
       "type T = { require: boolean };",
     ].join("\n");
     expect(scanSource("sample.ts", source).problems).toEqual([]);
+  });
+
+  it("leaves a local binding named like a Node global alone, and still finds the global outside its scope", () => {
+    const source = [
+      "function view(named: object) {",
+      "  const exports = named as Record<string, unknown>;",
+      "  return (key: string) => exports[key];",
+      "}",
+      "function env(process: { env: object }) { return process.env; }",
+      "const { Buffer: bytes } = { Buffer: 1 };",
+      "for (const module of []) module;",
+      "try {} catch (global) { global; }",
+      "const leaked = () => process.env;",
+    ].join("\n");
+    expect(scanSource("sample.ts", source).problems.map((p) => `${p.line}: ${p.what}`)).toEqual(["9: uses the Node global process"]);
   });
 });

@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain ES module without typings.
-import { BUDGETS, measureBundles } from "../../../../scripts/edge/size.mjs";
+import { BUDGETS, measureBundles } from "../../../../scripts/edge/size.js";
 import { assertBuilt } from "./kit/node-answers.js";
 
-interface Measured {
-  name: string;
-  gzip: number;
-  minified: number;
-  inputs: Array<[string, number]>;
-}
-
 assertBuilt();
-const measured = new Map((measureBundles() as Measured[]).map((m) => [m.name, m]));
+const measured = new Map(measureBundles().map((m) => [m.name, m]));
 
 describe("the edge size budget", () => {
   it("holds: the lean engine with its dependencies is at most 30 KB minified and gzipped", () => {

@@ -1,8 +1,8 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.mjs";
+import { repoPath, type EdgeAnswer } from "../../../../scripts/edge/kit/cases.js";
 import { BUILT, nodeAnswers, type Flavour } from "./kit/node-answers.js";
-import { answersPerBundle, moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.mjs";
+import { answersPerBundle, moduleFromFile, startWorker } from "../../../../scripts/edge/kit/workerd.js";
 
 // Node's answers first: they decide which cases count (those needing a geo lookup are left out).
 const { cases, answers } = await nodeAnswers();

@@ -1,5 +1,5 @@
 import * as esbuild from "esbuild";
-import { repoPath } from "../../../../../scripts/edge/kit/cases.mjs";
+import { repoPath } from "../../../../../scripts/edge/kit/cases.js";
 
 /**
  * A bundle plus the shared case runner as one classic script that sets `globalThis.decideAll`,
