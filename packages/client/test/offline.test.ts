@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import TargetClient, { ClientErrorCode, OptionsError, type TargetClientOptions } from "@decisioning/client";
+import { forceVisitor } from "@decisioning/testing";
 import { BASE_OPTIONS, demoArtifact } from "./kit/clients.js";
 
 afterEach(() => {
@@ -47,6 +48,21 @@ describe("an offline client (offline: true), for tests", () => {
     await client.getAttributes(["demo-engineering-flags"], { request: { id: { tntId: "b" } } });
     await client.close();
     expect(client.getRecordedNotifications().map((entry) => entry.request.id?.tntId)).toEqual(["b"]);
+  });
+
+  it.each(["Experience A", "Experience B"])("puts one test visitor in %s with a forced allocation, and no one else", async (experience) => {
+    const artifact = demoArtifact();
+    const forced = forceVisitor(artifact, { mbox: "demo-checkout-experiment", experience, visitor: "test-user" });
+    const client = await offlineClient({ artifactPayload: artifact, engineOptions: { forcedAllocations: [forced] } });
+    const flow = async (tntId: string) =>
+      (await client.getAttributes(["demo-checkout-experiment"], { request: { id: { tntId } } })).getString("demo-checkout-experiment", "checkoutFlow");
+    expect(await flow("test-user")).toBe(experience === "Experience A" ? "classic" : "one-page");
+    const unforced = await offlineClient({ artifactPayload: artifact });
+    for (const other of ["visitor-1", "visitor-2", "visitor-3", "visitor-4"]) {
+      const expected = (await unforced.getAttributes(["demo-checkout-experiment"], { request: { id: { tntId: other } } })).getString("demo-checkout-experiment", "checkoutFlow");
+      expect(await flow(other)).toBe(expected);
+    }
+    await Promise.all([client.close(), unforced.close()]);
   });
 
   it("answers a hybrid client's remote mboxes with no content, recorded, rather than calling the edge", async () => {

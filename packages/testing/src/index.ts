@@ -6,7 +6,7 @@ export { artifact, ArtifactBuilder, DEFAULT_RESPONSE_TOKENS } from "./builder.js
 export type { ActivityOptions, ArtifactOptions, ExperienceOptions, OfferSpec } from "./builder.js";
 export { when } from "./conditions.js";
 export type { Condition, ValueConditions } from "./conditions.js";
-export { allocationOf, visitorInExperience, visitorWithAllocation } from "./visitors.js";
+export { allocationOf, forceVisitor, visitorInExperience, visitorWithAllocation } from "./visitors.js";
 export type { AllocationWindow, ExperienceTarget, SearchOptions } from "./visitors.js";
 export { forceAllocation, forceExperience } from "./force.js";
 export type { ActivitySelector } from "./force.js";

@@ -2,7 +2,7 @@
  * Deterministic visitors: ids that land where a test needs them, found by asking the engine
  * itself, so a test never depends on which way a hash happens to fall.
  */
-import { allocationOf, createDecider, type Artifact, type DeliveryRequest, type Rule } from "@decisioning/engine";
+import { allocationOf, createDecider, type Artifact, type DeliveryRequest, type ForcedAllocation, type Rule } from "@decisioning/engine";
 import { TestingError, TestingErrorCode } from "./errors.js";
 
 /** Where to look and what to look for. */
@@ -41,15 +41,21 @@ function clientOf(artifact: Artifact, client: string | undefined): string {
   return code;
 }
 
-/** Event tokens of the rules that deliver an experience at a location. */
-function tokensOf(artifact: Artifact, target: ExperienceTarget): Set<string> {
+/** The rules that deliver an experience at a location. */
+function rulesOf(artifact: Artifact, target: ExperienceTarget): Rule[] {
   const rules: Rule[] = target.view !== undefined ? (artifact.rules.views[target.view] ?? []) : (artifact.rules.mboxes[target.mbox ?? ""] ?? []);
-  const tokens = new Set<string>();
-  for (const rule of rules) {
+  return rules.filter((rule) => {
     const meta = rule.meta;
     const experienceMatches = matches(meta["experience.name"], target.experience) || matches(meta["experience.id"], target.experience);
     const activityMatches = target.activity === undefined || matches(meta["activity.name"], target.activity) || matches(meta["activity.id"], target.activity);
-    if (!experienceMatches || !activityMatches) continue;
+    return experienceMatches && activityMatches;
+  });
+}
+
+/** Event tokens of the rules that deliver an experience at a location. */
+function tokensOf(artifact: Artifact, target: ExperienceTarget): Set<string> {
+  const tokens = new Set<string>();
+  for (const rule of rulesOf(artifact, target)) {
     const metrics = rule.consequence.metrics ?? [];
     (rule.consequence.options ?? []).forEach((option, i) => {
       const metric = metrics[i];
@@ -107,3 +113,22 @@ export function visitorWithAllocation(client: string, activityId: number | strin
 }
 
 export { allocationOf };
+
+/**
+ * A forced allocation that puts one given visitor in the experience (pass it to the engine's or
+ * the client's `forcedAllocations`): the allocation of a visitor the engine itself lands there
+ * with the given context, so audiences and the split agree with a real decision. Only that
+ * visitor, and only that activity, are affected. Throws a `TestingError` as
+ * {@link visitorInExperience} does, or when the experience belongs to several activities and
+ * none is named.
+ */
+export function forceVisitor(artifact: Artifact, target: ExperienceTarget & { visitor: string }, options: SearchOptions = {}): ForcedAllocation {
+  const activities = new Set(rulesOf(artifact, target).map((rule) => rule.meta["activity.id"]));
+  if (activities.size > 1) {
+    throw new TestingError(TestingErrorCode.NotInArtifact, `experience ${JSON.stringify(target.experience)} is in activities ${[...activities].join(", ")}: name one with { activity }`);
+  }
+  const landing = visitorInExperience(artifact, target, options);
+  const [activityId] = activities;
+  if (activityId === undefined) throw new TestingError(TestingErrorCode.NotInArtifact, `the experience's rules name no activity id (meta["activity.id"])`);
+  return { visitorId: target.visitor, activityId, allocation: allocationOf(clientOf(artifact, options.client), activityId, landing) };
+}

@@ -1,6 +1,6 @@
 import { allocationOf, createDecider } from "@decisioning/engine";
 import { describe, expect, it } from "vitest";
-import { artifact, TestingError, visitorInExperience, visitorWithAllocation, when } from "../src/index.js";
+import { artifact, forceVisitor, TestingError, visitorInExperience, visitorWithAllocation, when } from "../src/index.js";
 
 const built = artifact()
   .activity("checkout-test", { id: 21 })
@@ -51,5 +51,41 @@ describe("visitorWithAllocation", () => {
 
   it("is deterministic", () => {
     expect(visitorWithAllocation("acme", 21, { from: 50, to: 60 })).toBe(visitorWithAllocation("acme", 21, { from: 50, to: 60 }));
+  });
+});
+
+describe("forceVisitor", () => {
+  it.each(["A", "B", "C"])("puts the named visitor, and only it, in experience %s", (experience) => {
+    const forced = forceVisitor(built, { mbox: "checkout", experience, visitor: "user-42" }, { parameters: { tier: "gold" } });
+    expect(forced).toMatchObject({ visitorId: "user-42", activityId: 21 });
+    const decide = (tntId: string) =>
+      createDecider({ client: "acme", artifact: built, forcedAllocations: [forced] }).decide({
+        request: { id: { tntId }, execute: { mboxes: [{ name: "checkout", index: 1, parameters: { tier: "gold" } }] } },
+      }).response.execute?.mboxes?.[0]?.options?.[0]?.content;
+    expect(decide("user-42")).toEqual({ v: experience.toLowerCase() });
+    // Everyone else keeps the experience the hash gives.
+    for (const other of ["user-1", "user-2", "user-3"]) expect(decide(other)).toEqual(served(other, { tier: "gold" }));
+  });
+
+  it("still lets audiences apply: a forced visitor outside the audience gets no experience", () => {
+    const forced = forceVisitor(built, { mbox: "checkout", experience: "B", visitor: "user-42" }, { parameters: { tier: "gold" } });
+    const response = createDecider({ client: "acme", artifact: built, forcedAllocations: [forced] }).decide({
+      request: { id: { tntId: "user-42" }, execute: { mboxes: [{ name: "checkout", index: 1, parameters: { tier: "silver" } }] } },
+    }).response;
+    expect(response.execute?.mboxes?.[0]?.options).toBeUndefined();
+  });
+
+  it("asks for the activity when the experience name is in several", () => {
+    const twice = artifact()
+      .activity("one", { id: 1 })
+      .mbox("m")
+      .experience("A", 100, { json: {} })
+      .audience(when.param("x").is("1"))
+      .activity("two", { id: 2 })
+      .mbox("m")
+      .experience("A", 100, { json: {} })
+      .build();
+    expect(() => forceVisitor(twice, { mbox: "m", experience: "A", visitor: "v" })).toThrow(TestingError);
+    expect(forceVisitor(twice, { mbox: "m", experience: "A", activity: 2, visitor: "v" }, { parameters: { x: "2" } }).activityId).toBe(2);
   });
 });

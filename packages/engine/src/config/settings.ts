@@ -22,6 +22,7 @@ import {
   MAX_TIMER_MS,
 } from "./artifact-source.js";
 import { parseDomainOf } from "./domain.js";
+import { forcedAllocationsOf, type ForcedAllocations } from "./forced.js";
 import {
   configObject,
   describe,
@@ -46,6 +47,8 @@ export interface DeciderSettings {
   platform: Partial<Platform>;
   telemetryEnabled: boolean;
   limits: RequestLimits;
+  /** Visitors whose allocation is fixed per activity (tests); undefined when none is. */
+  forced: ForcedAllocations | undefined;
 }
 
 /** The loader's part of an engine's configuration, checked, with defaults applied. */
@@ -146,6 +149,7 @@ function deciderSettingsFrom(config: Fields, client: string | undefined): Decide
     platform: platformOf(config),
     telemetryEnabled: optionalBoolean(config, "telemetryEnabled") ?? true,
     limits: requestLimitsOf(config),
+    forced: forcedAllocationsOf(config),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { PreparedArtifact, PreparedRule } from "../artifact/prepare.js";
+import type { ForcedAllocations } from "../config/forced.js";
 import { keyHeadOf, visitorIdOf } from "../allocation.js";
 import { NO_GEO_CONTEXT } from "../context/geo.js";
 import { mboxContextOf } from "../context/mbox.js";
@@ -18,6 +19,8 @@ export interface DecideEnvironment {
   uuid: () => string;
   contexts: ContextBuilder;
   artifactTrace: () => ArtifactTrace;
+  /** Visitors whose allocation is fixed per activity (tests); undefined when none is. */
+  forced: ForcedAllocations | undefined;
 }
 
 /** The part of a request being decided: `execute` (impressions counted now) or `prefetch`. */
@@ -37,6 +40,8 @@ export interface ItemData {
 /** State shared by every item of one request: the visitor, the notifications owed, the geo tokens. */
 export class RequestState {
   readonly visitorId: string;
+  /** This visitor's forced allocations by activity id, when the decider has any for it. */
+  private readonly forced: ReadonlyMap<string, number> | undefined;
   readonly propertyToken: unknown;
   /**
    * `name-token` keys already notified (as Target keys them, collisions included): the first in
@@ -55,6 +60,8 @@ export class RequestState {
   readonly prepared: PreparedArtifact;
   private readonly generation: number;
   private tailReady = false;
+  /** Whether a forced allocation answered in place of the hash. */
+  private forcedRead = false;
 
   constructor(
     readonly tables: DecisionTables,
@@ -70,6 +77,8 @@ export class RequestState {
     this.timestamp = now;
     // Visitors known only by an authenticated customer id, or by a non-string id, get a throwaway id, as in Target.
     this.visitorId = visitorIdOf(request.id) ?? env.uuid();
+    // Forced allocations are looked up once per request, and only when some are configured.
+    this.forced = env.forced === undefined ? undefined : env.forced.get(this.visitorId);
     this.propertyToken = request.property?.token;
     let geoMask = 0;
     let geoValues: unknown[] | undefined;
@@ -88,7 +97,7 @@ export class RequestState {
 
   /** Whether a condition of this request read the visitor's allocation (it is hashed on the first read). */
   get allocationRead(): boolean {
-    return this.tailReady;
+    return this.tailReady || this.forcedRead;
   }
 
   /** Remember a notified key; false when it was notified already. */
@@ -142,11 +151,18 @@ export class RequestState {
       head = keyHeadOf(cache.client, activityId);
       cache.heads[slot] = head;
     }
-    if (!this.tailReady) {
-      cache.tail.reset(this.visitorId);
-      this.tailReady = true;
+    const forced = this.forced === undefined ? undefined : this.forced.get(String(rule.activityId));
+    let value: number;
+    if (forced !== undefined) {
+      value = forced;
+      this.forcedRead = true;
+    } else {
+      if (!this.tailReady) {
+        cache.tail.reset(this.visitorId);
+        this.tailReady = true;
+      }
+      value = cache.tail.allocation(head);
     }
-    const value = cache.tail.allocation(head);
     cache.values[slot] = value;
     cache.stamps[slot] = this.generation;
     return value;

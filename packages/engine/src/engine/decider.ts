@@ -1,4 +1,5 @@
 import { artifactClientCodeOf, clientMismatchOf } from "../artifact/client-code.js";
+import type { ForcedAllocations } from "../config/forced.js";
 import { prepareArtifact, type PreparedArtifact } from "../artifact/prepare.js";
 import { cleanGeo } from "../context/geo.js";
 import { ContextBuilder } from "../decide/context.js";
@@ -35,6 +36,8 @@ export interface DecisionServices {
   contexts: ContextBuilder;
   telemetry: TelemetryStore;
   limits: RequestLimits;
+  /** Visitors whose allocation is fixed per activity (tests); undefined when none is. */
+  forced: ForcedAllocations | undefined;
   /** The artifact half of request traces. */
   artifactTrace: () => ArtifactTrace;
 }
@@ -181,6 +184,7 @@ function deciderWith(prepared: PreparedArtifact, settings: DeciderSettings): Art
     contexts: new ContextBuilder(settings.parseDomain),
     telemetry: new TelemetryStore(settings.telemetryEnabled),
     limits: settings.limits,
+    forced: settings.forced,
     artifactTrace: () => trace,
   });
 }

@@ -38,6 +38,7 @@ export async function createDecisioningEngine<V = unknown>(
     contexts: new ContextBuilder(settings.parseDomain),
     telemetry,
     limits: settings.limits,
+    forced: settings.forced,
     artifactTrace: () => loader.trace(),
   };
   const loader: ArtifactLoader<ArtifactDecider> = loaderFactory({

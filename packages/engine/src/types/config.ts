@@ -84,11 +84,27 @@ export interface DecisioningConfig<V = unknown> {
   waitUntil?: (promise: Promise<unknown>) => void;
   /** Bounds on request size. */
   requestLimits?: Partial<RequestLimits>;
+  /** Visitors whose allocation for an activity is fixed, for tests (see {@link ForcedAllocation}). */
+  forcedAllocations?: readonly ForcedAllocation[];
   /** URL of the IP-to-geo lookup (default Target's). */
   geoLookupUrl?: string;
 }
 
 /** Configuration of a synchronous, zero-I/O decider. */
+/**
+ * One visitor's allocation for one activity, fixed (for tests): the visitor lands where a
+ * visitor with this allocation would, audiences still apply, and every other visitor is
+ * untouched. `@decisioning/testing`'s `forceVisitor` computes one that lands in a given experience.
+ */
+export interface ForcedAllocation {
+  /** The visitor id decisions hash (a marketing cloud id, a tntId, which matches without its `.cluster_n` suffix, or a third-party id). */
+  visitorId: string;
+  /** The activity (`meta["activity.id"]` of its rules). */
+  activityId: string | number;
+  /** An allocation, 0 to 99.99, as the visitor's bucket would give it. */
+  allocation: number;
+}
+
 export interface DeciderConfig {
   /** Target client code; defaults to the artifact's `meta.clientCode`. */
   client?: string;
@@ -102,4 +118,6 @@ export interface DeciderConfig {
   telemetryEnabled?: boolean;
   /** Bounds on request size. */
   requestLimits?: Partial<RequestLimits>;
+  /** Visitors whose allocation for an activity is fixed, for tests (see {@link ForcedAllocation}). */
+  forcedAllocations?: readonly ForcedAllocation[];
 }
