@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import TargetClient, { ClientErrorCode, OptionsError, type TargetClientOptions } from "@decisioning/client";
+import TargetClient, { ClientErrorCode, OptionsError, type Artifact, type TargetClientOptions } from "@decisioning/client";
 import { forceVisitor } from "@decisioning/testing";
 import { BASE_OPTIONS, demoArtifact } from "./kit/clients.js";
 
@@ -52,7 +52,7 @@ describe("an offline client (offline: true), for tests", () => {
 
   it.each(["Experience A", "Experience B"])("puts one test visitor in %s with a forced allocation, and no one else", async (experience) => {
     const artifact = demoArtifact();
-    const forced = forceVisitor(artifact, { mbox: "demo-checkout-experiment", experience, visitor: "test-user" });
+    const forced = forceVisitor(artifact as Artifact, { mbox: "demo-checkout-experiment", experience, visitor: "test-user" });
     const client = await offlineClient({ artifactPayload: artifact, engineOptions: { forcedAllocations: [forced] } });
     const flow = async (tntId: string) =>
       (await client.getAttributes(["demo-checkout-experiment"], { request: { id: { tntId } } })).getString("demo-checkout-experiment", "checkoutFlow");
