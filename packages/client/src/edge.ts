@@ -5,7 +5,7 @@
  */
 import type { DeliveryResponse, internal } from "@decisioning/engine";
 import { withRequest, type Call } from "./call.js";
-import { deliveryHeaders, deliveryUrl, postDelivery, targetHost, type DeliveryTransport } from "./delivery/http.js";
+import { deliveryHeaders, deliveryUrlParts, formEncode, postDelivery, targetHost, type DeliveryTransport, type DeliveryUrlParts } from "./delivery/http.js";
 import { Messages } from "./messages.js";
 import type { ClientPlatform } from "./platform.js";
 import type { ClientTelemetry } from "./telemetry.js";
@@ -47,6 +47,8 @@ export class EdgeClient {
    * attempts (3 requests per attempt by default, a stream of failures while the edge is away).
    */
   private readonly queueTransport: DeliveryTransport;
+  /** URL parts per cluster (undefined: the client's host): built once, not per call. */
+  private readonly urls = new Map<string | undefined, DeliveryUrlParts>();
 
   constructor(
     private readonly settings: EdgeSettings,
@@ -64,6 +66,18 @@ export class EdgeClient {
     return targetHost(settings.serverDomain, cluster, settings.client, settings.secure);
   }
 
+  /** The URL parts of a cluster's host; clusters are digits (checked), so few, and the map is bounded anyway. */
+  private urlPartsFor(cluster: string | undefined): DeliveryUrlParts {
+    let parts = this.urls.get(cluster);
+    if (parts === undefined) {
+      const { settings } = this;
+      parts = deliveryUrlParts(this.hostFor(cluster), { client: settings.client, version: settings.version, imsOrgId: settings.organizationId });
+      if (this.urls.size >= 64) this.urls.clear();
+      this.urls.set(cluster, parts);
+    }
+    return parts;
+  }
+
   /**
    * One Delivery API exchange for a call, waiting telemetry included and the exchange's own
    * recorded; `queued` for a send the notification queue retries itself.
@@ -77,12 +91,8 @@ export class EdgeClient {
     }
     if (logger.debugEnabled) logger.debug(Messages.REQUEST_SENT, used, this.hostFor(call.cluster), jsonForLog(request));
     const started = platform.monotonic();
-    const url = deliveryUrl(this.hostFor(call.cluster), {
-      client: settings.client,
-      sessionId: call.sessionId,
-      version: settings.version,
-      imsOrgId: settings.organizationId,
-    });
+    const parts = this.urlPartsFor(call.cluster);
+    const url = parts.head + formEncode(call.sessionId) + parts.tail;
     const result = await postDelivery(queued ? this.queueTransport : this.transport, url, deliveryHeaders(platform.uuid()), request);
     telemetry.addDeliveryEntry(request, result.response, used, platform.monotonic() - started, result.timings);
     return { call: withRequest(call, request), response: result.response };

@@ -43,7 +43,7 @@ const encodedValues = new Map<string, string>();
  * returned as given and the few others (client, version, org id) are remembered: building a
  * `URLSearchParams` per call costs more than the whole URL.
  */
-function formEncode(value: string): string {
+export function formEncode(value: string): string {
   if (FORM_SAFE.test(value)) return value;
   let encoded = encodedValues.get(value);
   if (encoded === undefined) {
@@ -56,9 +56,24 @@ function formEncode(value: string): string {
 
 /** The Delivery API URL for a host: `?client=&sessionId=&version=` plus `imsOrgId`, which the reference sends. */
 export function deliveryUrl(host: string, query: { client: string; sessionId: string; version: string; imsOrgId: string }): string {
-  return `${host}${DELIVERY_PATH}?client=${formEncode(query.client)}&sessionId=${formEncode(query.sessionId)}&version=${formEncode(
-    query.version,
-  )}&imsOrgId=${formEncode(query.imsOrgId)}`;
+  const parts = deliveryUrlParts(host, query);
+  return parts.head + formEncode(query.sessionId) + parts.tail;
+}
+
+/** A Delivery API URL around its session id: what stays the same for every call of a client to one host. */
+export interface DeliveryUrlParts {
+  /** Up to `sessionId=`. */
+  head: string;
+  /** From `&version=` on. */
+  tail: string;
+}
+
+/** The parts of a host's Delivery API URL that do not depend on the session. */
+export function deliveryUrlParts(host: string, query: { client: string; version: string; imsOrgId: string }): DeliveryUrlParts {
+  return {
+    head: `${host}${DELIVERY_PATH}?client=${formEncode(query.client)}&sessionId=`,
+    tail: `&version=${formEncode(query.version)}&imsOrgId=${formEncode(query.imsOrgId)}`,
+  };
 }
 
 /** Headers of a Delivery API call. */

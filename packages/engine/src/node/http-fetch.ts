@@ -166,22 +166,27 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     return https ? given?.https : given?.http;
   };
   const origins = new Map<string, Origin>();
-  const originOf = (input: string): Origin & { path: string } => {
-    // Most calls go to one origin: it is parsed once, and each call only splits its path off.
+  /** Where a path starts in a URL (its length when it has none). */
+  const pathStart = (input: string): number => {
     const scheme = input.indexOf("://");
     const slash = scheme === -1 ? -1 : input.indexOf("/", scheme + 3);
-    const key = slash === -1 ? input : input.slice(0, slash);
+    return slash === -1 ? input.length : slash;
+  };
+  const originOf = (input: string, slash: number): Origin => {
+    // Most calls go to one origin: it is parsed once, and each call only splits its path off.
+    const key = input.slice(0, slash);
     let origin = origins.get(key);
     if (origin === undefined) {
       origin = parseOrigin(key);
       if (origins.size >= MAX_ORIGINS) origins.clear();
       origins.set(key, origin);
     }
-    return { ...origin, path: slash === -1 ? "/" : input.slice(slash) };
+    return origin;
   };
   const fetchApi = (input: string, init?: FetchInit): Promise<FetchResponseLike> =>
     new Promise<FetchResponseLike>((resolve, reject) => {
-      const target = originOf(input);
+      const slash = pathStart(input);
+      const target = originOf(input, slash);
       const body = init?.body;
       const headers: Record<string, string | number> = { ...init?.headers };
       // A known length: no chunked encoding, and the server can read the body in one go.
@@ -191,7 +196,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
         protocol: target.protocol,
         hostname: target.hostname,
         port: target.port,
-        path: target.path,
+        path: slash === input.length ? "/" : input.slice(slash),
         headers,
         agent: agentFor(target.https),
       };
