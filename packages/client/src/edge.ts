@@ -83,7 +83,7 @@ export class EdgeClient {
    * recorded; `queued` for a send the notification queue retries itself.
    */
   async exchange(call: Call, queued = false): Promise<Exchanged> {
-    const { settings, platform, logger, telemetry } = this;
+    const { platform, logger, telemetry } = this;
     const used = DecisioningMethod.ServerSide;
     let { request } = call;
     if (telemetry.enabled && telemetry.hasEntries()) {
