@@ -1,12 +1,12 @@
 // Every generated block of the documentation (see blocks.mjs), from the scripts that measure
 // them. `pnpm test` runs the check after the build; --write rewrites the blocks.
 //
-//   node scripts/docs/generated.mjs           -> exit code 1, naming each block that differs
-//   node scripts/docs/generated.mjs --write   -> rewrites them (run `pnpm build` first: sizes are measured on the bundles)
+//   node --import ./scripts/lib/ts.mjs scripts/docs/generated.mjs           -> exit code 1, naming each block that differs
+//   node --import ./scripts/lib/ts.mjs scripts/docs/generated.mjs --write   -> rewrites them (run `pnpm build` first: sizes are measured on the bundles)
 //
 // A generator returns `{blockName: text}`. Block names start with the generator's prefix:
 // `size:` (scripts/edge/size.mjs, measured now) and `bench:` (derived from docs/benchmarks.md,
-// which scripts/bench/bench.mjs writes).
+// which scripts/bench/bench.ts writes; bench/summary.ts is TypeScript, hence the loader).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,12 +15,12 @@ import { documentationFiles, syncBlocks } from "./blocks.mjs";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The command that rewrites every block, for messages. */
-export const WRITE_COMMAND = "node scripts/docs/generated.mjs --write";
+export const WRITE_COMMAND = "node --import ./scripts/lib/ts.mjs scripts/docs/generated.mjs --write";
 
 /** Every generator, by name. Each runs only when asked, so a failure names it. */
 export const GENERATORS = {
   size: async () => (await import("../edge/size.mjs")).sizeBlocks(),
-  bench: async () => (await import("../bench/summary.mjs")).benchBlocks(readFileSync(join(root, "docs/benchmarks.md"), "utf8")),
+  bench: async () => (await import("../bench/summary.ts")).benchBlocks(readFileSync(join(root, "docs/benchmarks.md"), "utf8")),
 };
 
 /** Values of every block, from every generator. */
