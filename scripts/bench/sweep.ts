@@ -4,34 +4,40 @@
  * configures them, the artifact and geo answers served by an in-process fetch), and the ratio
  * of their median costs per call is reported, worst first. Two real-world inputs the schema
  * lacks follow: an offer with 14 campaign macros and a traced page load, both on
- * artifact-large.json.
+ * artifact-large.json. Prints one JSON line (a `SweepResult`).
  *
- * Usage: node --import ./scripts/lib/ts.mjs scripts/bench/sweep.ts [--time 150] [--json]
+ * Usage: node --import ./scripts/lib/ts.mjs scripts/bench/sweep.ts [--time 150] [--quick]
+ *   --quick  a smoke run: a few short batches per input, a short warm-up
  */
 import { createRequire } from "node:module";
+import { parseArgs } from "node:util";
 import { loadConformanceTests } from "../conformance/harness.js";
-import { conformancePath, conformanceRoot, readJson } from "./scenarios.mjs";
+import { printResult } from "./child.js";
+import type { Artifact, Context, GetOffersOptions } from "../../packages/engine/dist/index.js";
+import type { ReferenceEngineFactory, ReferenceTools } from "./engines.js";
+import type { SweepResult, SweepRow } from "./results.js";
+import { sweepSummary } from "./sweep-summary.js";
+import { CHROME_MAC, clientCodeOf, conformanceRoot, largeArtifactPath, readJson } from "./scenarios.js";
 
 const require = createRequire(import.meta.url);
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : (args[i + 1] ?? fallback);
-};
-/** Milliseconds of calls per engine and input, after warming up. */
-const budgetMs = Number(option("--time", "150"));
+const { values } = parseArgs({ options: { time: { type: "string" }, quick: { type: "boolean", default: false } } });
+/** How each engine's cost is taken: ms of timed calls and of warm-up per input, calls per batch, batches at least. */
+const plan = values.quick
+  ? { budgetMs: Number(values.time ?? 5), warmupMs: { ours: 10, reference: 5 }, batch: 8, minBatches: 3 }
+  : { budgetMs: Number(values.time ?? 150), warmupMs: { ours: 100, reference: 50 }, batch: 32, minBatches: 5 };
 
 interface Input {
   id: string;
   conf: Record<string, unknown>;
   artifact: unknown;
-  input: Record<string, unknown>;
+  input: GetOffersOptions;
   mockGeo?: unknown;
   mockDate?: { year: number; month: number; date: number; hours?: number; minutes?: number; seconds?: number };
 }
 
+/** Either engine, as the sweep calls it: `getOffers` with a test's input (`{request, …}`). */
 interface Engine {
-  getOffers(options: unknown): Promise<unknown>;
+  getOffers(options: GetOffersOptions): Promise<unknown>;
   close(): Promise<void> | void;
 }
 
@@ -63,9 +69,9 @@ async function ours(input: Input): Promise<Engine> {
 }
 
 async function reference(input: Input): Promise<Engine> {
-  const ReferenceEngine = require("@adobe/target-decisioning-engine");
-  const tools = require("@adobe/target-tools");
-  const engine = await ReferenceEngine(
+  const createEngine = require("@adobe/target-decisioning-engine") as ReferenceEngineFactory;
+  const tools = require("@adobe/target-tools") as ReferenceTools;
+  const engine = await createEngine(
     {
       ...input.conf,
       fetchApi: fetchFor(input),
@@ -81,7 +87,7 @@ async function reference(input: Input): Promise<Engine> {
 
 /** Median µs per call: batches of calls on fresh copies of the input (copied outside the clock). */
 async function cost(engine: Engine, input: Input, warmupMs: number): Promise<number> {
-  const batch = 32;
+  const { batch, budgetMs, minBatches } = plan;
   const copies = () => Array.from({ length: batch }, () => structuredClone(input.input));
   const perCall: number[] = [];
   for (const [phase, budget] of [
@@ -94,7 +100,7 @@ async function cost(engine: Engine, input: Input, warmupMs: number): Promise<num
       const started = performance.now();
       for (const request of requests) await engine.getOffers(request);
       if (phase === "measure") perCall.push(((performance.now() - started) * 1000) / batch);
-    } while (performance.now() < end || (phase === "measure" && perCall.length < 5));
+    } while (performance.now() < end || (phase === "measure" && perCall.length < minBatches));
   }
   perCall.sort((a, b) => a - b);
   return perCall[Math.floor(perCall.length / 2)] as number;
@@ -106,7 +112,7 @@ function schemaInputs(): Input[] {
     id: `${String(test.suite).replace(/^TEST_SUITE_/, "")} › ${String(test.key)}`,
     conf: test.conf as Record<string, unknown>,
     artifact: test.artifact,
-    input: test.input as Record<string, unknown>,
+    input: test.input as GetOffersOptions,
     mockGeo: test.mockGeo,
     mockDate: test.mockDate as Input["mockDate"],
   }));
@@ -114,16 +120,18 @@ function schemaInputs(): Input[] {
 
 /** The real-world inputs the schema lacks: many macros in one offer, and trace on a page load. */
 function realWorldInputs(): Input[] {
-  const path = conformancePath("real-world/artifact-large.json");
-  const artifact = readJson(path);
-  const conf = { client: artifact.meta.clientCode, organizationId: "bench@AdobeOrg" };
-  const context = { channel: "web", address: { url: "https://www.adobe.com/?x=1" }, userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/120.0.0.0 Safari/537.36" };
+  const path = largeArtifactPath();
+  const artifact = readJson<Artifact>(path);
+  const conf = { client: clientCodeOf(path), organizationId: "bench@AdobeOrg" };
+  const context: Context = { channel: "web", address: { url: "https://www.adobe.com/?x=1" }, userAgent: CHROME_MAC };
   return [
     {
       id: "real-world › the macros mbox (14 campaign macros)",
       conf,
       artifact,
-      input: { request: { id: { tntId: "sweep-1" }, context, execute: { mboxes: [{ name: "macros", index: 1, parameters: { user: "Kate", pgname: "home" } }] } } },
+      input: {
+        request: { id: { tntId: "sweep-1" }, context, execute: { mboxes: [{ name: "macros", index: 1, parameters: { user: "Kate", pgname: "home" } }] } },
+      },
     },
     {
       id: "real-world › traced page load with every view",
@@ -132,15 +140,6 @@ function realWorldInputs(): Input[] {
       input: { request: { id: { tntId: "sweep-2" }, context, trace: { authorizationToken: "token" }, execute: { pageLoad: {} }, prefetch: { views: [{}] } } },
     },
   ];
-}
-
-/** One input's costs, or why it was left out. */
-export interface SweepRow {
-  id: string;
-  oursUs?: number;
-  referenceUs?: number;
-  ratio?: number;
-  skipped?: string;
 }
 
 const rows: SweepRow[] = [];
@@ -154,13 +153,16 @@ for (const input of [...schemaInputs(), ...realWorldInputs()]) {
   }
   const [o, r] = engines;
   // The reference is 100x slower: it warms up on as many calls in a shorter time.
-  const oursUs = await cost(o, input, 100);
-  const referenceUs = await cost(r, input, 50);
+  const oursUs = await cost(o, input, plan.warmupMs.ours);
+  const referenceUs = await cost(r, input, plan.warmupMs.reference);
   await Promise.all([o.close(), r.close()]);
   rows.push({ id: input.id, oursUs, referenceUs, ratio: referenceUs / oursUs });
   console.error(`${input.id}: ours ${oursUs.toFixed(2)} µs, reference ${referenceUs.toFixed(1)} µs, ${(referenceUs / oursUs).toFixed(0)}x`);
 }
-const measured = rows.filter((row) => row.ratio !== undefined).sort((a, b) => (a.ratio as number) - (b.ratio as number));
-const ratios = measured.map((row) => row.ratio as number);
-console.error(`inputs: ${measured.length} measured, ${rows.length - measured.length} left out; worst ${ratios[0]?.toFixed(0)}x, median ${ratios[Math.floor(ratios.length / 2)]?.toFixed(0)}x`);
-console.log(JSON.stringify({ node: process.version, rows }));
+const summary = sweepSummary(rows);
+const ratio = (row: SweepRow | undefined) => `${row?.ratio?.toFixed(0)}x`;
+console.error(
+  `inputs: ${summary.measured.length} measured, ${summary.skipped.length} left out; worst ${ratio(summary.worst)}, median ${summary.medianRatio.toFixed(0)}x, worst macro input ${ratio(summary.worstMacro)}`,
+);
+printResult({ node: process.version, rows } satisfies SweepResult);
+process.exit(0);

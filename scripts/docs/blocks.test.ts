@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderBlocks, syncBlocks, syntaxOf } from "./blocks.js";
-import { benchBlocks } from "../bench/summary.mjs";
 
 const md = syntaxOf("README.md");
 const toml = syntaxOf("wrangler.toml");
@@ -51,35 +50,5 @@ describe("generated blocks", () => {
       expect(syncBlocks([file], { "size:x": "2.0 KB" }, { root: dir })).toEqual([]);
       expect(readFileSync(file, "utf8")).toBe("size <!-- generated:size:x -->2.0 KB<!-- /generated -->\n");
     });
-  });
-});
-
-describe("the README's benchmark summary", () => {
-  const benchmarks = [
-    "| scenario | ours ops/s | reference ops/s | ratio | ours p50 / p99 | reference p50 / p99 | ours sync ops/s |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    "| 1-ab-execute: one mbox | 514,668 | 2,757 | **186.7x** | 1.9 µs / 6.4 µs | 362.8 µs / 1,510.7 µs | 609,013 |",
-    "| 2-targeted: targeted | 351,617 | 944 | **372.6x** | 2.8 µs / 9.4 µs | 1 µs / 2 µs | 1 |",
-    "| 3-pageload: page load | 107,147 | 584 | **183.5x** | 9.3 µs / 27.8 µs | 1 µs / 2 µs | 1 |",
-    "| 4-get-attributes: getAttributes | 344,353 | 1,531 | **225.0x** | 2.9 µs / 20.8 µs | 1 µs / 2 µs | n/a |",
-    "",
-    "| scenario, notification delivery included | ours calls/s | reference calls/s | ratio | ours µs per call | of which the stub's Response alone |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
-    "| 4b-get-attributes: the same calls | 35,052 | 1,263 | **27.8x** | 28.5 µs | 11.7 µs |",
-    "",
-    "| scenario | ours bytes allocated per call | reference bytes allocated per call | ratio |",
-    "| 1-ab-execute | 3,730 | 392,325 | 105x less |",
-  ].join("\n");
-
-  it("takes each scenario's figures from docs/benchmarks.md's tables", () => {
-    const rows = benchBlocks(benchmarks)["bench:summary"].split("\n");
-    expect(rows).toHaveLength(7);
-    expect(rows[2]).toBe("| one mbox, execute, small A/B artifact, new visitor each call | 514,668 | 2,757 | 187x | 1.9 / 6.4 µs |");
-    expect(rows[4]).toContain("| 107,147 | 584 | 184x | 9.3 / 27.8 µs |");
-    expect(rows[6]).toContain("| 35,052 | 1,263 | 28x | 28.5 µs per call |");
-  });
-
-  it("fails, naming the scenario, when docs/benchmarks.md lacks one", () => {
-    expect(() => benchBlocks(benchmarks.replace(/\| 3-pageload.*\n/, ""))).toThrow("no row for scenario 3-pageload");
   });
 });

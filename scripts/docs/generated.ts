@@ -6,7 +6,7 @@
 //
 // A generator returns `{blockName: text}`. Block names start with the generator's prefix:
 // `size:` (scripts/edge/size.ts, measured now) and `bench:` (derived from docs/benchmarks.md,
-// which scripts/bench/bench.mjs writes).
+// which scripts/bench/bench.ts writes).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +20,7 @@ export const WRITE_COMMAND = "pnpm docs:generate";
 /** Every generator, by name. Each runs only when asked, so a failure names it. */
 export const GENERATORS: Record<string, () => Promise<Record<string, string>>> = {
   size: async () => (await import("../edge/size.js")).sizeBlocks(),
-  bench: async () => (await import("../bench/summary.mjs")).benchBlocks(readFileSync(join(root, "docs/benchmarks.md"), "utf8")),
+  bench: async () => (await import("../bench/summary.js")).benchBlocks(readFileSync(join(root, "docs/benchmarks.md"), "utf8")),
 };
 
 /** Values of every block, from every generator. */

@@ -14,13 +14,19 @@
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createRequire } from "node:module";
-import { attributesScenario, readJson } from "../scenarios.mjs";
+import type { TargetClientOptions } from "../../../packages/client/dist/index.js";
+import type { Artifact, DeliveryRequest } from "../../../packages/engine/dist/index.js";
+import { printResult } from "../child.js";
+import type { ReferenceTargetClientClass } from "../engines.js";
+import { CHROME_MAC, attributesScenario, readJson } from "../scenarios.js";
+import { BURST, type DeliveryRun, type DeliveryVariant, isDeliveryVariant, MAX_BACKLOG } from "./method.js";
 
-const [variant = "ours", portText = "0", callsText = "2000", bodyFile] = process.argv.slice(2);
+const [variantName = "ours", portText = "0", callsText = "2000", bodyFile] = process.argv.slice(2);
+if (!isDeliveryVariant(variantName)) throw new Error(`unknown variant ${variantName}`);
+const variant: DeliveryVariant = variantName;
 const port = Number(portText);
 const calls = Number(callsText);
 const origin = `http://127.0.0.1:${port}`;
-const BURST = 64;
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,18 +49,18 @@ interface Sdk {
 }
 
 const scenario = attributesScenario();
-const artifact = readJson(scenario.artifactPath);
-const [mbox, key] = scenario.read as [string, string];
+const artifact = readJson<Artifact>(scenario.artifactPath);
+const { mbox, key } = scenario.read;
 let visitor = 0;
 /** A new visitor per call, with no edge cluster in its id (so every call goes to this server). */
-const options = () => ({
+const options = (): { request: DeliveryRequest } => ({
   request: {
     id: { tntId: `${(++visitor).toString(16).padStart(12, "0")}delivery0000000000` },
-    context: { channel: "web", address: { url: "https://www.adobe.com/" }, userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/120.0.0.0 Safari/537.36" },
+    context: { channel: "web", address: { url: "https://www.adobe.com/" }, userAgent: CHROME_MAC },
   },
 });
 
-function clientOptions(extra: Record<string, unknown>, ready: () => void): Record<string, unknown> {
+function clientOptions(extra: Partial<TargetClientOptions>, ready: () => void): TargetClientOptions {
   return {
     client: scenario.client,
     organizationId: "bench@AdobeOrg",
@@ -70,14 +76,14 @@ function clientOptions(extra: Record<string, unknown>, ready: () => void): Recor
   };
 }
 
-async function ours(extra: Record<string, unknown>): Promise<Sdk> {
+async function ours(extra: Partial<TargetClientOptions>): Promise<Sdk> {
   // The entry Node resolves `@decisioning/client` to (its `node` export condition).
   const { default: TargetClient } = await import("../../../packages/client/dist/node.js");
   const client = await new Promise<ReturnType<typeof TargetClient.create>>((resolve) => {
-    const created = TargetClient.create(clientOptions(extra, () => setImmediate(() => resolve(created))) as never);
+    const created = TargetClient.create(clientOptions(extra, () => setImmediate(() => resolve(created))));
   });
   return {
-    call: async () => (await client.getAttributes(scenario.mboxes, options() as never)).getValue(mbox, key),
+    call: async () => (await client.getAttributes(scenario.mboxes, options())).getValue(mbox, key),
     async answered(owed) {
       for (;;) {
         const stats = client.getNotificationStats();
@@ -96,8 +102,8 @@ async function ours(extra: Record<string, unknown>): Promise<Sdk> {
 
 async function reference(): Promise<Sdk> {
   const require = createRequire(import.meta.url);
-  const TargetClient = require("@adobe/target-nodejs-sdk");
-  const client = await new Promise<any>((resolve) => {
+  const TargetClient = require("@adobe/target-nodejs-sdk") as ReferenceTargetClientClass;
+  const client = await new Promise<ReturnType<ReferenceTargetClientClass["create"]>>((resolve) => {
     const created = TargetClient.create(clientOptions({}, () => setImmediate(() => resolve(created))));
   });
   return {
@@ -154,21 +160,20 @@ async function floor(transport: "node" | "fetch"): Promise<Sdk> {
   };
 }
 
-async function sdkFor(name: string): Promise<Sdk> {
-  if (name === "ours") return ours({});
-  if (name === "ours-fetch") return ours({ fetchApi: globalThis.fetch.bind(globalThis) });
-  if (name === "reference") return reference();
-  if (name === "floor-node") return floor("node");
-  if (name === "floor-fetch") return floor("fetch");
-  throw new Error(`unknown variant ${name}`);
+function sdkFor(name: DeliveryVariant): Promise<Sdk> {
+  switch (name) {
+    case "ours":
+      return ours({});
+    case "ours-fetch":
+      return ours({ fetchApi: globalThis.fetch.bind(globalThis) });
+    case "reference":
+      return reference();
+    case "floor-node":
+      return floor("node");
+    case "floor-fetch":
+      return floor("fetch");
+  }
 }
-
-/**
- * Calls come faster than any HTTP round trip, so the backlog of notifications would grow until
- * a bounded queue turns some away (as it must under overload). A server's load stays under what
- * it can send: past this many owed, the loop waits (the CPU spent meanwhile still counts).
- */
-const MAX_BACKLOG = 1000;
 
 async function run(sdk: Sdk, count: number, offset: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -192,15 +197,14 @@ await run(sdk, calls, warmup);
 const wallMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 await sdk.close();
-console.log(
-  JSON.stringify({
-    variant,
-    calls,
-    cpuUsPerCall: (cpu.user + cpu.system) / calls,
-    userUsPerCall: cpu.user / calls,
-    systemUsPerCall: cpu.system / calls,
-    wallUsPerCall: (wallMs * 1000) / calls,
-    dropped: sdk.dropped(),
-  }),
-);
+printResult({
+  variant,
+  calls,
+  warmup,
+  cpuUsPerCall: (cpu.user + cpu.system) / calls,
+  userUsPerCall: cpu.user / calls,
+  systemUsPerCall: cpu.system / calls,
+  wallUsPerCall: (wallMs * 1000) / calls,
+  dropped: sdk.dropped(),
+} satisfies DeliveryRun);
 process.exit(0);

@@ -3,40 +3,40 @@
  * call until every call's notification has been answered by a real HTTP Delivery API in
  * another process, for both SDKs with their default transports, next to the floor of one bare
  * keep-alive `node:http` POST of the same notification (and of the same POST through global
- * fetch). Each variant runs in a fresh process.
+ * fetch). Each variant runs in a fresh process, once per round; a variant's figure is its
+ * median round.
  *
- * Usage: node --import ./scripts/lib/ts.mjs scripts/bench/delivery/run.ts [--calls 20000] [--reference-calls 2000] [--json]
+ * Usage: node --import ./scripts/lib/ts.mjs scripts/bench/delivery/run.ts [--calls 20000] [--reference-calls 2000] [--rounds 3]
  */
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { isMain, lastJsonLine, printResult, TS_LOADER } from "../child.js";
+import { DELIVERY_VARIANTS, type DeliveryResult, type DeliveryRun, type DeliveryVariant, type DeliveryVariantResult } from "./method.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : (args[i + 1] ?? fallback);
-};
-const calls = Number(option("--calls", "20000"));
-const referenceCalls = Number(option("--reference-calls", "2000"));
 const here = fileURLToPath(new URL(".", import.meta.url));
-const tsLoader = fileURLToPath(new URL("../../lib/ts.mjs", import.meta.url));
 
-/** A measured variant, as client.ts prints it. */
-export interface DeliveryResult {
-  variant: string;
+/** How much to measure: calls per variant (Adobe's SDK, a hundred times costlier, gets its own count) and rounds. */
+export interface DeliveryPlan {
   calls: number;
-  cpuUsPerCall: number;
-  userUsPerCall: number;
-  systemUsPerCall: number;
-  wallUsPerCall: number;
-  dropped: number;
+  referenceCalls: number;
+  rounds: number;
 }
 
-function ask<T>(server: ChildProcess, type: string): Promise<T> {
+/** The server's messages over IPC, by type. */
+interface ServerMessages {
+  listening: { port: number };
+  reset: Record<string, never>;
+  counts: { notifications: number; requests: number };
+  "last-notification": { body: string };
+}
+
+function ask<K extends keyof ServerMessages>(server: ChildProcess, type: K): Promise<ServerMessages[K]> {
   return new Promise((resolve) => {
-    const onMessage = (message: { type: string } & T) => {
+    const onMessage = (message: { type: string } & ServerMessages[K]) => {
       if (message.type !== type) return;
       server.off("message", onMessage);
       resolve(message);
@@ -46,47 +46,69 @@ function ask<T>(server: ChildProcess, type: string): Promise<T> {
   });
 }
 
-const server = fork(join(here, "server.ts"), [], { execArgv: ["--import", tsLoader], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-const { port } = await new Promise<{ port: number }>((resolve) => server.once("message", (message) => resolve(message as { port: number })));
-const dir = mkdtempSync(join(tmpdir(), "delivery-bench-"));
-const bodyFile = join(dir, "notification.json");
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 
-function measure(variant: string, count: number): DeliveryResult {
-  const out = execFileSync(process.execPath, ["--import", tsLoader, join(here, "client.ts"), variant, String(port), String(count), bodyFile], {
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
+/** Measure every variant `plan.rounds` times against one server process; progress goes to standard error. */
+export async function measureDelivery(plan: DeliveryPlan): Promise<DeliveryResult> {
+  const server = fork(join(here, "server.ts"), [], { execArgv: ["--import", TS_LOADER], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const { port } = await new Promise<ServerMessages["listening"]>((resolve) =>
+    server.once("message", (message) => resolve(message as ServerMessages["listening"])),
+  );
+  const dir = mkdtempSync(join(tmpdir(), "delivery-bench-"));
+  const bodyFile = join(dir, "notification.json");
+  const runs = new Map<DeliveryVariant, { run: DeliveryRun; received: number }[]>(DELIVERY_VARIANTS.map((variant) => [variant, []]));
+
+  const measure = async (variant: DeliveryVariant, round: number): Promise<void> => {
+    await ask(server, "reset");
+    const count = variant === "reference" ? plan.referenceCalls : plan.calls;
+    const output = execFileSync(process.execPath, ["--import", TS_LOADER, join(here, "client.ts"), variant, String(port), String(count), bodyFile], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const run = lastJsonLine<DeliveryRun>(output);
+    const { notifications } = await ask(server, "counts");
+    runs.get(variant)?.push({ run, received: notifications });
+    console.error(
+      `delivery round ${round + 1}, ${variant}: ${run.cpuUsPerCall.toFixed(1)} µs CPU per call (${run.calls} calls, ${run.wallUsPerCall.toFixed(1)} µs wall), ` +
+        `${notifications} notifications answered, ${run.dropped} dropped`,
+    );
+    // The floors POST what our client sent: its last notification.
+    if (variant === "ours" && round === 0) writeFileSync(bodyFile, (await ask(server, "last-notification")).body);
+  };
+
+  try {
+    for (let round = 0; round < plan.rounds; round++) for (const variant of DELIVERY_VARIANTS) await measure(variant, round);
+  } finally {
+    server.send({ type: "stop" });
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const variants = DELIVERY_VARIANTS.map((variant): DeliveryVariantResult => {
+    const measured = runs.get(variant) ?? [];
+    const cpu = measured.map(({ run }) => run.cpuUsPerCall);
+    const middle = measured.find(({ run }) => run.cpuUsPerCall === median(cpu));
+    if (!middle) throw new Error(`delivery: no round measured ${variant}`);
+    const owed = measured.reduce((sum, { run }) => sum + run.warmup + run.calls, 0);
+    const received = measured.reduce((sum, { received }) => sum + received, 0);
+    const droppedTotal = measured.reduce((sum, { run }) => sum + run.dropped, 0);
+    // Nothing is lost: every notification is answered or counted as dropped.
+    if (received + droppedTotal < owed) throw new Error(`delivery ${variant}: ${owed} notifications owed, ${received} answered, ${droppedTotal} dropped`);
+    return { ...middle.run, roundsCpuUsPerCall: cpu, owed, received, droppedTotal };
   });
-  const result = JSON.parse(out.trim().split("\n").pop() as string) as DeliveryResult;
-  console.error(`${variant}: ${result.cpuUsPerCall.toFixed(1)} µs CPU per call (${result.calls} calls, ${result.wallUsPerCall.toFixed(1)} µs wall), dropped ${result.dropped}`);
-  return result;
+  return { node: process.version, rounds: plan.rounds, variants };
 }
 
-const results: DeliveryResult[] = [];
-try {
-  for (const [variant, count] of [
-    ["ours", calls],
-    ["ours-fetch", calls],
-    ["reference", referenceCalls],
-  ] as const) {
-    await ask(server, "reset");
-    results.push(measure(variant, count));
-    if (variant === "ours") writeFileSync(bodyFile, (await ask<{ body: string }>(server, "last-notification")).body);
-  }
-  for (const variant of ["floor-node", "floor-fetch"]) {
-    await ask(server, "reset");
-    results.push(measure(variant, calls));
-  }
-} finally {
-  server.send({ type: "stop" });
-  rmSync(dir, { recursive: true, force: true });
+if (isMain(import.meta.url)) {
+  const { values } = parseArgs({
+    options: { calls: { type: "string", default: "20000" }, "reference-calls": { type: "string", default: "2000" }, rounds: { type: "string", default: "1" } },
+  });
+  const result = await measureDelivery({ calls: Number(values.calls), referenceCalls: Number(values["reference-calls"]), rounds: Number(values.rounds) });
+  const cpu = (variant: DeliveryVariant) => result.variants.find((v) => v.variant === variant)?.cpuUsPerCall ?? Number.NaN;
+  console.error(
+    `ours ${cpu("ours").toFixed(1)} µs, reference ${cpu("reference").toFixed(1)} µs: ${(cpu("reference") / cpu("ours")).toFixed(1)}x less CPU; ` +
+      `ours / bare node:http POST ${(cpu("ours") / cpu("floor-node")).toFixed(2)}x`,
+  );
+  printResult(result);
+  process.exit(0);
 }
-const by = (variant: string) => results.find((r) => r.variant === variant) as DeliveryResult;
-const ours = by("ours");
-const reference = by("reference");
-const floorNode = by("floor-node");
-console.error(
-  `ours ${ours.cpuUsPerCall.toFixed(1)} µs, reference ${reference.cpuUsPerCall.toFixed(1)} µs: ${(reference.cpuUsPerCall / ours.cpuUsPerCall).toFixed(1)}x less CPU; ` +
-    `ours / bare node:http POST ${(ours.cpuUsPerCall / floorNode.cpuUsPerCall).toFixed(2)}x`,
-);
-console.log(JSON.stringify({ node: process.version, results }));
-void execFileSync;

@@ -1,13 +1,19 @@
 // A synthetic artifact of N activities (default 10,000), each an A/B test on its own mbox
 // with audience conditions, to show that decision cost follows the requested names.
-export function syntheticArtifact(activities = 10000) {
-  const mboxes = {};
-  const localMboxes = [];
+import type { Artifact, Rule } from "../../packages/engine/dist/index.js";
+
+/** The activity count of the full run's large synthetic artifact. */
+export const SYNTHETIC_ACTIVITIES = 10000;
+
+/** An artifact of `activities` A/B tests, each on its own mbox `mbox-<n>`. */
+export function syntheticArtifact(activities = SYNTHETIC_ACTIVITIES): Artifact {
+  const mboxes: Record<string, Rule[]> = {};
+  const localMboxes: string[] = [];
   for (let a = 0; a < activities; a++) {
     const name = `mbox-${a}`;
     localMboxes.push(name);
     const id = 100000 + a;
-    const rule = (exp, low, high) => ({
+    const rule = (exp: number, low: number, high: number): Rule => ({
       ruleKey: `${id}-${exp}`,
       activityId: id,
       meta: {
