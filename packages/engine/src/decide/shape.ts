@@ -78,9 +78,6 @@ function prefetchOptions(state: RequestState, rule: PreparedRule, plan: RulePlan
   return out;
 }
 
-/** A deep copy of a JSON value that shares nothing with it. */
-export const snapshot = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
 /**
  * The response item's keys for a plan, with or without metrics and index: the consequence's
  * keys in its order (as Target spreads it), then index. A template cloned and filled per match
@@ -122,7 +119,7 @@ function fromShape(plan: RulePlan, options: unknown, metrics: unknown, index: un
   return out;
 }
 
-/** The response item for a matched rule, shaped for the mode and free of artifact objects. */
+/** The response item for a matched rule, shaped for the mode and free of artifact objects (its trace is the caller's). */
 export function shapeMatch(
   state: RequestState,
   rule: PreparedRule,
@@ -137,7 +134,5 @@ export function shapeMatch(
   let metrics: unknown;
   if (mode === "execute") metrics = plan.clickMetrics.length > 0 ? copyJson(plan.clickMetrics) : undefined;
   else if (type === "view" && plan.metrics !== undefined) metrics = copyJson(plan.metrics);
-  const out = fromShape(plan, options, metrics, item.index);
-  if (tracer) out.trace = snapshot(tracer.result());
-  return out;
+  return fromShape(plan, options, metrics, item.index);
 }
