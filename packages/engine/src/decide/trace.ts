@@ -1,7 +1,7 @@
 import type { PreparedRule } from "../artifact/prepare.js";
 import type { ArtifactTrace, Notification, Rule } from "../types.js";
 import { copyWith } from "../util/json.js";
-import { cloneAsJson, cloneRecordAsJson, type SharedMembers } from "../util/json-clone.js";
+import { cloneAsJson } from "../util/json-clone.js";
 import type { DecisionTables } from "./tables.js";
 
 /** Notifications appended in order, each stamped with the tracer's event number when it came. */
@@ -34,9 +34,6 @@ interface Campaign {
   notificationsFrom: number;
   readonly notifications: Stamped<Notification>;
 }
-
-/** From how many evaluated targets a build copies contexts through shared copiers. */
-const SHARED_CONTEXTS_FROM = 8;
 
 /** What an entry of an evaluated target's log adds. */
 const MATCHED_SEGMENT = 0;
@@ -104,8 +101,6 @@ export class ModeTracer {
   private readonly campaignList: Campaign[] = [];
   private readonly targets = new Map<unknown, EvaluatedTarget>();
   private readonly targetList: EvaluatedTarget[] = [];
-  /** The copiers of the objects that contexts share, once traces are built. */
-  private shared: SharedMembers | undefined;
 
   constructor(
     private readonly header: TraceHeader,
@@ -240,17 +235,13 @@ export class ModeTracer {
         (kind === MATCHED_SEGMENT ? matchedSegmentIds : unmatchedSegmentIds).push(log[i + 1]);
       }
     }
-    // Contexts of one item share its objects: with many targets, copiers made once per build
-    // copy them faster; with a few, keeping the copiers costs more than it saves (measured).
-    const context = this.targetList.length >= SHARED_CONTEXTS_FROM ? cloneRecordAsJson(target.context, (this.shared ??= new Map())) : cloneAsJson(target.context);
     const shown = cloneAsJson({
-      context: null,
+      context: target.context,
       campaignId: target.campaignId,
       campaignType: target.campaignType,
       matchedSegmentIds,
       unmatchedSegmentIds,
     }) as Record<string, unknown>;
-    shown.context = context;
     shown.matchedRuleConditions = matchedRuleConditions;
     shown.unmatchedRuleConditions = unmatchedRuleConditions;
     return shown;

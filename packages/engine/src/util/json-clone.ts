@@ -82,55 +82,6 @@ function objectMember(value: object, key: string | number): unknown {
   return out;
 }
 
-/** What `cloneRecordAsJson` knows of a member: seen once, not plain data, or its copier. */
-type MemberCopier = JsonCopier | "seen" | "walk";
-
-/** Copiers of the object members that records cloned together share (see `cloneRecordAsJson`). */
-export type SharedMembers = Map<object, MemberCopier>;
-
-/**
- * `cloneAsJson(record)` for one of many records cloned together that share object members
- * (the contexts of a trace's targets share their item's page, user, geo and parameter
- * objects): a member met a second time is copied by closures compiled from it (see
- * `jsonCopier`), kept in `shared`. Use a `shared` only while the members cannot change.
- */
-export function cloneRecordAsJson(record: object, shared: SharedMembers): unknown {
-  if (Object.getPrototypeOf(record) !== Object.prototype || hasToJson(record)) return cloneAsJson(record);
-  try {
-    return recordMembers(record, shared);
-  } catch (error) {
-    if (error instanceof RangeError) return cloneAsJson(record);
-    throw error;
-  }
-}
-
-function recordMembers(record: object, shared: SharedMembers): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const name in record) {
-    if (!hasOwn.call(record, name)) continue;
-    const value: unknown = (record as Record<string, unknown>)[name];
-    let copy: unknown;
-    if (typeof value === "object" && value !== null) {
-      const known = shared.get(value);
-      if (typeof known === "function") copy = known();
-      else if (known === "seen") {
-        const copier: MemberCopier = isPlainJson(value) ? compiled(value) : "walk";
-        shared.set(value, copier);
-        copy = copier === "walk" ? member(value, name) : copier();
-      } else {
-        if (known === undefined) shared.set(value, "seen");
-        copy = member(value, name);
-      }
-    } else {
-      copy = member(value, name);
-    }
-    if (copy === undefined) continue;
-    if (name === "__proto__") defineOwn(out, name, copy);
-    else out[name] = copy;
-  }
-  return out;
-}
-
 /** JSON's own answer for one member, `toJSON` called with the member's key. */
 function roundTrip(value: unknown, key: string | number): unknown {
   const name = String(key);

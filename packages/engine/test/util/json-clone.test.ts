@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
-import { cloneAsJson, cloneRecordAsJson, jsonCopier, type SharedMembers } from "../../src/util/json-clone.js";
+import { cloneAsJson, jsonCopier } from "../../src/util/json-clone.js";
 
 const roundTrip = (value: unknown): unknown => {
   const text = JSON.stringify(value);
@@ -164,24 +164,5 @@ describe("jsonCopier", () => {
       const value = randomValue(seed);
       expectSame(jsonCopier(value)(), roundTrip(value));
     }
-  });
-});
-
-describe("cloneRecordAsJson", () => {
-  it("copies records that share members as cloneAsJson does, sharing nothing between copies", () => {
-    const page = { url: "https://x.com/", domain: "x.com" };
-    const odd = { nan: NaN, when: new Date(0), keyed: { toJSON: (key: string) => key } };
-    const records = [0, 1, 2, 3].map((allocation) => ({ page, referring: page, odd, allocation, gone: undefined }));
-    const shared: SharedMembers = new Map();
-    const copies = records.map((record) => cloneRecordAsJson(record, shared));
-    for (const [i, copy] of copies.entries()) expectSame(copy, roundTrip(records[i]));
-    const pages = copies.map((copy) => (copy as { page: unknown }).page);
-    expect(new Set(pages).size).toBe(pages.length);
-    expect(pages).not.toContain(page);
-  });
-
-  it("copies a record that is not plain as cloneAsJson does", () => {
-    const record = new Point(1, 2);
-    expectSame(cloneRecordAsJson(record, new Map()), roundTrip(record));
   });
 });
