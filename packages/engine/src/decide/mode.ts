@@ -128,12 +128,12 @@ export class ModeDecider {
       const plan = state.tables.planFor(rule);
       if (mode === "execute") {
         state.queueNotification(rule, plan, tracer);
-        for (const option of plan.options) if (option.execute) options.push(stamp(state, rule, plan, option, option.execute, request));
+        for (const option of plan.options) if (option.execute) options.push(stamp(state, plan, option, option.execute, request));
         for (const metric of plan.clickMetrics) {
           if (isRecord(metric)) (metricsByToken ??= Object.create(null) as Record<string, unknown>)[String(metric.eventToken)] = copyJson(metric);
         }
       } else {
-        for (const option of plan.options) options.push(stamp(state, rule, plan, option, option.prefetch, request));
+        for (const option of plan.options) options.push(stamp(state, plan, option, option.prefetch, request));
       }
       if (tracer) trace = tracer.mark(true);
     }

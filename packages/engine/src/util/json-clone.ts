@@ -88,7 +88,7 @@ function roundTrip(value: unknown, key: string | number): unknown {
   // A computed key makes an own property, even `__proto__`; so does JSON.parse.
   const text = JSON.stringify({ [name]: value });
   const parsed = JSON.parse(text) as Record<string, unknown>;
-  return Object.prototype.hasOwnProperty.call(parsed, name) ? parsed[name] : undefined;
+  return hasOwn.call(parsed, name) ? parsed[name] : undefined;
 }
 
 /** Makes a fresh copy of one value at each call. */
