@@ -18,9 +18,10 @@ function evaluateSplit(state: RequestState, rule: PreparedRule, shared: Int32Arr
 
 /** Whether the rule's condition holds for the item; a condition that throws does not. */
 export function evaluate(state: RequestState, rule: PreparedRule, item: ItemData, tracer: ModeTracer | undefined): boolean {
-  // A trace shows each rule's whole condition against its own data, so it takes the long way.
+  // A trace shows each rule's whole condition against its own data (allocation included), so it
+  // takes the long way; the tracer copies the data only for the rules whose context it keeps.
   if (!tracer && rule.shared !== undefined) return evaluateSplit(state, rule, rule.shared, item);
-  const data = tracer ? { ...item.data } : item.data;
+  const data = item.data;
   if (rule.usesAllocation || tracer) data.allocation = state.allocation(rule);
   let satisfied: boolean;
   try {
@@ -28,6 +29,6 @@ export function evaluate(state: RequestState, rule: PreparedRule, item: ItemData
   } catch {
     satisfied = false;
   }
-  tracer?.traceRule(rule.rule, data, satisfied);
+  tracer?.traceRule(rule, data, satisfied);
   return satisfied;
 }

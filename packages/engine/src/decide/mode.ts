@@ -3,16 +3,14 @@ import type { ModeRequest, ModeResponse, RequestDetails } from "../types.js";
 import { copyJson, copyWith, isRecord } from "../util/json.js";
 import { evaluate } from "./evaluate.js";
 import type { ItemData, Mode, RequestState } from "./request-state.js";
-import { shapeMatch, snapshot, stamp } from "./shape.js";
-import { ModeTracer, traceProfile } from "./trace.js";
+import { shapeMatch, stamp } from "./shape.js";
+import { ModeTracer, TraceMark, traceProfile } from "./trace.js";
 
 const NO_RULES: readonly PreparedRule[] = [];
 
 /** Decisions for one mode of the request. */
 export class ModeDecider {
   private readonly tracer: ModeTracer | undefined;
-  /** Traces Target leaves live until the mode ends: blank mboxes and the page load. */
-  private readonly liveTraces: Array<Record<string, unknown>> = [];
 
   constructor(
     private readonly state: RequestState,
@@ -29,17 +27,18 @@ export class ModeDecider {
               sessionId,
             },
             prepared.artifact.meta?.environment,
+            state.tables,
           )
         : undefined;
   }
 
-  private traceRequest(type: string, item: Record<string, unknown>): void {
+  private traceRequest(type: "mbox" | "view", item: Record<string, unknown>): void {
     const { page } = this.state.context;
     this.tracer?.traceRequest(this.mode, type, item, page.url, page.domain);
   }
 
   /** An mbox (at `at` in the mode's list): first matching rule, or every rule for the global mbox. */
-  mbox(request: Record<string, unknown>, at: number, forPageLoad = false): Array<Record<string, unknown>> {
+  mbox(request: Record<string, unknown>, at: number): Array<Record<string, unknown>> {
     const { state, mode, tracer } = this;
     const { prepared } = state;
     const isGlobal = request.name === prepared.globalMbox;
@@ -52,8 +51,8 @@ export class ModeDecider {
       if (isGlobal && state.keyMatched(rule, data)) continue;
       if (!evaluate(state, rule, data, tracer)) continue;
       const shaped = shapeMatch(state, rule, request, mode, "mbox", tracer);
-      if (forPageLoad && tracer) shaped.trace = this.live(tracer.result());
-      if (state.matches !== undefined) state.recordMatch(rule, mode, forPageLoad ? "pageLoad" : "mbox", at, String(request.name));
+      if (tracer) shaped.trace = tracer.mark(false);
+      if (state.matches !== undefined) state.recordMatch(rule, mode, "mbox", at, String(request.name));
       // One match ends an mbox; a literal list of it is smaller than pushing onto `[]`.
       if (!isGlobal) return [shaped];
       results.push(shaped);
@@ -64,7 +63,7 @@ export class ModeDecider {
       const blank: Record<string, unknown> = {};
       if (request.name !== undefined) blank.name = request.name;
       if (request.index !== undefined) blank.index = request.index;
-      if (tracer) blank.trace = this.live(tracer.result());
+      if (tracer) blank.trace = tracer.mark(true);
       return [blank];
     }
     return results;
@@ -85,6 +84,8 @@ export class ModeDecider {
       if (state.keyMatched(rule, data)) continue;
       if (!evaluate(state, rule, data, tracer)) continue;
       const shaped = shapeMatch(state, rule, request, mode, "view", tracer);
+      // A later match merged into the same view keeps the first one's trace.
+      if (tracer) shaped.trace = tracer.mark(false);
       state.markMatched(rule, data);
       const name = String(shaped.name);
       if (state.matches !== undefined) state.recordMatch(rule, mode, "view", at, name);
@@ -102,69 +103,47 @@ export class ModeDecider {
     return Object.keys(byName).map((name) => byName[name] as Record<string, unknown>);
   }
 
-  /** The page load: every global-mbox rule, options and metrics pooled. */
-  pageLoad(details: RequestDetails): Record<string, unknown> {
-    const { state } = this;
-    const request = copyWith<Record<string, unknown>>(details, { name: state.prepared.globalMbox });
-    if (!this.tracer) return this.pooledPageLoad(request);
-    const matches = this.mbox(request, 0, true);
-    const options: unknown[] = [];
-    const metricsByToken: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    let trace: unknown;
-    for (const match of matches) {
-      options.push(...asArray(match.options));
-      for (const metric of asArray(match.metrics)) {
-        if (isRecord(metric)) metricsByToken[String(metric.eventToken)] = metric;
-      }
-      trace = match.trace;
-    }
-    const result: Record<string, unknown> = { options };
-    if (trace !== undefined) result.trace = trace;
-    const metrics = Object.keys(metricsByToken).map((token) => metricsByToken[token]);
-    if (metrics.length > 0) result.metrics = metrics;
-    return result;
-  }
-
   /**
-   * The page load without a trace, pooled as rules match: the same options, metrics and
-   * notifications as shaping each match like an mbox and pooling afterwards, without building
-   * the per-match response items nobody sees (a page load matches a rule per activity).
+   * The page load: every global-mbox rule, options and metrics pooled as rules match. The
+   * same options, metrics and notifications as shaping each match like an mbox and pooling
+   * afterwards, without building the per-match response items nobody sees (a page load
+   * matches a rule per activity). Its trace is its last match's, live (see TraceMark).
    */
-  private pooledPageLoad(request: Record<string, unknown>): Record<string, unknown> {
-    const { state, mode } = this;
+  pageLoad(details: RequestDetails): Record<string, unknown> {
+    const { state, mode, tracer } = this;
     const { prepared } = state;
+    const request = copyWith<Record<string, unknown>>(details, { name: prepared.globalMbox });
+    if (tracer) this.traceRequest("mbox", request);
     const rules = state.tables.servingRules(prepared.mboxes.get(prepared.globalMbox) ?? NO_RULES, state.propertyToken);
     const options: unknown[] = [];
     let metricsByToken: Record<string, unknown> | undefined;
+    let trace: TraceMark | undefined;
     let data: ItemData | undefined;
     for (const rule of rules) {
       data ??= state.itemData(request);
       if (state.keyMatched(rule, data)) continue;
-      if (!evaluate(state, rule, data, undefined)) continue;
+      if (!evaluate(state, rule, data, tracer)) continue;
       state.markMatched(rule, data);
       if (state.matches !== undefined) state.recordMatch(rule, mode, "pageLoad", 0, prepared.globalMbox);
       const plan = state.tables.planFor(rule);
       if (mode === "execute") {
-        state.queueNotification(rule, plan, undefined);
-        for (const option of plan.options) if (option.execute) options.push(stamp(state, rule, plan, option, option.execute, request));
+        state.queueNotification(rule, plan, tracer);
+        for (const option of plan.options) if (option.execute) options.push(stamp(state, plan, option, option.execute, request));
         for (const metric of plan.clickMetrics) {
           if (isRecord(metric)) (metricsByToken ??= Object.create(null) as Record<string, unknown>)[String(metric.eventToken)] = copyJson(metric);
         }
       } else {
-        for (const option of plan.options) options.push(stamp(state, rule, plan, option, option.prefetch, request));
+        for (const option of plan.options) options.push(stamp(state, plan, option, option.prefetch, request));
       }
+      if (tracer) trace = tracer.mark(true);
     }
     const result: Record<string, unknown> = { options };
+    if (trace) result.trace = trace;
     if (metricsByToken) result.metrics = Object.keys(metricsByToken).map((token) => (metricsByToken as Record<string, unknown>)[token]);
     return result;
   }
 
-  private live(trace: Record<string, unknown>): Record<string, unknown> {
-    this.liveTraces.push(trace);
-    return trace;
-  }
-
-  /** Decide the mode, then freeze live traces into copies that share nothing. */
+  /** Decide the mode, then build the traces its items kept. */
   run(modeRequest: ModeRequest): ModeResponse {
     const response: ModeResponse = {};
     if (modeRequest.mboxes) {
@@ -185,16 +164,17 @@ export class ModeDecider {
       response.views = views;
     }
     if (modeRequest.pageLoad) response.pageLoad = this.pageLoad(modeRequest.pageLoad);
-    if (this.liveTraces.length > 0) this.freezeTraces(response);
+    if (this.tracer) buildTraces(this.tracer, response);
     return response;
   }
+}
 
-  private freezeTraces(response: ModeResponse): void {
-    const items: Array<{ trace?: Record<string, unknown> }> = [...(response.mboxes ?? []), ...(response.views ?? [])];
-    if (response.pageLoad) items.push(response.pageLoad);
-    for (const item of items) {
-      if (isRecord(item.trace) && this.liveTraces.includes(item.trace)) item.trace = snapshot(item.trace);
-    }
+/** Replace the trace marks of a mode's response items by their traces, once the mode has ended. */
+function buildTraces(tracer: ModeTracer, response: ModeResponse): void {
+  const items: Array<{ trace?: unknown }> = [...(response.mboxes ?? []), ...(response.views ?? [])];
+  if (response.pageLoad) items.push(response.pageLoad);
+  for (const item of items) {
+    if (item.trace instanceof TraceMark) item.trace = tracer.trace(item.trace);
   }
 }
 

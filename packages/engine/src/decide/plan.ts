@@ -1,6 +1,7 @@
 import type { PreparedRule } from "../artifact/prepare.js";
 import type { Metric, Option } from "../types.js";
 import { copyJson, copyWith, isRecord } from "../util/json.js";
+import { compileMacros, type MacroTemplate } from "./macros.js";
 
 /** Makes a fresh copy of one artifact value, chosen once for that value's shape. */
 export type Cloner = (value: unknown) => unknown;
@@ -33,8 +34,14 @@ export interface OptionPlan {
   readonly content: unknown;
   readonly cloneContent: Cloner;
   readonly hasContent: boolean;
-  /** Whether campaign macros may need replacing in this option's content. */
-  readonly macros: boolean;
+  /** The option's campaign macros, compiled for its rule; undefined when its content has none. */
+  readonly macros: OptionMacros | undefined;
+}
+
+/** Campaign macros of an option: its html content's template, or a template per action whose content has macros. */
+export interface OptionMacros {
+  readonly html: MacroTemplate | undefined;
+  readonly actions: ReadonlyArray<MacroTemplate | undefined> | undefined;
 }
 
 /** Everything about a rule's consequence that does not depend on the request. */
@@ -63,13 +70,15 @@ export interface RulePlan {
   readonly itemShapes: Array<Record<string, unknown> | undefined>;
 }
 
-function hasMacro(option: Option): boolean {
+const withMacroText = (content: unknown): content is string => typeof content === "string" && content.includes("${");
+
+/** The macros of an option's content, split once for its rule (see `compileMacros`). */
+function macrosOf(option: Option, meta: unknown): OptionMacros | undefined {
   const { content, type } = option;
-  if (type === "html") return typeof content === "string" && content.includes("${");
-  if (type === "actions") {
-    return Array.isArray(content) && content.some((action) => isRecord(action) && typeof action.content === "string" && action.content.includes("${"));
-  }
-  return false;
+  if (type === "html") return withMacroText(content) ? { html: compileMacros(content, meta), actions: undefined } : undefined;
+  if (type !== "actions" || !Array.isArray(content)) return undefined;
+  const actions = content.map((action: unknown) => (isRecord(action) && withMacroText(action.content) ? compileMacros(action.content, meta) : undefined));
+  return actions.some((template) => template !== undefined) ? { html: undefined, actions } : undefined;
 }
 
 function template(option: Option, skipEventToken: boolean): Record<string, unknown> {
@@ -114,7 +123,7 @@ export function planOf(rule: PreparedRule): RulePlan {
       content: option.content,
       cloneContent: clonerFor(option.content),
       hasContent: option.content !== undefined,
-      macros: hasMacro(option),
+      macros: macrosOf(option, rule.rule.meta),
     };
   });
   const extras: Array<readonly [string, unknown, Cloner]> = [];

@@ -1,7 +1,7 @@
 import type { PreparedRule } from "../artifact/prepare.js";
 import { copyJson, copyWith, defineOwn, isRecord } from "../util/json.js";
 import { GEO_TOKENS } from "./geo-tokens.js";
-import { replaceMacros } from "./macros.js";
+import type { MacroTemplate } from "./macros.js";
 import type { Cloner, OptionPlan, RulePlan } from "./plan.js";
 import type { Mode, RequestState } from "./request-state.js";
 import type { ModeTracer } from "./trace.js";
@@ -32,54 +32,47 @@ function responseTokens(state: RequestState, plan: RulePlan): Record<string, unk
   return plan.primitiveTokens ? tokens : copyJson(tokens);
 }
 
-function withMacros(option: Record<string, unknown>, rule: PreparedRule, item: Record<string, unknown>): void {
-  if (option.type === "html") {
-    option.content = replaceMacros(option.content, rule.rule.meta, item);
-  } else if (option.type === "actions" && Array.isArray(option.content)) {
-    option.content = option.content.map((action: unknown) =>
-      isRecord(action) ? { ...action, content: replaceMacros(action.content, rule.rule.meta, item) } : action,
-    );
-  }
+/** Actions whose content has macros get it rendered; every action gets its content key, as Target's spread of each action gives. */
+function withActionMacros(actions: unknown[], templates: ReadonlyArray<MacroTemplate | undefined>, item: Record<string, unknown>): unknown[] {
+  return actions.map((action: unknown, i) => (isRecord(action) ? { ...action, content: templates[i]?.render(item) ?? action.content } : action));
 }
 
-/** A response option stamped from its template: content copied, response tokens and macros filled in. */
+/** A response option stamped from its template: content copied (or rendered from its macros), response tokens filled in. */
 export function stamp(
   state: RequestState,
-  rule: PreparedRule,
   plan: RulePlan,
   option: OptionPlan,
   base: Readonly<Record<string, unknown>>,
   item: Record<string, unknown>,
 ): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...base };
-  if (option.hasContent) copy.content = option.cloneContent(option.content);
+  const { macros } = option;
+  if (macros?.html) copy.content = macros.html.render(item);
+  else if (option.hasContent) copy.content = option.cloneContent(option.content);
   copy.responseTokens = responseTokens(state, plan);
-  if (option.macros) withMacros(copy, rule, item);
+  if (macros?.actions) copy.content = withActionMacros(copy.content as unknown[], macros.actions, item);
   return copy;
 }
 
 // Option lists are allocated at their final size: pushing onto `[]` allocates room for sixteen.
-function executeOptions(state: RequestState, rule: PreparedRule, plan: RulePlan, item: Record<string, unknown>): Record<string, unknown>[] {
+function executeOptions(state: RequestState, plan: RulePlan, item: Record<string, unknown>): Record<string, unknown>[] {
   const out = new Array<Record<string, unknown>>(plan.executeCount);
   let at = 0;
   for (const option of plan.options) {
-    if (option.execute) out[at++] = stamp(state, rule, plan, option, option.execute, item);
+    if (option.execute) out[at++] = stamp(state, plan, option, option.execute, item);
   }
   return out;
 }
 
-function prefetchOptions(state: RequestState, rule: PreparedRule, plan: RulePlan, item: Record<string, unknown>): Record<string, unknown>[] {
+function prefetchOptions(state: RequestState, plan: RulePlan, item: Record<string, unknown>): Record<string, unknown>[] {
   const { options } = plan;
   const out = new Array<Record<string, unknown>>(options.length);
   for (let i = 0; i < options.length; i++) {
     const option = options[i] as OptionPlan;
-    out[i] = stamp(state, rule, plan, option, option.prefetch, item);
+    out[i] = stamp(state, plan, option, option.prefetch, item);
   }
   return out;
 }
-
-/** A deep copy of a JSON value that shares nothing with it. */
-export const snapshot = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /**
  * The response item's keys for a plan, with or without metrics and index: the consequence's
@@ -122,7 +115,7 @@ function fromShape(plan: RulePlan, options: unknown, metrics: unknown, index: un
   return out;
 }
 
-/** The response item for a matched rule, shaped for the mode and free of artifact objects. */
+/** The response item for a matched rule, shaped for the mode and free of artifact objects (its trace is the caller's). */
 export function shapeMatch(
   state: RequestState,
   rule: PreparedRule,
@@ -133,11 +126,9 @@ export function shapeMatch(
 ): Record<string, unknown> {
   const plan = state.tables.planFor(rule);
   if (mode === "execute") state.queueNotification(rule, plan, tracer);
-  const options = mode === "execute" ? executeOptions(state, rule, plan, item) : prefetchOptions(state, rule, plan, item);
+  const options = mode === "execute" ? executeOptions(state, plan, item) : prefetchOptions(state, plan, item);
   let metrics: unknown;
   if (mode === "execute") metrics = plan.clickMetrics.length > 0 ? copyJson(plan.clickMetrics) : undefined;
   else if (type === "view" && plan.metrics !== undefined) metrics = copyJson(plan.metrics);
-  const out = fromShape(plan, options, metrics, item.index);
-  if (tracer) out.trace = snapshot(tracer.result());
-  return out;
+  return fromShape(plan, options, metrics, item.index);
 }

@@ -134,6 +134,7 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
   let etag: string | undefined;
   let retrievalCount = 0;
   let lastRetrieved = platform.now();
+  let lastTrace: { current: Loaded<T> | undefined; retrievalCount: number; halted: boolean; lastRetrieved: number; trace: ArtifactTrace } | undefined;
   let snapshotSavedAt: number | undefined;
   let synced = false;
   let halted = false;
@@ -480,6 +481,12 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
     ready,
     current: () => current?.adopted,
     trace() {
+      // Every traced decision asks: the last answer serves until what it shows changes (a
+      // snapshot's age changes with the clock). Decisions copy it into their traces.
+      const last = lastTrace;
+      if (last && last.current === current && last.retrievalCount === retrievalCount && last.halted === halted && last.lastRetrieved === lastRetrieved && snapshotSavedAt === undefined) {
+        return last.trace;
+      }
       const trace: ArtifactTrace = {
         artifactLocation: usesPayload ? "Not Applicable" : location,
         pollingInterval: interval,
@@ -491,7 +498,9 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       if (snapshotSavedAt !== undefined) {
         trace.artifactSnapshot = { savedAt: isoOf(snapshotSavedAt), ageMs: Math.max(0, platform.now() - snapshotSavedAt) };
       }
-      return { ...trace, ...current?.prepared.artifact.meta };
+      const whole = { ...trace, ...current?.prepared.artifact.meta };
+      lastTrace = { current, retrievalCount, halted, lastRetrieved, trace: whole };
+      return whole;
     },
     beforeDecision() {
       if (mode !== "on-request" || halted || !readySettled || inflight) return;

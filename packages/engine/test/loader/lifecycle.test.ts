@@ -103,6 +103,24 @@ describe("polling", () => {
     });
   });
 
+  it("describes in each trace the artifact as it is at that decision, across a refresh and a stop", async () => {
+    const server = await serve();
+    let now = Date.UTC(2024, 0, 1);
+    const { engine, events } = await startEngine(server, { platform: { now: () => now } });
+    const first = await traced(engine);
+    expect(await traced(engine)).toEqual(first);
+    now += 60_000;
+    server.setArtifact(flagArtifact("v2"));
+    await events.waitFor("artifactDownloadSucceeded", 2);
+    const second = await traced(engine);
+    expect(second.artifactRetrievalCount).toBe(2);
+    expect(second.artifactLastRetrieved).toBe(new Date(now).toISOString());
+    expect(first.artifactLastRetrieved).toBe(new Date(now - 60_000).toISOString());
+    expect(second.pollingHalted).toBe(false);
+    engine.stopPolling();
+    expect((await traced(engine)).pollingHalted).toBe(true);
+  });
+
   it("adds an ArtifactDownload telemetry entry per download", async () => {
     const server = await serve();
     const sent: NotificationPayload[] = [];
