@@ -4,32 +4,32 @@ import { describe, type Fields } from "./fields.js";
 /** Forced allocations by visitor id (as decisions hash it), then by activity id as text. */
 export type ForcedAllocations = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
-/** The visitor id a decision hashes for a configured one: a tntId without its `.cluster_n` suffix. */
-function visitorKeyOf(visitorId: string): string {
-  const dot = visitorId.indexOf(".");
-  return dot === -1 ? visitorId : visitorId.slice(0, dot);
-}
+const ENTRY = "{visitorId: a non-empty string, activityId: a string or a number, allocation: 0 to 99.99}";
 
 /** `forcedAllocations` checked, by visitor and activity; undefined when none is given. Throws a `ConfigError` naming the entry. */
 export function forcedAllocationsOf(config: Fields): ForcedAllocations | undefined {
   const given = config.forcedAllocations;
   if (given === undefined || given === null) return undefined;
-  if (!Array.isArray(given)) throw new ConfigError("forcedAllocations", `must be an array of {visitorId, activityId, allocation}, not ${describe(given)}`);
-  if (given.length === 0) return undefined;
+  if (!Array.isArray(given)) throw new ConfigError("forcedAllocations", `must be a list of ${ENTRY}, not ${describe(given)}`);
   const byVisitor = new Map<string, Map<string, number>>();
   given.forEach((entry: unknown, i) => {
-    const field = `forcedAllocations[${i}]`;
-    if (typeof entry !== "object" || entry === null) throw new ConfigError(field, `must be {visitorId, activityId, allocation}, not ${describe(entry)}`);
-    const { visitorId, activityId, allocation } = entry as Record<string, unknown>;
-    if (typeof visitorId !== "string" || visitorId === "") throw new ConfigError(`${field}.visitorId`, `must be a non-empty string, not ${describe(visitorId)}`);
-    if (typeof activityId !== "string" && typeof activityId !== "number") throw new ConfigError(`${field}.activityId`, `must be a string or a number, not ${describe(activityId)}`);
-    if (typeof allocation !== "number" || !(allocation >= 0 && allocation < 100)) {
-      throw new ConfigError(`${field}.allocation`, `must be an allocation from 0 to 99.99, not ${describe(allocation)}`);
-    }
-    const key = visitorKeyOf(visitorId);
+    const { visitorId, activityId, allocation } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
+    const bad =
+      typeof entry !== "object" || entry === null
+        ? ""
+        : typeof visitorId !== "string" || visitorId === ""
+          ? ".visitorId"
+          : typeof activityId !== "string" && typeof activityId !== "number"
+            ? ".activityId"
+            : !(typeof allocation === "number" && allocation >= 0 && allocation < 100)
+              ? ".allocation"
+              : undefined;
+    if (bad !== undefined) throw new ConfigError(`forcedAllocations[${i}]${bad}`, `each entry must be ${ENTRY}, not ${describe(entry)}`);
+    // A tntId matches without its `.cluster_n` suffix, as decisions hash it.
+    const key = (visitorId as string).split(".")[0] as string;
     let activities = byVisitor.get(key);
     if (activities === undefined) byVisitor.set(key, (activities = new Map()));
-    activities.set(String(activityId), allocation);
+    activities.set(String(activityId), allocation as number);
   });
-  return byVisitor;
+  return byVisitor.size > 0 ? byVisitor : undefined;
 }

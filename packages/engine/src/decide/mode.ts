@@ -27,7 +27,6 @@ export class ModeDecider {
               sessionId,
             },
             prepared.artifact.meta?.environment,
-            state.tables,
           )
         : undefined;
   }

@@ -1,6 +1,5 @@
 import { KeyTail, type KeyHead } from "../allocation.js";
 import type { PreparedArtifact, PreparedRule } from "../artifact/prepare.js";
-import { jsonCopier, type JsonCopier } from "../util/json-clone.js";
 import { GEO_TOKENS } from "./geo-tokens.js";
 import type { RuleFacts } from "../types.js";
 import { ruleFactsOf } from "./matches.js";
@@ -46,8 +45,6 @@ export class DecisionTables {
   private readonly plans: Array<RulePlan | undefined>;
   /** What each rule's meta says (`PreparedRule.ruleSlot`), made when a decision first reports the rule as a match. */
   private facts: Array<RuleFacts | undefined> | undefined;
-  /** Copiers of each rule's condition (`PreparedRule.ruleSlot`), made when a trace first shows the rule. */
-  private conditionCopiers: Array<JsonCopier | undefined> | undefined;
   /** Rule lists filtered by property token, per list, for artifacts whose rules are scoped to properties. */
   private readonly serving = new Map<readonly PreparedRule[], ServingRules>();
 
@@ -93,17 +90,6 @@ export class DecisionTables {
       this.plans[rule.ruleSlot] = plan;
     }
     return plan;
-  }
-
-  /** What makes the copies of the rule's condition that traces show, kept as long as these tables. */
-  conditionCopier(rule: PreparedRule): JsonCopier {
-    const copiers = (this.conditionCopiers ??= new Array<JsonCopier | undefined>(this.prepared.ruleCount).fill(undefined));
-    let copier = copiers[rule.ruleSlot];
-    if (copier === undefined) {
-      copier = jsonCopier(rule.rule.condition);
-      copiers[rule.ruleSlot] = copier;
-    }
-    return copier;
   }
 
   /** What the rule's meta says, for decisions that report their matches. */

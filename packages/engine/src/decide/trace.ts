@@ -2,7 +2,6 @@ import type { PreparedRule } from "../artifact/prepare.js";
 import type { ArtifactTrace, Notification, Rule } from "../types.js";
 import { copyWith } from "../util/json.js";
 import { cloneAsJson } from "../util/json-clone.js";
-import type { DecisionTables } from "./tables.js";
 
 /** Notifications appended in order, each stamped with the tracer's event number when it came. */
 class Stamped<T> {
@@ -105,8 +104,6 @@ export class ModeTracer {
   constructor(
     private readonly header: TraceHeader,
     private readonly environment: unknown,
-    /** Where the copiers of rule conditions are kept. */
-    private readonly tables: DecisionTables,
   ) {}
 
   /** Start tracing a request item. */
@@ -228,8 +225,8 @@ export class ModeTracer {
       if (stamp > grown) break;
       const kind = log[i] as number;
       if (kind >= MATCHED_CONDITION) {
-        // Conditions are the artifact's: copied by a copier made once per rule, as JSON would copy them.
-        const copy = this.tables.conditionCopier(log[i + 1] as PreparedRule)();
+        // Conditions are the artifact's, and a response is its caller's to edit: a copy each time.
+        const copy = cloneAsJson((log[i + 1] as PreparedRule).rule.condition);
         (kind === MATCHED_CONDITION ? matchedRuleConditions : unmatchedRuleConditions).push(copy === undefined ? null : copy);
       } else if (stamp <= at) {
         (kind === MATCHED_SEGMENT ? matchedSegmentIds : unmatchedSegmentIds).push(log[i + 1]);

@@ -249,4 +249,16 @@ describe("traces as Target shows them", () => {
     expect(trace.campaigns.map((c) => c.id)).toEqual([1, 3]);
     expect(trace.evaluatedCampaignTargets.map((t) => t.campaignId)).toEqual([1, 2, 3]);
   });
+
+  it("show each rule's condition as a copy, so editing one trace changes no later decision or trace", async () => {
+    const options = { request: { id: { tntId: "tracer-2.28_0" }, requestId: "r", trace: { authorizationToken: "token" }, ...craftedCases[0]?.[1] } };
+    const first = (await ours.crafted.getOffers(structuredClone(options) as GetOffersOptions)) as { execute: { mboxes: unknown[] } };
+    const before = JSON.stringify(first);
+    const target = traceOf(first.execute.mboxes[0]).evaluatedCampaignTargets[0] as { matchedRuleConditions: Array<{ and: unknown[] }> };
+    // A response is its caller's, as Target's is: every part of it can be edited.
+    (target.matchedRuleConditions[0] as { and: unknown[] }).and.push({ "==": [1, 1] });
+    target.matchedRuleConditions.length = 0;
+    const second = await ours.crafted.getOffers(structuredClone(options) as GetOffersOptions);
+    expect(normalized(second)).toEqual(normalized(JSON.parse(before)));
+  });
 });
