@@ -6,7 +6,16 @@ export { run, COMMANDS } from "./main.js";
 export type { Io } from "./io.js";
 export { CliError, CliErrorCode } from "./errors.js";
 export { createExplainer, explainRequest } from "./analysis/explain.js";
-export type { ConditionExplanation, Explainer, Explanation, ExplainInput, ItemExplanation, RuleExplanation, RuleStatus, VisitorSource } from "./analysis/explain.js";
+export type {
+  ConditionExplanation,
+  Explainer,
+  Explanation,
+  ExplainInput,
+  ItemExplanation,
+  RuleExplanation,
+  RuleStatus,
+  VisitorSource,
+} from "./analysis/explain.js";
 export { validateDeep } from "./analysis/validate.js";
 export type { Issue, IssueCode, Severity, ValidationReport } from "./analysis/validate.js";
 export { inspectArtifact } from "./analysis/inspect.js";

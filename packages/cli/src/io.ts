@@ -132,7 +132,8 @@ export function isBinaryArtifact(source: string, organizationId: string | undefi
 
 /** Parse artifact bytes: JSON text, or an obfuscated `rules.bin` (see {@link isBinaryArtifact}). */
 export function artifactFromBytes(bytes: Uint8Array, source: string, organizationId?: string): unknown {
-  if (!isBinaryArtifact(source, organizationId, bytes)) return parseJson(new TextDecoder().decode(bytes), source === "-" ? "the artifact on stdin" : `the artifact ${source}`);
+  if (!isBinaryArtifact(source, organizationId, bytes))
+    return parseJson(new TextDecoder().decode(bytes), source === "-" ? "the artifact on stdin" : `the artifact ${source}`);
   let text: string;
   try {
     text = deobfuscate(bytes, organizationId ?? "");
@@ -157,7 +158,9 @@ export async function readArtifact(source: string, io: Io, organizationId?: stri
 /** Turn engine artifact errors into CLI errors that name the input. */
 export function artifactProblem(error: unknown, source: string): never {
   if (error instanceof ArtifactError) {
-    throw new CliError(CliErrorCode.Artifact, `the artifact ${source} cannot be used: ${error.message} (run \`decisioning validate ${source}\` for details)`, { cause: error });
+    throw new CliError(CliErrorCode.Artifact, `the artifact ${source} cannot be used: ${error.message} (run \`decisioning validate ${source}\` for details)`, {
+      cause: error,
+    });
   }
   throw error;
 }

@@ -78,8 +78,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const json = rest.includes("--json");
   const command = COMMANDS.find((c) => c.spec.name === name);
   if (!command) {
-    const close = suggest(name, COMMANDS.map((c) => c.spec.name));
-    const error = new CliError(CliErrorCode.Usage, `unknown command ${JSON.stringify(name)}${close ? `: did you mean ${close}?` : ""} (see decisioning --help)`);
+    const close = suggest(
+      name,
+      COMMANDS.map((c) => c.spec.name),
+    );
+    const error = new CliError(
+      CliErrorCode.Usage,
+      `unknown command ${JSON.stringify(name)}${close ? `: did you mean ${close}?` : ""} (see decisioning --help)`,
+    );
     return report(error, io, undefined, json);
   }
   try {
@@ -90,7 +96,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     const expected = command.spec.positionals?.length ?? 0;
     if (expected === 0 && positionals.length > 0) {
-      throw new CliError(CliErrorCode.Usage, `${name} takes no positional arguments, got ${JSON.stringify(positionals[0])} (options start with --; see decisioning ${name} --help)`);
+      throw new CliError(
+        CliErrorCode.Usage,
+        `${name} takes no positional arguments, got ${JSON.stringify(positionals[0])} (options start with --; see decisioning ${name} --help)`,
+      );
     }
     return await command.run(options, positionals, io);
   } catch (error) {

@@ -49,7 +49,10 @@ export function requestedNames(request: DeliveryRequest): Array<{ kind: "mbox" |
   const out: Array<{ kind: "mbox" | "view"; name: string }> = [];
   for (const block of [request.execute, request.prefetch]) {
     if (!isRecord(block)) continue;
-    for (const [kind, list] of [["mbox", block.mboxes], ["view", block.views]] as const) {
+    for (const [kind, list] of [
+      ["mbox", block.mboxes],
+      ["view", block.views],
+    ] as const) {
       if (!Array.isArray(list)) continue;
       for (const item of list) {
         const name = isRecord(item) ? item.name : undefined;

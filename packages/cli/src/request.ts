@@ -2,7 +2,15 @@
  * The request a command decides: a request file, shortcuts that write one for you, or both
  * (shortcuts then adjust the file's request).
  */
-import { internal, type DeliveryRequest, type GetOffersOptions, type MboxRequest, type ModeRequest, type RequestDetails, type ViewRequest } from "@decisioning/engine";
+import {
+  internal,
+  type DeliveryRequest,
+  type GetOffersOptions,
+  type MboxRequest,
+  type ModeRequest,
+  type RequestDetails,
+  type ViewRequest,
+} from "@decisioning/engine";
 import { keyValue, listOption, stringOption, type OptionSpec, type ParsedOptions } from "./args.js";
 import { CliError, CliErrorCode } from "./errors.js";
 import { readJson, type Io } from "./io.js";
@@ -21,7 +29,12 @@ export const GEO_KEYS = ["countryCode", "stateCode", "city", "zip", "latitude", 
 
 /** Options that describe the request (the visitor and page) to decide. */
 export const REQUEST_OPTIONS: Record<string, OptionSpec> = {
-  request: { type: "string", short: "r", value: "<file|->", description: "a Delivery API request (or {request, sessionId, ...} options) as JSON; - reads stdin" },
+  request: {
+    type: "string",
+    short: "r",
+    value: "<file|->",
+    description: "a Delivery API request (or {request, sessionId, ...} options) as JSON; - reads stdin",
+  },
   mbox: { type: "string", short: "m", multiple: true, value: "<name>", description: "request this mbox" },
   view: { type: "string", multiple: true, value: "<name>", description: "request this view" },
   "page-load": { type: "boolean", description: "request the page load (the global mbox)" },
@@ -31,11 +44,15 @@ export const REQUEST_OPTIONS: Record<string, OptionSpec> = {
   referrer: { type: "string", value: "<url>", description: "the referring URL" },
   param: { type: "string", short: "p", multiple: true, value: "<key=value>", description: "an mbox parameter on the requested mboxes, views and page load" },
   "user-agent": { type: "string", value: "<ua>", description: "the browser's user agent" },
-  geo: { type: "string", multiple: true, value: "<key=value>", description: `geo context: ${GEO_KEYS.join(", ")} (an ipAddress is not looked up: give the others)` },
+  geo: {
+    type: "string",
+    multiple: true,
+    value: "<key=value>",
+    description: `geo context: ${GEO_KEYS.join(", ")} (an ipAddress is not looked up: give the others)`,
+  },
   property: { type: "string", value: "<token>", description: "at.js property token" },
   at: { type: "string", value: "<time>", description: "decide as of this ISO 8601 time (default: now)" },
 };
-
 
 const REQUEST_KEYS = ["execute", "prefetch", "context", "id", "property", "experienceCloud", "requestId", "trace", "notifications"];
 
@@ -44,7 +61,10 @@ export function optionsOf(json: unknown, label: string): GetOffersOptions {
   if (!isRecord(json)) throw new CliError(CliErrorCode.Request, `${label} must be a JSON object: a Delivery API request, or {"request": ...}`);
   const isRequest = REQUEST_KEYS.some((key) => key in json);
   if (!isRequest && "request" in json && !isRecord(json.request)) {
-    throw new CliError(CliErrorCode.Request, `${label}: request must be a JSON object (a Delivery API request), got ${json.request === null ? "null" : Array.isArray(json.request) ? "an array" : typeof json.request}`);
+    throw new CliError(
+      CliErrorCode.Request,
+      `${label}: request must be a JSON object (a Delivery API request), got ${json.request === null ? "null" : Array.isArray(json.request) ? "an array" : typeof json.request}`,
+    );
   }
   const looksLikeOptions = isRecord(json.request) && !isRequest;
   return looksLikeOptions ? { ...(json as unknown as GetOffersOptions) } : { request: json as DeliveryRequest };
@@ -96,7 +116,8 @@ export function applyShortcuts(base: GetOffersOptions | undefined, options: Pars
     const values: Record<string, unknown> = { ...context.geo };
     for (const raw of geo) {
       const [key, value] = keyValue(raw, "geo");
-      if (!(GEO_KEYS as readonly string[]).includes(key)) throw new CliError(CliErrorCode.Usage, `--geo takes ${GEO_KEYS.join(", ")}; got ${JSON.stringify(key)}`);
+      if (!(GEO_KEYS as readonly string[]).includes(key))
+        throw new CliError(CliErrorCode.Usage, `--geo takes ${GEO_KEYS.join(", ")}; got ${JSON.stringify(key)}`);
       values[key] = key === "latitude" || key === "longitude" ? Number(value) : value;
     }
     context.geo = values;
@@ -142,6 +163,7 @@ export async function requestOf(options: ParsedOptions, io: Io, command: string)
       `nothing to ${command}: give --request <file|->, or --mbox <name>, --view <name> or --page-load (see decisioning ${command} --help)`,
     );
   }
-  const base = source === undefined ? undefined : optionsOf(await readJson(source, "request", io), source === "-" ? "the request on stdin" : `the request ${source}`);
+  const base =
+    source === undefined ? undefined : optionsOf(await readJson(source, "request", io), source === "-" ? "the request on stdin" : `the request ${source}`);
   return applyShortcuts(base, options);
 }

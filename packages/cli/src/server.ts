@@ -107,14 +107,16 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function parseRequest(body: Buffer): DeliveryRequest {
-  if (body[0] === 0x1f && body[1] === 0x8b) throw new HttpProblem(400, "the body is gzip-compressed: send the JSON uncompressed; this server does not decompress");
+  if (body[0] === 0x1f && body[1] === 0x8b)
+    throw new HttpProblem(400, "the body is gzip-compressed: send the JSON uncompressed; this server does not decompress");
   let request: unknown;
   try {
     request = JSON.parse(body.toString("utf8"));
   } catch (error) {
     throw new HttpProblem(400, `the body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof request !== "object" || request === null || Array.isArray(request)) throw new HttpProblem(400, "the body must be a JSON object: a Delivery API request");
+  if (typeof request !== "object" || request === null || Array.isArray(request))
+    throw new HttpProblem(400, "the body must be a JSON object: a Delivery API request");
   return request as DeliveryRequest;
 }
 
@@ -139,9 +141,15 @@ function checkTrace(request: DeliveryRequest, policy: TracePolicy): void {
     return;
   }
   if (policy === "off") {
-    throw new HttpProblem(403, "request.trace: traces are off on this server (they can be large and costly): start serve with --trace-token <token> and send it as trace.authorizationToken, or with --allow-trace");
+    throw new HttpProblem(
+      403,
+      "request.trace: traces are off on this server (they can be large and costly): start serve with --trace-token <token> and send it as trace.authorizationToken, or with --allow-trace",
+    );
   }
-  const given = typeof trace === "object" && typeof (trace as { authorizationToken?: unknown }).authorizationToken === "string" ? (trace as { authorizationToken: string }).authorizationToken : "";
+  const given =
+    typeof trace === "object" && typeof (trace as { authorizationToken?: unknown }).authorizationToken === "string"
+      ? (trace as { authorizationToken: string }).authorizationToken
+      : "";
   // Hashes have one length, so the comparison takes the same time whatever was sent.
   if (!timingSafeEqual(sha256(given), sha256(policy.token))) {
     throw new HttpProblem(403, "request.trace.authorizationToken: missing or not this server's trace token (--trace-token)");
@@ -152,14 +160,21 @@ function checkTrace(request: DeliveryRequest, policy: TracePolicy): void {
 function checkTracedSize(request: DeliveryRequest): void {
   const items = itemCount(request);
   if (items > MAX_TRACED_ITEMS) {
-    throw new HttpProblem(413, `request.trace: a traced request may ask for at most ${MAX_TRACED_ITEMS} mboxes, views and page loads (traces grow with the square of them); this one asks for ${items}`);
+    throw new HttpProblem(
+      413,
+      `request.trace: a traced request may ask for at most ${MAX_TRACED_ITEMS} mboxes, views and page loads (traces grow with the square of them); this one asks for ${items}`,
+    );
   }
 }
 
 /** Create (but do not start) a Delivery API server that decides on-device. */
 export function createDeliveryServer(options: DeliveryServerOptions): DeliveryServer {
   const now = options.now ?? Date.now;
-  const deciders = new DeciderSet(options.artifact, { client: options.client, otherClients: options.otherClients ?? 0, ...(options.now ? { now: options.now } : {}) });
+  const deciders = new DeciderSet(options.artifact, {
+    client: options.client,
+    otherClients: options.otherClients ?? 0,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const forwarder = options.forwarder ?? createForwarder({ url: undefined });
   const trace = options.trace ?? "off";
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -227,7 +242,8 @@ export function createDeliveryServer(options: DeliveryServerOptions): DeliverySe
       throw error;
     }
     const sessionId = url.searchParams.get("sessionId") ?? undefined;
-    if (sessionId !== undefined && sessionId.length > MAX_SESSION_ID) throw new HttpProblem(400, `sessionId is ${sessionId.length} characters long; the limit is ${MAX_SESSION_ID}`);
+    if (sessionId !== undefined && sessionId.length > MAX_SESSION_ID)
+      throw new HttpProblem(400, `sessionId is ${sessionId.length} characters long; the limit is ${MAX_SESSION_ID}`);
     const request = parseRequest(await readBody(req));
     checkTrace(request, trace);
     let fromClient: Record<string, unknown>[];
@@ -240,7 +256,10 @@ export function createDeliveryServer(options: DeliveryServerOptions): DeliverySe
       throw error;
     }
     reportUnknown(request);
-    const job = forwardJobOf(request, fromClient, result.notification, { client: client || deciders.client, sessionId: sessionId ?? globalThis.crypto.randomUUID() });
+    const job = forwardJobOf(request, fromClient, result.notification, {
+      client: client || deciders.client,
+      sessionId: sessionId ?? globalThis.crypto.randomUUID(),
+    });
     const submitted = job ? forwarder.submit(job) : { queued: true as const };
     const answer: Record<string, unknown> = { ...result.response };
     // Not part of Target's answer: says that what this request owed Target was not sent.
@@ -248,7 +267,10 @@ export function createDeliveryServer(options: DeliveryServerOptions): DeliverySe
     const text = JSON.stringify(answer);
     const bytes = Buffer.byteLength(text);
     if (bytes > maxResponseBytes) {
-      throw new HttpProblem(413, `the answer would be ${bytes} bytes, over this server's limit of ${maxResponseBytes} (--max-response-bytes): ask for fewer mboxes and views at once${(request as { trace?: unknown }).trace ? ", or without trace" : ""}`);
+      throw new HttpProblem(
+        413,
+        `the answer would be ${bytes} bytes, over this server's limit of ${maxResponseBytes} (--max-response-bytes): ask for fewer mboxes and views at once${(request as { trace?: unknown }).trace ? ", or without trace" : ""}`,
+      );
     }
     send(res, 200, text);
     served.status = 200;

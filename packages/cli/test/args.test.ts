@@ -28,7 +28,9 @@ describe("command-line parsing", () => {
   });
 
   it("turns parse errors into usage errors that point at --help", () => {
-    expect(() => parseCommand(spec, ["--visitor"])).toThrow(expect.objectContaining({ code: "USAGE", exitCode: 2, message: expect.stringContaining("see decisioning demo --help") }));
+    expect(() => parseCommand(spec, ["--visitor"])).toThrow(
+      expect.objectContaining({ code: "USAGE", exitCode: 2, message: expect.stringContaining("see decisioning demo --help") }),
+    );
   });
 
   it("generates help from the option table", () => {

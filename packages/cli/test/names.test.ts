@@ -21,8 +21,20 @@ describe("names the artifact does not know", () => {
 
   it("lists each unknown requested name once, with the closest known name of its kind", () => {
     const request = {
-      execute: { mboxes: [{ name: "chekout", index: 1 }, { name: "checkout", index: 2 }, { name: "chekout", index: 3 }] },
-      prefetch: { mboxes: [{ name: "server-side-box", index: 4 }, { name: "zzz", index: 5 }], views: [{ name: "home_page" }, { name: "checkout" }] },
+      execute: {
+        mboxes: [
+          { name: "chekout", index: 1 },
+          { name: "checkout", index: 2 },
+          { name: "chekout", index: 3 },
+        ],
+      },
+      prefetch: {
+        mboxes: [
+          { name: "server-side-box", index: 4 },
+          { name: "zzz", index: 5 },
+        ],
+        views: [{ name: "home_page" }, { name: "checkout" }],
+      },
     };
     expect(unknownNames(request, knownNames(built))).toEqual([
       { kind: "mbox", name: "chekout", suggestion: "checkout" },

@@ -20,7 +20,12 @@ describe("requests from the command line", () => {
     expect(result.request).toEqual({
       context: { channel: "web", address: { url: "https://e.com/" }, geo: { latitude: 1.5 } },
       id: { tntId: "v" },
-      execute: { mboxes: [{ name: "a", index: 4 }, { name: "b", index: 5, parameters: { x: "1" } }] },
+      execute: {
+        mboxes: [
+          { name: "a", index: 4 },
+          { name: "b", index: 5, parameters: { x: "1" } },
+        ],
+      },
     });
     expect(base.request.execute.mboxes).toHaveLength(1);
   });

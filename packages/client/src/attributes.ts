@@ -45,7 +45,6 @@ export interface AttributesProvider {
   getJSON<T = JsonValue, D = T>(mboxName: string, key: string, defaultValue: D): T | D;
 }
 
-
 /** Copy own enumerable keys, storing `__proto__` as data (keys come from offer content). */
 function assignOwn(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const key of Object.keys(source)) {

@@ -19,7 +19,7 @@ export const Messages = {
   FETCH_UNDEFINED: "Fetch is not defined!",
   DECISIONING_ENGINE_NOT_READY: "Unable to fulfill request; decisioning engine not ready.",
   LOCATION_HINT_REQUEST_FAILED: "Unable to retrieve location hint cookie.",
-  LOCATION_HINT_INVALID: "targetLocationHint: not an edge cluster (Target issues a short run of digits, such as \"35\")",
+  LOCATION_HINT_INVALID: 'targetLocationHint: not an edge cluster (Target issues a short run of digits, such as "35")',
   LOCATION_HINT_IGNORED: "ignored a location hint that is not an edge cluster:",
   REQUEST_TIMED_OUT: "Request timed out",
   MBOX_NAMES_REQUIRED: "mboxNames must be an array of mbox names",

@@ -177,7 +177,8 @@ function engineOptionProblem(options: TargetClientOptions): { field: string; pro
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const given = options.engineOptions as Record<string, unknown> | undefined;
-    const field = given !== undefined && Object.prototype.hasOwnProperty.call(given, error.field.split(".")[0] as string) ? `engineOptions.${error.field}` : error.field;
+    const field =
+      given !== undefined && Object.prototype.hasOwnProperty.call(given, error.field.split(".")[0] as string) ? `engineOptions.${error.field}` : error.field;
     return { field, problem: error.message.slice(error.message.indexOf(": ") + 2) };
   }
 }
@@ -211,8 +212,10 @@ const CHECKS: ReadonlyArray<readonly [keyof TargetClientOptions, (value: unknown
 /** What keeps an offline client from working without a network, if anything. */
 function offlineProblem(options: TargetClientOptions): { field: string; problem: string } | undefined {
   if (options.offline !== true) return undefined;
-  if (options.decisioningMethod === DecisioningMethod.ServerSide) return { field: "decisioningMethod", problem: "offline: true decides on-device or hybrid, not server-side" };
-  if (options.artifactPayload === undefined) return { field: "artifactPayload", problem: "offline: true needs the artifact in hand (an offline client downloads nothing)" };
+  if (options.decisioningMethod === DecisioningMethod.ServerSide)
+    return { field: "decisioningMethod", problem: "offline: true decides on-device or hybrid, not server-side" };
+  if (options.artifactPayload === undefined)
+    return { field: "artifactPayload", problem: "offline: true needs the artifact in hand (an offline client downloads nothing)" };
   if (options.fetchApi !== undefined) return { field: "fetchApi", problem: "offline: true takes no fetchApi (nothing is fetched)" };
   return undefined;
 }
@@ -246,12 +249,7 @@ export function requestError(request: unknown): OptionsError | undefined {
   if (isNonEmptyObject(execute) && execute.pageLoad === undefined && !isNonEmptyArray(execute.mboxes)) {
     return fail(ClientErrorCode.ExecuteFieldsRequired, Messages.EXECUTE_FIELDS_REQUIRED);
   }
-  if (
-    isNonEmptyObject(prefetch) &&
-    prefetch.pageLoad === undefined &&
-    !isNonEmptyArray(prefetch.views) &&
-    !isNonEmptyArray(prefetch.mboxes)
-  ) {
+  if (isNonEmptyObject(prefetch) && prefetch.pageLoad === undefined && !isNonEmptyArray(prefetch.views) && !isNonEmptyArray(prefetch.mboxes)) {
     return fail(ClientErrorCode.PrefetchFieldsRequired, Messages.PREFETCH_FIELDS_REQUIRED);
   }
   return undefined;

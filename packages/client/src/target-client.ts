@@ -79,7 +79,11 @@ export class TargetClient {
     if (options.offline === true) {
       const recorder = new OfflineRecorder();
       // On-device by default, and no ping for a location hint: nothing may leave the process.
-      const offline = { ...options, decisioningMethod: options.decisioningMethod ?? DecisioningMethod.OnDevice, targetLocationHint: options.targetLocationHint ?? "" };
+      const offline = {
+        ...options,
+        decisioningMethod: options.decisioningMethod ?? DecisioningMethod.OnDevice,
+        targetLocationHint: options.targetLocationHint ?? "",
+      };
       return new this(offline, recorder.fetch, undefined, CREATE_TOKEN, recorder);
     }
     // biome-ignore lint/complexity/noThisInStatic: the Node entry's subclass overrides defaultFetch.
@@ -134,7 +138,13 @@ export class TargetClient {
   /** What an offline client would have sent (undefined unless `offline: true`). */
   private readonly recorder: OfflineRecorder | undefined;
 
-  protected constructor(options: TargetClientOptions, fetchApi: FetchApi, ownFetch: OwnedFetch | undefined, token: typeof CREATE_TOKEN, recorder?: OfflineRecorder) {
+  protected constructor(
+    options: TargetClientOptions,
+    fetchApi: FetchApi,
+    ownFetch: OwnedFetch | undefined,
+    token: typeof CREATE_TOKEN,
+    recorder?: OfflineRecorder,
+  ) {
     if (token !== CREATE_TOKEN) throw new OptionsError(ClientErrorCode.PrivateConstructor, Messages.PRIVATE_CONSTRUCTOR);
     this.ownFetch = ownFetch;
     this.recorder = recorder;
@@ -289,7 +299,8 @@ export class TargetClient {
    * (`offline: true`) would have sent, in order (copies). `clear` forgets them after reading.
    */
   getRecordedNotifications(options: { clear?: boolean } = {}): RecordedDelivery[] {
-    if (!this.recorder) throw new OptionsError(ClientErrorCode.OptionInvalid, "offline: getRecordedNotifications() needs a client made with offline: true", "offline");
+    if (!this.recorder)
+      throw new OptionsError(ClientErrorCode.OptionInvalid, "offline: getRecordedNotifications() needs a client made with offline: true", "offline");
     const recorded = this.recorder.notifications();
     if (options.clear === true) this.recorder.clear();
     return recorded;

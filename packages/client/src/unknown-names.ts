@@ -33,7 +33,9 @@ export class UnknownNames {
     this.told.add(key);
     // JSON-quoted and cut short: the name is a caller's (maybe a visitor's), and must not forge log lines.
     const quoted = JSON.stringify(name.slice(0, 128));
-    this.logger.warn(`the artifact has no ${kind} ${quoted} (neither decided on-device nor listed as remote): answered as remote, with no content; a misspelled name?`);
+    this.logger.warn(
+      `the artifact has no ${kind} ${quoted} (neither decided on-device nor listed as remote): answered as remote, with no content; a misspelled name?`,
+    );
     this.emit("unknownLocation", { kind, name, artifactVersion: decider.artifact.version });
   }
 }

@@ -23,7 +23,13 @@ const provider = createAttributesProvider(
     execute: {
       mboxes: [
         { name: "demo-engineering-flags", options: [{ type: "json", content: flags }] },
-        { name: "merged", options: [{ type: "json", content: { b: "execute", c: [1, 2] } }, { type: "html", content: "<p>" }] },
+        {
+          name: "merged",
+          options: [
+            { type: "json", content: { b: "execute", c: [1, 2] } },
+            { type: "html", content: "<p>" },
+          ],
+        },
         { name: "typed", options: [{ type: "json", content: { on: true, n: 2.5, s: "x", nan: "NaN", obj: { k: [1] }, text: '{"k":2}', bad: "{" } }] },
         { name: "no-options" },
       ],
@@ -105,7 +111,9 @@ describe("AttributesProvider", () => {
 
   it("works with its methods taken off it, as the reference's closures do, each provider with its own data", () => {
     const other = createAttributesProvider(offers({ execute: { mboxes: [{ name: "typed", options: [{ type: "json", content: { on: false } }] }] } }));
-    const fresh = createAttributesProvider(offers({ execute: { mboxes: [{ name: "typed", options: [{ type: "json", content: { on: true, n: 2.5, s: "x" } }] }] } }));
+    const fresh = createAttributesProvider(
+      offers({ execute: { mboxes: [{ name: "typed", options: [{ type: "json", content: { on: true, n: 2.5, s: "x" } }] }] } }),
+    );
     const { getValue, asObject, toJSON, getResponse, has, getBoolean, getNumber, getString, getJSON } = fresh;
     expect(getValue("typed", "n")).toBe(2.5);
     expect(asObject("typed")).toEqual({ on: true, n: 2.5, s: "x" });

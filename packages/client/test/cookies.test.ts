@@ -1,13 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  clusterOfDeviceId,
-  createTargetCookie,
-  DEVICE_ID_MAX_AGE,
-  locationHintCookieFor,
-  parseTargetCookie,
-  targetCookieFor,
-} from "../src/cookies.js";
+import { clusterOfDeviceId, createTargetCookie, DEVICE_ID_MAX_AGE, locationHintCookieFor, parseTargetCookie, targetCookieFor } from "../src/cookies.js";
 
 const NOW = 1_700_000_000_000;
 /** The string with lone surrogates as U+FFFD (ES2024's toWellFormed; the lib target here is older). */
@@ -50,7 +43,11 @@ describe("the mbox cookie", () => {
   });
 
   it("encodes any session id and tntId as encodeURIComponent does (lone surrogates as U+FFFD), and reads them back", () => {
-    const text = fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.stringMatching(/^[0-9a-f-]{0,40}$/), fc.constantFrom("a.b_c-d~e", "it's (ok)*!", "a|b#c"));
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 40 }),
+      fc.stringMatching(/^[0-9a-f-]{0,40}$/),
+      fc.constantFrom("a.b_c-d~e", "it's (ok)*!", "a|b#c"),
+    );
     fc.assert(
       fc.property(text, text, (session, tnt) => {
         const value = targetCookieFor(session, tnt === "" ? undefined : tnt, NOW).value;

@@ -52,10 +52,13 @@ describe("client.decisioningEngine, as Adobe's client has it", () => {
     const live = new Map<unknown, number>();
     const platform = {
       setTimeout: (fn: () => void, ms: number) => {
-        const handle = setTimeout(() => {
-          live.delete(handle);
-          fn();
-        }, Math.min(ms, 2 ** 31 - 1));
+        const handle = setTimeout(
+          () => {
+            live.delete(handle);
+            fn();
+          },
+          Math.min(ms, 2 ** 31 - 1),
+        );
         live.set(handle, ms);
         return handle;
       },
@@ -65,7 +68,14 @@ describe("client.decisioningEngine, as Adobe's client has it", () => {
       },
     };
     cdn.fail(fault.delay(50));
-    const { client, ready } = startClient({ ...localServer(target), decisioningMethod: "on-device", artifactLocation: cdn.artifactUrl, targetLocationHint: "", pollingInterval: 300000, platform });
+    const { client, ready } = startClient({
+      ...localServer(target),
+      decisioningMethod: "on-device",
+      artifactLocation: cdn.artifactUrl,
+      targetLocationHint: "",
+      pollingInterval: 300000,
+      platform,
+    });
     if (asked) client.decisioningEngine?.stopPolling();
     expect(client.decisioningEngine?.stopRequested).toBe(asked);
     await ready;

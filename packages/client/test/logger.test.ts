@@ -7,7 +7,10 @@ describe("the client logger", () => {
     const logger = clientLogger({ debug: (...args) => lines.push(args), error: (...args) => lines.push(args) });
     logger.debug("a", 1);
     logger.error("b");
-    expect(lines).toEqual([["AT:", "a", 1], ["AT:", "b"]]);
+    expect(lines).toEqual([
+      ["AT:", "a", 1],
+      ["AT:", "b"],
+    ]);
     expect(logger.debugEnabled).toBe(true);
   });
 

@@ -59,7 +59,10 @@ describe("an offline client (offline: true), for tests", () => {
     expect(await flow("test-user")).toBe(experience === "Experience A" ? "classic" : "one-page");
     const unforced = await offlineClient({ artifactPayload: artifact });
     for (const other of ["visitor-1", "visitor-2", "visitor-3", "visitor-4"]) {
-      const expected = (await unforced.getAttributes(["demo-checkout-experiment"], { request: { id: { tntId: other } } })).getString("demo-checkout-experiment", "checkoutFlow");
+      const expected = (await unforced.getAttributes(["demo-checkout-experiment"], { request: { id: { tntId: other } } })).getString(
+        "demo-checkout-experiment",
+        "checkoutFlow",
+      );
       expect(await flow(other)).toBe(expected);
     }
     await Promise.all([client.close(), unforced.close()]);

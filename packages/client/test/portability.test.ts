@@ -14,7 +14,10 @@ function sources(dir: string): string[] {
 }
 
 /** Code without comments, so that prose may mention what code must not use. */
-const code = (file: string) => readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+const code = (file: string) =>
+  readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/.*$/gm, "");
 
 describe("the client's sources", () => {
   it.each(sources(SRC).map((file) => [file.slice(SRC.length + 1), file]))("%s uses web-standard APIs only", (_name, file) => {

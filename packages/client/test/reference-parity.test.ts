@@ -66,7 +66,11 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
   it("sends the same server-side request and resolves with the same result", async () => {
     const run = (client: any) =>
       client.getOffers({
-        request: { context: { channel: "web", address: { url: "https://shop.example/p?x=1" } }, execute: { pageLoad: {}, mboxes: [{ name: "hero" }, { name: "flags", index: 5 }] }, prefetch: { views: [{}] } },
+        request: {
+          context: { channel: "web", address: { url: "https://shop.example/p?x=1" } },
+          execute: { pageLoad: {}, mboxes: [{ name: "hero" }, { name: "flags", index: 5 }] },
+          prefetch: { views: [{}] },
+        },
         visitorCookie: cookies().visitorCookie,
         sessionId: "given-session",
         customerIds: cookies().customerIds,
@@ -80,7 +84,10 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
   it("reads the mbox cookie and writes the mbox and mboxEdgeCluster cookies the same way", async () => {
     target.respondWith((_call, answer) => ({ ...answer(), id: { tntId: "edge-tnt.28_0" } }));
     const run = (client: any) => client.getOffers({ request: { execute: { mboxes: [{ name: "hero" }] } }, targetCookie: cookies().targetCookie });
-    const reroute = { serverDomain: undefined, fetchApi: (url: string, init: RequestInit) => fetch(url.replace(/^https?:\/\/mboxedge28\.tt\.omtrdc\.net/, target.origin), init) };
+    const reroute = {
+      serverDomain: undefined,
+      fetchApi: (url: string, init: RequestInit) => fetch(url.replace(/^https?:\/\/mboxedge28\.tt\.omtrdc\.net/, target.origin), init),
+    };
     const { theirs, mine, theirRequests, myRequests } = await both(run, reroute);
     expect(myRequests.map(seen)).toEqual(theirRequests.map(seen));
     expect(masked(mine)).toEqual(masked(theirs));
@@ -91,7 +98,12 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
     const run = async (client: any) => {
       const attributes = await client.getAttributes(["flags", "hero"], { request: { execute: { mboxes: [{ name: "other", index: 2 }] } } });
       const missing = attributes.getValue("flags", "zz");
-      return { json: attributes.toJSON(), flags: attributes.asObject("flags"), n: attributes.getValue("flags", "n"), missing: [missing instanceof Error, missing.message] };
+      return {
+        json: attributes.toJSON(),
+        flags: attributes.asObject("flags"),
+        n: attributes.getValue("flags", "n"),
+        missing: [missing instanceof Error, missing.message],
+      };
     };
     const { theirs, mine, theirRequests, myRequests } = await both(run);
     expect(myRequests.map(seen)).toEqual(theirRequests.map(seen));
@@ -131,7 +143,9 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
     const options = { decisioningMethod: "hybrid", artifactPayload: demoArtifact(), targetLocationHint: "", telemetryEnabled: false };
     const run = async (client: any) => {
       const local = await client.getOffers({ request: { id: { tntId: "h" }, prefetch: { mboxes: [{ name: "demo-hero-banner" }] } } });
-      const remote = await client.getOffers({ request: { id: { tntId: "h" }, prefetch: { mboxes: [{ name: "demo-hero-banner" }, { name: "demo-recommendations" }] } } });
+      const remote = await client.getOffers({
+        request: { id: { tntId: "h" }, prefetch: { mboxes: [{ name: "demo-hero-banner" }, { name: "demo-recommendations" }] } },
+      });
       return masked({ local: [local.meta, local.response.prefetch], remote: [remote.meta, remote.response.prefetch] });
     };
     const { theirs, mine, theirRequests, myRequests } = await both(run, options);
@@ -141,7 +155,11 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
 
   it("sends the same display notifications after an on-device decision", async () => {
     const options = { decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "", telemetryEnabled: false };
-    const request = { id: { tntId: "visitor-n" }, context: { channel: "web", address: { url: "https://shop.example/" } }, execute: { mboxes: [{ name: "demo-hero-banner" }, { name: "demo-engineering-flags" }] } };
+    const request = {
+      id: { tntId: "visitor-n" },
+      context: { channel: "web", address: { url: "https://shop.example/" } },
+      execute: { mboxes: [{ name: "demo-hero-banner" }, { name: "demo-engineering-flags" }] },
+    };
     const notificationOf = async (client: any) => {
       const before = target.calls.length;
       await client.getOffers({ request, visitorCookie: "MCMID|mcid-n" });
@@ -168,8 +186,14 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
   ])("rejects %s(%j) with the reference's message", async (method, options) => {
     const reference = await referenceClient({ telemetryEnabled: false });
     const { client: ours } = await readyClient({ ...localServer(target), telemetryEnabled: false });
-    const theirs = await reference[method](options).then(() => "resolved", (e: Error) => e.message);
-    const mine = await (ours as any)[method](options).then(() => "resolved", (e: Error) => e.message);
+    const theirs = await reference[method](options).then(
+      () => "resolved",
+      (e: Error) => e.message,
+    );
+    const mine = await (ours as any)[method](options).then(
+      () => "resolved",
+      (e: Error) => e.message,
+    );
     expect(mine).toBe(theirs);
   });
 
@@ -192,8 +216,20 @@ describe("against @adobe/target-nodejs-sdk 2.4.3", () => {
     target.setRoute("/never.json", { body: {} });
     target.failAlways(fault.hang(), "/never.json");
     const location = target.url("/never.json");
-    const reference = ReferenceClient.create({ ...BASE_OPTIONS, ...localServer(target), decisioningMethod: "on-device", artifactLocation: location, targetLocationHint: "" });
-    const ours = TargetClient.create({ ...BASE_OPTIONS, ...localServer(target), decisioningMethod: "on-device", artifactLocation: location, targetLocationHint: "" });
+    const reference = ReferenceClient.create({
+      ...BASE_OPTIONS,
+      ...localServer(target),
+      decisioningMethod: "on-device",
+      artifactLocation: location,
+      targetLocationHint: "",
+    });
+    const ours = TargetClient.create({
+      ...BASE_OPTIONS,
+      ...localServer(target),
+      decisioningMethod: "on-device",
+      artifactLocation: location,
+      targetLocationHint: "",
+    });
     const request = { request: { execute: { mboxes: [{ name: "hero" }] } } };
     const theirs = await reference.getOffers(request).catch((e: Error) => e.message);
     const mine = await ours.getOffers(request).catch((e: Error) => e.message);

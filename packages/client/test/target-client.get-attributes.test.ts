@@ -66,7 +66,11 @@ describe("getAttributes", () => {
   it("adds the mboxes to execute after the caller's own, and reads prefetched ones too", async () => {
     const { client } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
     const attributes = await client.getAttributes(["demo-engineering-flags", "demo-hero-banner"], {
-      request: { id: { tntId: "visitor-3" }, prefetch: { mboxes: [{ name: "demo-hero-banner", index: 4 }] }, execute: { mboxes: [{ name: "demo-checkout-experiment", index: 2 }] } },
+      request: {
+        id: { tntId: "visitor-3" },
+        prefetch: { mboxes: [{ name: "demo-hero-banner", index: 4 }] },
+        execute: { mboxes: [{ name: "demo-checkout-experiment", index: 2 }] },
+      },
     });
     expect(attributes.getResponse().request.execute?.mboxes).toEqual([
       { name: "demo-checkout-experiment", index: 2 },

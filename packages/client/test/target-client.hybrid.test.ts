@@ -25,7 +25,15 @@ describe("getOffers, hybrid", () => {
   it("sends the whole request to the edge when one mbox needs it, and reports which", async () => {
     const { client } = await readyClient(hybrid());
     const result = await client.getOffers({
-      request: { id: { tntId: "v" }, execute: { mboxes: [{ name: "demo-hero-banner", index: 1 }, { name: "demo-recommendations", index: 2 }] } },
+      request: {
+        id: { tntId: "v" },
+        execute: {
+          mboxes: [
+            { name: "demo-hero-banner", index: 1 },
+            { name: "demo-recommendations", index: 2 },
+          ],
+        },
+      },
     });
     const [received] = target.calls;
     expect(received?.request.execute?.mboxes?.map((m) => m.name)).toEqual(["demo-hero-banner", "demo-recommendations"]);

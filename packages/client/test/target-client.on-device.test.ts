@@ -113,7 +113,9 @@ describe("getOffers, on-device", () => {
         tokens: [expect.stringMatching(/^ZGVtby1jaGVja291dC1leHBlcmllbmNl/)],
       },
     ]);
-    expect((notification?.request.experienceCloud?.analytics as { supplementalDataId?: string } | undefined)?.supplementalDataId).toBe(result.request.experienceCloud?.analytics?.supplementalDataId);
+    expect((notification?.request.experienceCloud?.analytics as { supplementalDataId?: string } | undefined)?.supplementalDataId).toBe(
+      result.request.experienceCloud?.analytics?.supplementalDataId,
+    );
     const entries = notification?.request.telemetry?.entries as Array<Record<string, any>>;
     expect(entries.find((entry) => entry.requestId === result.request.requestId)).toMatchObject({
       mode: "local",

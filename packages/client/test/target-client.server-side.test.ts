@@ -52,7 +52,8 @@ describe("getOffers, server-side", () => {
     const { client } = await readyClient(localServer(target));
     const result = await client.getOffers({
       request: heroRequest(),
-      visitorCookie: "-1330315163|MCIDTS|19000|MCMID|60512296548135734040380093938766066006|MCAAMLH-1700000000|9|MCAAMB-1700000000|j8Odv6LonN4r3an7LhD3WZrU1bUpAkFkkiY1ncBR96t2PTI",
+      visitorCookie:
+        "-1330315163|MCIDTS|19000|MCMID|60512296548135734040380093938766066006|MCAAMLH-1700000000|9|MCAAMB-1700000000|j8Odv6LonN4r3an7LhD3WZrU1bUpAkFkkiY1ncBR96t2PTI",
       customerIds: { userid: { id: "67312378756723456", authState: TargetClient.AuthState.AUTHENTICATED } },
     });
     const body = target.calls[0]?.request as { id: unknown; experienceCloud: { audienceManager: unknown; analytics: { supplementalDataId: string } } };
@@ -84,7 +85,9 @@ describe("getOffers, server-side", () => {
 
   it("collects A4T payloads and traces from the edge's answer", async () => {
     const { client } = await readyClient(localServer(target));
-    target.failAlways(fault.body({ status: 200, execute: { mboxes: [{ name: "hero", index: 1, analytics: { payload: { tnta: "1:2:3" } }, trace: { clientCode: "acme" } }] } }));
+    target.failAlways(
+      fault.body({ status: 200, execute: { mboxes: [{ name: "hero", index: 1, analytics: { payload: { tnta: "1:2:3" } }, trace: { clientCode: "acme" } }] } }),
+    );
     const result = await client.getOffers({ request: heroRequest() });
     expect(result.analyticsDetails).toEqual([{ payload: { tnta: "1:2:3" } }]);
     expect(result.trace).toEqual([{ clientCode: "acme" }]);
@@ -96,7 +99,9 @@ describe("getOffers, host selection and location hints", () => {
     const { fetchApi, urls } = reroutingFetch(target);
     const { client } = await readyClient({ fetchApi });
     await client.getOffers({ request: heroRequest(), sessionId: "s1" });
-    expect(urls[0]).toBe(`https://acmeclient.tt.omtrdc.net/rest/v1/delivery?client=acmeclient&sessionId=s1&version=${SDK_VERSION}&imsOrgId=1234567890%40AdobeOrg`);
+    expect(urls[0]).toBe(
+      `https://acmeclient.tt.omtrdc.net/rest/v1/delivery?client=acmeclient&sessionId=s1&version=${SDK_VERSION}&imsOrgId=1234567890%40AdobeOrg`,
+    );
   });
 
   it("calls the edge cluster of the tntId in the mbox cookie, whatever serverDomain says", async () => {

@@ -52,7 +52,13 @@ describe("TargetClient.create", () => {
   ])("refuses an invalid option at once with OPTION_INVALID naming it, rather than a silent default (%j)", (extra, field) => {
     const attempt = () => TargetClient.create({ ...BASE_OPTIONS, ...extra } as never);
     expect(attempt).toThrow(OptionsError);
-    expect(attempt).toThrow(expect.objectContaining({ code: ClientErrorCode.OptionInvalid, field, message: expect.stringMatching(new RegExp(`^${field.replace(".", "\\.")}: must`)) }));
+    expect(attempt).toThrow(
+      expect.objectContaining({
+        code: ClientErrorCode.OptionInvalid,
+        field,
+        message: expect.stringMatching(new RegExp(`^${field.replace(".", "\\.")}: must`)),
+      }),
+    );
   });
 
   it.each<[Record<string, unknown>, string]>([
@@ -66,12 +72,15 @@ describe("TargetClient.create", () => {
     expect(attempt).toThrow(expect.objectContaining({ code: ClientErrorCode.OptionInvalid, field }));
   });
 
-  it.each<Record<string, unknown>>([{ timeout: 250 }, { deliveryRetries: 0 }, { serverDomain: "127.0.0.1:8080" }, { secure: false }, { notificationQueue: { maxBatch: 1 } }])(
-    "takes valid options as given (%j)",
-    (extra) => {
-      expect(() => TargetClient.create({ ...BASE_OPTIONS, ...extra } as never)).not.toThrow();
-    },
-  );
+  it.each<Record<string, unknown>>([
+    { timeout: 250 },
+    { deliveryRetries: 0 },
+    { serverDomain: "127.0.0.1:8080" },
+    { secure: false },
+    { notificationQueue: { maxBatch: 1 } },
+  ])("takes valid options as given (%j)", (extra) => {
+    expect(() => TargetClient.create({ ...BASE_OPTIONS, ...extra } as never)).not.toThrow();
+  });
 
   it("refuses to run without any fetch", () => {
     const saved = globalThis.fetch;

@@ -168,16 +168,21 @@ describe("allocationOf against the reference engine itself", () => {
 describe("KeyTail", () => {
   it("gives the same allocation as hashing the whole device key, for heads of either parity", () => {
     fc.assert(
-      fc.property(fc.string(), fc.oneof(fc.integer(), fc.string()), fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 4 }), (client, activityId, visitorIds) => {
-        const head = keyHeadOf(client, activityId);
-        const tail = new KeyTail();
-        for (const visitorId of visitorIds) {
-          tail.reset(visitorId);
-          // Twice: the second call reads the blocks scrambled by the first.
-          expect(tail.allocation(head)).toBe(allocationOf(client, activityId, visitorId));
-          expect(tail.allocation(head)).toBe(allocationOf(client, activityId, visitorId));
-        }
-      }),
+      fc.property(
+        fc.string(),
+        fc.oneof(fc.integer(), fc.string()),
+        fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 4 }),
+        (client, activityId, visitorIds) => {
+          const head = keyHeadOf(client, activityId);
+          const tail = new KeyTail();
+          for (const visitorId of visitorIds) {
+            tail.reset(visitorId);
+            // Twice: the second call reads the blocks scrambled by the first.
+            expect(tail.allocation(head)).toBe(allocationOf(client, activityId, visitorId));
+            expect(tail.allocation(head)).toBe(allocationOf(client, activityId, visitorId));
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

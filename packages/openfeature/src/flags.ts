@@ -70,7 +70,8 @@ export function requestOf(context: EvaluationContext, mbox: string, propertyToke
   const requestContext: NonNullable<DeliveryRequest["context"]> = { channel: (text(context.channel) ?? "web") as ChannelType };
   const url = text(context.url);
   const referringUrl = text(context.referringUrl);
-  if (url !== undefined || referringUrl !== undefined) requestContext.address = { ...(url !== undefined ? { url } : {}), ...(referringUrl !== undefined ? { referringUrl } : {}) };
+  if (url !== undefined || referringUrl !== undefined)
+    requestContext.address = { ...(url !== undefined ? { url } : {}), ...(referringUrl !== undefined ? { referringUrl } : {}) };
   const userAgent = text(context.userAgent);
   if (userAgent !== undefined) requestContext.userAgent = userAgent;
   if (isObjectValue(context.clientHints)) requestContext.clientHints = context.clientHints as NonNullable<DeliveryRequest["context"]>["clientHints"];

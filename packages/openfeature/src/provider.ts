@@ -105,10 +105,16 @@ export class DecisioningProvider implements Provider {
     const given = options as Partial<DecisioningProviderOptions> | null;
     const client = given?.client;
     if (typeof given !== "object" || given === null || (client !== undefined && (typeof client !== "string" || client === ""))) {
-      throw new ConfigError("client", "DecisioningProvider needs options: { client } (the Target client code, or the artifact's) and an artifactLocation or artifactPayload");
+      throw new ConfigError(
+        "client",
+        "DecisioningProvider needs options: { client } (the Target client code, or the artifact's) and an artifactLocation or artifactPayload",
+      );
     }
     if (client === undefined && given.artifactLocation === undefined && given.artifactPayload === undefined) {
-      throw new ConfigError("client", "DecisioningProvider needs { client } (the Target client code), or an artifactLocation or artifactPayload whose meta.clientCode it uses");
+      throw new ConfigError(
+        "client",
+        "DecisioningProvider needs { client } (the Target client code), or an artifactLocation or artifactPayload whose meta.clientCode it uses",
+      );
     }
   }
 
@@ -215,7 +221,8 @@ export class DecisioningProvider implements Provider {
     if (attribute !== undefined && !facts.attributes.has(attribute)) {
       return fail(ErrorCode.FLAG_NOT_FOUND, `no experience of mbox "${mbox}" sets "${attribute}"`);
     }
-    if (attribute === undefined && type !== "object") return fail(ErrorCode.TYPE_MISMATCH, `"${flagKey}" names a whole mbox, an object: use "${mbox}/<attribute>" for a ${type}`);
+    if (attribute === undefined && type !== "object")
+      return fail(ErrorCode.TYPE_MISMATCH, `"${flagKey}" names a whole mbox, an object: use "${mbox}/<attribute>" for a ${type}`);
 
     const request = requestOf(context, mbox, this.options.propertyToken);
     let result;

@@ -16,12 +16,24 @@ describe("flag keys", () => {
 
 describe("evaluation context", () => {
   it.each<[string, EvaluationContext, object]>([
-    ["targetingKey and ids", { targetingKey: "v", marketingCloudVisitorId: "m", thirdPartyId: "t" }, { id: { tntId: "v", marketingCloudVisitorId: "m", thirdPartyId: "t" } }],
-    ["page, browser and geo", { url: "https://a.test/", referringUrl: "https://b.test/", userAgent: "UA", geo: { countryCode: "US" } }, { context: { channel: "web", address: { url: "https://a.test/", referringUrl: "https://b.test/" }, userAgent: "UA", geo: { countryCode: "US" } } }],
+    [
+      "targetingKey and ids",
+      { targetingKey: "v", marketingCloudVisitorId: "m", thirdPartyId: "t" },
+      { id: { tntId: "v", marketingCloudVisitorId: "m", thirdPartyId: "t" } },
+    ],
+    [
+      "page, browser and geo",
+      { url: "https://a.test/", referringUrl: "https://b.test/", userAgent: "UA", geo: { countryCode: "US" } },
+      { context: { channel: "web", address: { url: "https://a.test/", referringUrl: "https://b.test/" }, userAgent: "UA", geo: { countryCode: "US" } } },
+    ],
     [
       "other attributes as mbox parameters",
       { tier: "gold", age: 42, vip: true, since: new Date("2026-01-01T00:00:00Z"), tags: ["x"], mboxParameters: { "cart.total": 12 } },
-      { execute: { mboxes: [{ name: "m", index: 1, parameters: { tier: "gold", age: "42", vip: "true", since: "2026-01-01T00:00:00.000Z", "cart.total": "12" } }] } },
+      {
+        execute: {
+          mboxes: [{ name: "m", index: 1, parameters: { tier: "gold", age: "42", vip: "true", since: "2026-01-01T00:00:00.000Z", "cart.total": "12" } }],
+        },
+      },
     ],
     ["a property token", { propertyToken: "prop-a" }, { property: { token: "prop-a" } }],
   ])("maps %s onto the delivery request", (_name, context, expected) => {
@@ -37,7 +49,15 @@ describe("evaluation context", () => {
 
 describe("artifact updates", () => {
   const index = (built: any) => indexOf(createDecider({ client: "acme", artifact: built }));
-  const base = () => artifact().activity("a").mbox("m1").experience("X", 100, { json: { a: 1 } }).activity("b").mbox("m2").experience("Y", 100, { json: { b: 1 } }).build();
+  const base = () =>
+    artifact()
+      .activity("a")
+      .mbox("m1")
+      .experience("X", 100, { json: { a: 1 } })
+      .activity("b")
+      .mbox("m2")
+      .experience("Y", 100, { json: { b: 1 } })
+      .build();
 
   it("names every flag of the mboxes whose rules changed, and nothing else", () => {
     const next = base();

@@ -144,9 +144,11 @@ export class ArtifactBuilder {
    * means no split, for experiences chosen by their own audience.
    */
   experience(name: string, share: number, offer: OfferSpec, options: ExperienceOptions = {}): this {
-    if (!(share > 0 && share <= 100)) throw new TestingError(TestingErrorCode.Builder, `experience "${name}": share must be a percentage in (0, 100], got ${share}`);
+    if (!(share > 0 && share <= 100))
+      throw new TestingError(TestingErrorCode.Builder, `experience "${name}": share must be a percentage in (0, 100], got ${share}`);
     const activity = this.current;
-    if (activity.experiences.some((e) => e.name === name)) throw new TestingError(TestingErrorCode.Builder, `activity "${activity.name}" already has an experience "${name}"`);
+    if (activity.experiences.some((e) => e.name === name))
+      throw new TestingError(TestingErrorCode.Builder, `activity "${activity.name}" already has an experience "${name}"`);
     optionsOf(offer);
     activity.experiences.push({ name, share, offer, options });
     return this;
@@ -177,8 +179,10 @@ export class ArtifactBuilder {
   }
 
   private rulesOf(activity: ActivityDraft, client: string): Array<{ location: LocationDraft; rule: Rule }> {
-    if (activity.locations.length === 0) throw new TestingError(TestingErrorCode.Builder, `activity "${activity.name}" runs nowhere: add .mbox(name), .view(name) or .pageLoad()`);
-    if (activity.experiences.length === 0) throw new TestingError(TestingErrorCode.Builder, `activity "${activity.name}" has no experience: add .experience(name, share, offer)`);
+    if (activity.locations.length === 0)
+      throw new TestingError(TestingErrorCode.Builder, `activity "${activity.name}" runs nowhere: add .mbox(name), .view(name) or .pageLoad()`);
+    if (activity.experiences.length === 0)
+      throw new TestingError(TestingErrorCode.Builder, `activity "${activity.name}" has no experience: add .experience(name, share, offer)`);
     const split = activity.experiences.filter((e) => e.share < 100);
     const total = split.reduce((sum, e) => sum + e.share, 0);
     if (total > 100 + 1e-9) throw new TestingError(TestingErrorCode.Builder, `activity "${activity.name}": split shares add up to ${total}%, over 100%`);

@@ -12,7 +12,8 @@ export interface FrozenClock {
 
 function msOf(at: Date | string | number): number {
   const ms = typeof at === "number" ? at : new Date(at).getTime();
-  if (!Number.isFinite(ms)) throw new TestingError(TestingErrorCode.InvalidArgument, `not a time: ${String(at)} (give an ISO string, a Date or ms since epoch)`);
+  if (!Number.isFinite(ms))
+    throw new TestingError(TestingErrorCode.InvalidArgument, `not a time: ${String(at)} (give an ISO string, a Date or ms since epoch)`);
   return ms;
 }
 

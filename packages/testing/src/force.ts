@@ -42,7 +42,10 @@ function withoutSplit(expr: unknown): unknown {
 }
 
 const selects = (rule: Rule, selector: ActivitySelector): boolean =>
-  selector.activity === undefined || rule.meta["activity.id"] === selector.activity || rule.meta["activity.name"] === selector.activity || String(rule.meta["activity.id"]) === String(selector.activity);
+  selector.activity === undefined ||
+  rule.meta["activity.id"] === selector.activity ||
+  rule.meta["activity.name"] === selector.activity ||
+  String(rule.meta["activity.id"]) === String(selector.activity);
 
 function mapRules(artifact: Artifact, map: (rule: Rule) => Rule | undefined): Artifact {
   const copy = JSON.parse(JSON.stringify(artifact)) as Artifact;
@@ -84,7 +87,10 @@ export function forceExperience(artifact: Artifact, selector: { activity: string
     return { ...rule, condition: withoutSplit(rule.condition) };
   });
   if (!found) {
-    throw new TestingError(TestingErrorCode.NotInArtifact, `activity ${JSON.stringify(selector.activity)} has no experience ${JSON.stringify(selector.experience)}`);
+    throw new TestingError(
+      TestingErrorCode.NotInArtifact,
+      `activity ${JSON.stringify(selector.activity)} has no experience ${JSON.stringify(selector.experience)}`,
+    );
   }
   return result;
 }

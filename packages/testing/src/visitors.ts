@@ -37,7 +37,8 @@ const matches = (value: unknown, wanted: string | number | undefined): boolean =
 
 function clientOf(artifact: Artifact, client: string | undefined): string {
   const code = client ?? artifact.meta?.clientCode;
-  if (typeof code !== "string" || code === "") throw new TestingError(TestingErrorCode.NotInArtifact, "the artifact names no client code (meta.clientCode): pass { client }");
+  if (typeof code !== "string" || code === "")
+    throw new TestingError(TestingErrorCode.NotInArtifact, "the artifact names no client code (meta.clientCode): pass { client }");
   return code;
 }
 
@@ -72,11 +73,15 @@ function tokensOf(artifact: Artifact, target: ExperienceTarget): Set<string> {
  * not there or no candidate lands in it.
  */
 export function visitorInExperience(artifact: Artifact, target: ExperienceTarget, options: SearchOptions = {}): string {
-  if ((target.mbox === undefined) === (target.view === undefined)) throw new TestingError(TestingErrorCode.NotInArtifact, "give exactly one of { mbox } or { view }");
+  if ((target.mbox === undefined) === (target.view === undefined))
+    throw new TestingError(TestingErrorCode.NotInArtifact, "give exactly one of { mbox } or { view }");
   const where = target.view !== undefined ? `view "${target.view}"` : `mbox "${target.mbox}"`;
   const tokens = tokensOf(artifact, target);
   if (tokens.size === 0) {
-    throw new TestingError(TestingErrorCode.NotInArtifact, `no experience ${JSON.stringify(target.experience)}${target.activity !== undefined ? ` of activity ${JSON.stringify(target.activity)}` : ""} at ${where} (or its options carry no event tokens)`);
+    throw new TestingError(
+      TestingErrorCode.NotInArtifact,
+      `no experience ${JSON.stringify(target.experience)}${target.activity !== undefined ? ` of activity ${JSON.stringify(target.activity)}` : ""} at ${where} (or its options carry no event tokens)`,
+    );
   }
   const now = options.now ?? Date.now();
   const decider = createDecider({ client: clientOf(artifact, options.client), artifact, platform: { now: () => now }, telemetryEnabled: false });
@@ -84,14 +89,18 @@ export function visitorInExperience(artifact: Artifact, target: ExperienceTarget
   const limit = options.limit ?? 100000;
   const parameters = options.parameters ? { parameters: options.parameters } : {};
   // Prefetch keeps each option's event token, which names the rule it came from.
-  const prefetch = target.view !== undefined ? { views: [{ name: target.view, ...parameters }] } : { mboxes: [{ name: target.mbox as string, index: 1, ...parameters }] };
+  const prefetch =
+    target.view !== undefined ? { views: [{ name: target.view, ...parameters }] } : { mboxes: [{ name: target.mbox as string, index: 1, ...parameters }] };
   for (let n = 0; n < limit; n++) {
     const tntId = `${prefix}${n}`;
     const { response } = decider.decide({ request: { context: { channel: "web" }, ...options.request, id: { tntId }, prefetch } });
     const items = [...(response.prefetch?.mboxes ?? []), ...(response.prefetch?.views ?? [])];
     if (items.some((item) => (item.options ?? []).some((option) => typeof option.eventToken === "string" && tokens.has(option.eventToken)))) return tntId;
   }
-  throw new TestingError(TestingErrorCode.VisitorNotFound, `none of ${limit} visitors (${prefix}0...) gets experience ${JSON.stringify(target.experience)} at ${where}: does the request match its audience?`);
+  throw new TestingError(
+    TestingErrorCode.VisitorNotFound,
+    `none of ${limit} visitors (${prefix}0...) gets experience ${JSON.stringify(target.experience)} at ${where}: does the request match its audience?`,
+  );
 }
 
 /** Allocation bounds in percent: `from` included, `to` excluded. */
@@ -101,7 +110,12 @@ export interface AllocationWindow {
 }
 
 /** A visitor id (`visitor-N`) whose allocation for the activity falls in `[from, to)`. */
-export function visitorWithAllocation(client: string, activityId: number | string, window: AllocationWindow, options: { prefix?: string; limit?: number } = {}): string {
+export function visitorWithAllocation(
+  client: string,
+  activityId: number | string,
+  window: AllocationWindow,
+  options: { prefix?: string; limit?: number } = {},
+): string {
   const prefix = options.prefix ?? "visitor-";
   const limit = options.limit ?? 100000;
   for (let n = 0; n < limit; n++) {
@@ -109,7 +123,10 @@ export function visitorWithAllocation(client: string, activityId: number | strin
     const allocation = allocationOf(client, activityId, id);
     if (allocation >= window.from && allocation < window.to) return id;
   }
-  throw new TestingError(TestingErrorCode.VisitorNotFound, `none of ${limit} visitors has an allocation in [${window.from}, ${window.to}) for activity ${activityId}`);
+  throw new TestingError(
+    TestingErrorCode.VisitorNotFound,
+    `none of ${limit} visitors has an allocation in [${window.from}, ${window.to}) for activity ${activityId}`,
+  );
 }
 
 export { allocationOf };
@@ -125,7 +142,10 @@ export { allocationOf };
 export function forceVisitor(artifact: Artifact, target: ExperienceTarget & { visitor: string }, options: SearchOptions = {}): ForcedAllocation {
   const activities = new Set(rulesOf(artifact, target).map((rule) => rule.meta["activity.id"]));
   if (activities.size > 1) {
-    throw new TestingError(TestingErrorCode.NotInArtifact, `experience ${JSON.stringify(target.experience)} is in activities ${[...activities].join(", ")}: name one with { activity }`);
+    throw new TestingError(
+      TestingErrorCode.NotInArtifact,
+      `experience ${JSON.stringify(target.experience)} is in activities ${[...activities].join(", ")}: name one with { activity }`,
+    );
   }
   const landing = visitorInExperience(artifact, target, options);
   const [activityId] = activities;

@@ -7,7 +7,9 @@ describe("frozenClock", () => {
     const built = artifact().activity("evening").mbox("m").experience("On", 100, { json: true }).audience(when.timeBetween("1800", "2359")).build();
     const clock = frozenClock("2026-01-30T17:59:00Z");
     const decider = createDecider({ client: "acme", artifact: built, platform: clock });
-    const served = () => (decider.decide({ request: { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } } }).response.execute?.mboxes?.[0]?.options?.length ?? 0) > 0;
+    const served = () =>
+      (decider.decide({ request: { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } } }).response.execute?.mboxes?.[0]?.options?.length ??
+        0) > 0;
     expect(served()).toBe(false);
     clock.advance(60_000);
     expect(served()).toBe(true);

@@ -4,7 +4,12 @@ import { artifact, when, type Condition } from "../src/index.js";
 
 /** Whether the engine serves an activity with this audience to this request. */
 function matches(condition: Condition, request: any, now = Date.UTC(2026, 0, 30, 19, 0)): boolean {
-  const built = artifact().activity("a").mbox("m").experience("A", 100, { json: { hit: true } }).audience(condition).build();
+  const built = artifact()
+    .activity("a")
+    .mbox("m")
+    .experience("A", 100, { json: { hit: true } })
+    .audience(condition)
+    .build();
   const decider = createDecider({ client: "acme", artifact: built, platform: { now: () => now }, telemetryEnabled: false });
   const response = decider.decide({ request: { id: { tntId: "v" }, ...request, execute: { mboxes: [{ name: "m", index: 1, ...request.item }] } } }).response;
   return (response.execute?.mboxes?.[0]?.options?.length ?? 0) > 0;
@@ -33,7 +38,12 @@ describe("when", () => {
     ["day in (Friday)", when.dayIn([5]), {}, true],
     ["during a window", when.during("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"), {}, true],
     ["after a window", when.during("2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z"), {}, false],
-    ["all of", when.all(when.url.contains("shop"), when.param("tier").is("gold")), { ...page("https://shop.test/"), item: { parameters: { tier: "gold" } } }, true],
+    [
+      "all of",
+      when.all(when.url.contains("shop"), when.param("tier").is("gold")),
+      { ...page("https://shop.test/"), item: { parameters: { tier: "gold" } } },
+      true,
+    ],
     ["any of", when.any(when.url.contains("nope"), when.param("tier").is("gold")), { item: { parameters: { tier: "gold" } } }, true],
     ["not", when.not(when.url.contains("admin")), page("https://shop.test/"), true],
     ["a nested value", when.value("mbox.cart.total").gt(100), { item: { parameters: { "cart.total": "150" } } }, true],

@@ -13,7 +13,8 @@ const built = artifact()
   .build();
 
 const served = (tntId: string, parameters: Record<string, string>) =>
-  createDecider({ client: "acme", artifact: built }).decide({ request: { id: { tntId }, execute: { mboxes: [{ name: "checkout", index: 1, parameters }] } } }).response.execute?.mboxes?.[0]?.options?.[0]?.content;
+  createDecider({ client: "acme", artifact: built }).decide({ request: { id: { tntId }, execute: { mboxes: [{ name: "checkout", index: 1, parameters }] } } })
+    .response.execute?.mboxes?.[0]?.options?.[0]?.content;
 
 describe("visitorInExperience", () => {
   it.each(["A", "B", "C"])("finds a visitor the engine puts in experience %s", (experience) => {
@@ -29,7 +30,12 @@ describe("visitorInExperience", () => {
 
   it.each<[string, Parameters<typeof visitorInExperience>[1], object, RegExp]>([
     ["an experience that is not there", { mbox: "checkout", experience: "Z" }, {}, /no experience "Z" at mbox "checkout"/],
-    ["a request outside the audience", { mbox: "checkout", experience: "A" }, { parameters: { tier: "silver" }, limit: 200 }, /none of 200 visitors .* does the request match its audience\?/],
+    [
+      "a request outside the audience",
+      { mbox: "checkout", experience: "A" },
+      { parameters: { tier: "silver" }, limit: 200 },
+      /none of 200 visitors .* does the request match its audience\?/,
+    ],
     ["neither mbox nor view", { experience: "A" }, {}, /exactly one of \{ mbox \} or \{ view \}/],
   ])("throws a TestingError for %s", (_name, target, options, message) => {
     expect(() => visitorInExperience(built, target, options)).toThrow(TestingError);

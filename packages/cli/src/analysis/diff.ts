@@ -78,7 +78,10 @@ function compareActivity(before: ActivityModel, after: ActivityModel, oldOrder: 
   const changes: string[] = [];
   if (before.name !== after.name) changes.push(`renamed ${JSON.stringify(before.name)} → ${JSON.stringify(after.name)}`);
   if (before.type !== after.type) changes.push(`type ${String(before.type)} → ${String(after.type)}`);
-  const locations = listChange(before.locations.map((l) => `${l.kind} ${l.name}`), after.locations.map((l) => `${l.kind} ${l.name}`));
+  const locations = listChange(
+    before.locations.map((l) => `${l.kind} ${l.name}`),
+    after.locations.map((l) => `${l.kind} ${l.name}`),
+  );
   for (const name of locations.added) changes.push(`now runs on ${name}`);
   for (const name of locations.removed) changes.push(`no longer runs on ${name}`);
   for (const experience of after.experiences) {
@@ -314,8 +317,13 @@ export function estimateImpact(input: EstimateInput): ImpactEstimate {
     locations: [...perLocation.entries()]
       .sort(([, a], [, b]) => Math.max(b.experience, b.content) - Math.max(a.experience, a.content))
       .map(([key, counts]) => {
-      const [kind, ...name] = key.split(" ");
-      return { kind: kind as "mbox" | "view" | "page-load", name: name.join(" "), experienceChanged: percent(counts.experience), contentChanged: percent(counts.content) };
-    }),
+        const [kind, ...name] = key.split(" ");
+        return {
+          kind: kind as "mbox" | "view" | "page-load",
+          name: name.join(" "),
+          experienceChanged: percent(counts.experience),
+          contentChanged: percent(counts.content),
+        };
+      }),
   };
 }

@@ -10,7 +10,17 @@
  * to show each condition's values and to tell the rules that matched but did not answer
  * (shadowed) from those that did not match.
  */
-import { allocationOf, parseDomain, visitorIdOf, type DeliveryRequest, type DeliveryResponse, type GetOffersOptions, type Rule, type RuleMatch, internal } from "@decisioning/engine";
+import {
+  allocationOf,
+  parseDomain,
+  visitorIdOf,
+  type DeliveryRequest,
+  type DeliveryResponse,
+  type GetOffersOptions,
+  type Rule,
+  type RuleMatch,
+  internal,
+} from "@decisioning/engine";
 import { bucketOf, rangeOf, splitConditionOf, type AllocationRange, type Buckets } from "./allocation.js";
 import { evaluate, isOperation, operandsOf, operatorOf, renderLogic, varsOf } from "./logic.js";
 
@@ -179,7 +189,6 @@ function offerTypes(rule: PreparedRule): string[] {
   return options.filter((option) => option.type !== undefined || option.content !== undefined).map((option) => String(option.type ?? "unknown"));
 }
 
-
 const splits = new WeakMap<PreparedRule, { buckets: Buckets; range: AllocationRange } | undefined>();
 
 class Walker {
@@ -243,7 +252,12 @@ class Walker {
    * Explain the rules of one item; `chosenRules` are the rules the engine's decision reports for it,
    * `firstMatchOnly` for regular mboxes (else one answer per rule key).
    */
-  rules(item: Record<string, unknown>, rules: readonly PreparedRule[], firstMatchOnly: boolean, chosenRules: readonly Rule[]): { data: Record<string, unknown>; rules: RuleExplanation[] } {
+  rules(
+    item: Record<string, unknown>,
+    rules: readonly PreparedRule[],
+    firstMatchOnly: boolean,
+    chosenRules: readonly Rule[],
+  ): { data: Record<string, unknown>; rules: RuleExplanation[] } {
     const data = this.itemData(item);
     const chosenKeys = new Set<unknown>();
     let chosen: RuleExplanation | undefined;
@@ -288,7 +302,8 @@ class Walker {
       } else if (matched) {
         explained.status = "shadowed";
         if (firstMatchOnly && chosen) explained.note = `rule #${chosen.position} answered first`;
-        else if (!firstMatchOnly && chosenKeys.has(rule.ruleKey)) explained.note = `an earlier rule with rule key ${JSON.stringify(rule.ruleKey)} already answered`;
+        else if (!firstMatchOnly && chosenKeys.has(rule.ruleKey))
+          explained.note = `an earlier rule with rule key ${JSON.stringify(rule.ruleKey)} already answered`;
         else explained.note = "its condition holds, but the engine's decision did not take it";
       }
       out.push(explained);
@@ -326,7 +341,12 @@ export function createExplainer(config: { client: string; artifact: unknown; uui
     throwawayVisitor = undefined;
     return id;
   };
-  const decider = deciderFor(prepared, { client: config.client, parseDomainImpl: parseDomain, platform: { now: () => decisionTime, uuid: nextId }, telemetryEnabled: false });
+  const decider = deciderFor(prepared, {
+    client: config.client,
+    parseDomainImpl: parseDomain,
+    platform: { now: () => decisionTime, uuid: nextId },
+    telemetryEnabled: false,
+  });
   const contexts = new ContextBuilder(parseDomain);
   return {
     explain(options, now) {
@@ -378,7 +398,16 @@ function explainItems(
       const name = String(item.name);
       const global = name === prepared.globalMbox;
       const { data, rules } = walker.rules(item, prepared.mboxes.get(name) ?? [], !global, chosenFor(mode, "mbox", at));
-      items.push({ mode, type: "mbox", name, index: item.index, local: !dependency.remoteMboxes.includes(name), mbox: data.mbox as Record<string, unknown>, pageUrl: pageUrlOf(data), rules });
+      items.push({
+        mode,
+        type: "mbox",
+        name,
+        index: item.index,
+        local: !dependency.remoteMboxes.includes(name),
+        mbox: data.mbox as Record<string, unknown>,
+        pageUrl: pageUrlOf(data),
+        rules,
+      });
     }
     for (const [at, raw] of (block.views ?? []).entries()) {
       const item = raw as Record<string, unknown>;
@@ -392,7 +421,15 @@ function explainItems(
     if (block.pageLoad) {
       const item: Record<string, unknown> = { ...block.pageLoad, name: prepared.globalMbox };
       const { data, rules } = walker.rules(item, prepared.mboxes.get(prepared.globalMbox) ?? [], false, chosenFor(mode, "pageLoad", 0));
-      items.push({ mode, type: "pageLoad", name: prepared.globalMbox, local: !dependency.remoteMboxes.includes(prepared.globalMbox), mbox: data.mbox as Record<string, unknown>, pageUrl: pageUrlOf(data), rules });
+      items.push({
+        mode,
+        type: "pageLoad",
+        name: prepared.globalMbox,
+        local: !dependency.remoteMboxes.includes(prepared.globalMbox),
+        mbox: data.mbox as Record<string, unknown>,
+        pageUrl: pageUrlOf(data),
+        rules,
+      });
     }
   }
   return items;

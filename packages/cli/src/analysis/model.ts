@@ -164,7 +164,15 @@ function activitiesOf(rules: readonly RuleModel[]): ActivityModel[] {
     if (Array.isArray(ids)) for (const id of ids) if (!activity.audienceIds.includes(id)) activity.audienceIds.push(id);
     let experience = activity.experiences.find((e) => e.key === rule.experienceKey);
     if (!experience) {
-      experience = { key: rule.experienceKey, id: rule.rule.meta["experience.id"], name: rule.experienceName, buckets: undefined, audiences: [], offers: [], rules: [] };
+      experience = {
+        key: rule.experienceKey,
+        id: rule.rule.meta["experience.id"],
+        name: rule.experienceName,
+        buckets: undefined,
+        audiences: [],
+        offers: [],
+        rules: [],
+      };
       activity.experiences.push(experience);
     }
     experience.rules.push(rule);

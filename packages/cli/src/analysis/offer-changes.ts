@@ -15,7 +15,8 @@ const MAX_DEPTH = 6;
 /** Most changed keys listed per offer; the rest are counted. */
 const MAX_LINES = 20;
 
-const pathOf = (parent: string, key: string): string => (parent === "" ? key : /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`);
+const pathOf = (parent: string, key: string): string =>
+  parent === "" ? key : /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 
 function keyChanges(before: Record<string, unknown>, after: Record<string, unknown>, parent: string, depth: number, out: string[]): void {
   for (const key of Object.keys(before)) {
@@ -39,7 +40,8 @@ const shown = (offers: readonly OfferModel[]): string => offers.map((o) => `${o.
 /** Lines describing how `before` became `after`, each prefixed with `label` (e.g. `experience "A"`). */
 export function offerChanges(label: string, before: readonly OfferModel[], after: readonly OfferModel[]): string[] {
   if (logicKey(before) === logicKey(after)) return [];
-  const comparable = before.length === after.length && before.every((offer, i) => offer.type === after[i]?.type && isRecord(offer.content) && isRecord(after[i]?.content));
+  const comparable =
+    before.length === after.length && before.every((offer, i) => offer.type === after[i]?.type && isRecord(offer.content) && isRecord(after[i]?.content));
   if (!comparable) return [`${label} offers ${shown(before)} → ${shown(after)}`];
   const lines: string[] = [];
   before.forEach((offer, i) => {

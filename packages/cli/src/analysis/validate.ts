@@ -79,13 +79,28 @@ function isSubset(small: ReadonlySet<string>, big: ReadonlySet<string>): boolean
 function checkRules(model: ArtifactModel, issues: Issue[]): void {
   for (const rule of model.rules) {
     for (const problem of rule.problems) {
-      issues.push({ severity: "error", code: "unknown-operator", path: `${rule.path}.condition`, message: `${describeRule(rule)} can never match: ${problem}` });
+      issues.push({
+        severity: "error",
+        code: "unknown-operator",
+        path: `${rule.path}.condition`,
+        message: `${describeRule(rule)} can never match: ${problem}`,
+      });
     }
     if (rule.problems.length > 0) continue;
     if (liveAudience(rule) === undefined || rule.rule.condition === undefined) {
-      issues.push({ severity: "warning", code: "never-matches", path: `${rule.path}.condition`, message: `${describeRule(rule)} can never match: its condition is always false` });
+      issues.push({
+        severity: "warning",
+        code: "never-matches",
+        path: `${rule.path}.condition`,
+        message: `${describeRule(rule)} can never match: its condition is always false`,
+      });
     } else if (rule.split.buckets && countOf(rule.split.buckets) === 0) {
-      issues.push({ severity: "warning", code: "never-matches", path: `${rule.path}.condition`, message: `${describeRule(rule)} can never match: its traffic split admits no visitor` });
+      issues.push({
+        severity: "warning",
+        code: "never-matches",
+        path: `${rule.path}.condition`,
+        message: `${describeRule(rule)} can never match: its traffic split admits no visitor`,
+      });
     }
   }
 }
@@ -176,10 +191,20 @@ function checkLists(model: ArtifactModel, issues: Issue[]): void {
     const list = location.kind === "mbox" ? "localMboxes" : "localViews";
     const remoteList = location.kind === "mbox" ? "remoteMboxes" : "remoteViews";
     if (location.local && location.rules.length === 0) {
-      issues.push({ severity: "warning", code: "local-without-rules", path: list, message: `${location.kind} "${location.name}" is listed in ${list} but has no rules: it always gets empty content` });
+      issues.push({
+        severity: "warning",
+        code: "local-without-rules",
+        path: list,
+        message: `${location.kind} "${location.name}" is listed in ${list} but has no rules: it always gets empty content`,
+      });
     }
     if (location.local && location.remote) {
-      issues.push({ severity: "warning", code: "local-and-remote", path: remoteList, message: `${location.kind} "${location.name}" is listed both in ${list} and ${remoteList}: requests for it always need the Delivery API` });
+      issues.push({
+        severity: "warning",
+        code: "local-and-remote",
+        path: remoteList,
+        message: `${location.kind} "${location.name}" is listed both in ${list} and ${remoteList}: requests for it always need the Delivery API`,
+      });
     }
     if (!location.local && !location.remote && location.rules.length > 0) {
       issues.push({

@@ -19,7 +19,6 @@ export interface LoadedArtifact {
   client: string;
 }
 
-
 /** The client code: `--client`, else the artifact's `meta.clientCode`. */
 export function clientOf(options: ParsedOptions, artifact: unknown, source: string): string {
   const given = stringOption(options, "client");

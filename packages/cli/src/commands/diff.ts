@@ -80,10 +80,14 @@ export const diffCommand: Command = {
     usage: ["decisioning diff <old> <new> [--samples N] [--url <url>] [--param k=v] [--mbox <name>] ... [--json]"],
     positionals: ["old", "new"],
     options: {
-      "organization-id": { type: "string", value: "<id>", description: "Experience Cloud organization id, to read obfuscated rules.bin files (a .json side is read as JSON)" },
+      "organization-id": {
+        type: "string",
+        value: "<id>",
+        description: "Experience Cloud organization id, to read obfuscated rules.bin files (a .json side is read as JSON)",
+      },
       client: { type: "string", value: "<code>", description: "Target client code (default: the new artifact's meta.clientCode)" },
       samples: { type: "string", value: "<n>", description: `visitors to sample for the estimate (default ${DEFAULT_SAMPLES}; 0 skips it)` },
-      seed: { type: "string", value: "<text>", description: "seed of the sampled visitor ids (default \"decisioning\"): same seed, same visitors" },
+      seed: { type: "string", value: "<text>", description: 'seed of the sampled visitor ids (default "decisioning"): same seed, same visitors' },
       progress: { type: "boolean", description: "report sampling progress on stderr even when it is not a terminal" },
       quiet: { type: "boolean", description: "no progress output" },
       "exit-code": { type: "boolean", description: "exit with 1 when the artifacts differ, like git diff --exit-code" },
@@ -94,7 +98,7 @@ export const diffCommand: Command = {
       "no page URL or parameters. Use the request options to sample a specific page or audience:",
       "--param goes on every sampled mbox and view; --mbox and --view limit the estimate to those",
       "locations (a name neither artifact knows gets a warning with the closest known name).",
-      "Offers that changed are listed key by key: searchProviderId: \"starwars\" → 999.",
+      'Offers that changed are listed key by key: searchProviderId: "starwars" → 999.',
     ],
     examples: [
       "decisioning diff rules-old.json rules-new.json",
@@ -102,11 +106,18 @@ export const diffCommand: Command = {
     ],
   },
   async run(options, positionals, io) {
-    if (positionals.length !== 2) throw new CliError(CliErrorCode.Usage, `diff compares two artifacts: decisioning diff <old> <new> (got ${positionals.length} argument${positionals.length === 1 ? "" : "s"})`);
+    if (positionals.length !== 2)
+      throw new CliError(
+        CliErrorCode.Usage,
+        `diff compares two artifacts: decisioning diff <old> <new> (got ${positionals.length} argument${positionals.length === 1 ? "" : "s"})`,
+      );
     const [oldSource, newSource] = positionals as [string, string];
     const samples = integerOption(options, "samples", DEFAULT_SAMPLES, 0);
     const [oldArtifact, newArtifact] = await loadBoth(options, positionals, io);
-    for (const [artifact, source] of [[oldArtifact, oldSource], [newArtifact, newSource]] as const) {
+    for (const [artifact, source] of [
+      [oldArtifact, oldSource],
+      [newArtifact, newSource],
+    ] as const) {
       try {
         validateArtifact(artifact);
       } catch (error) {
@@ -134,7 +145,8 @@ export const diffCommand: Command = {
           ...(onProgress ? { onProgress } : {}),
         });
       } catch (error) {
-        if (error instanceof RequestError) throw new CliError(CliErrorCode.Request, `the sampling request cannot be decided: ${error.message}`, { cause: error });
+        if (error instanceof RequestError)
+          throw new CliError(CliErrorCode.Request, `the sampling request cannot be decided: ${error.message}`, { cause: error });
         throw error;
       }
     }

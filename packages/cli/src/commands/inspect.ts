@@ -28,7 +28,13 @@ function formatInspection(source: string, inspection: Inspection, sections: read
   if (sections.includes("splits")) {
     out.push("", "Traffic splits");
     const rows = inspection.activities.flatMap((a) =>
-      a.experiences.map((e) => [a.id, cut(e.name ?? String(e.id ?? ""), 24), e.split ? formatRange(e.split) : "all (not split)", cut(e.audiences.join(" | "), 60), e.offers.join(", ")]),
+      a.experiences.map((e) => [
+        a.id,
+        cut(e.name ?? String(e.id ?? ""), 24),
+        e.split ? formatRange(e.split) : "all (not split)",
+        cut(e.audiences.join(" | "), 60),
+        e.offers.join(", "),
+      ]),
     );
     out.push(table(["activity", "experience", "allocation", "audience", "offers"], rows));
   }
@@ -57,7 +63,9 @@ function selectSections(inspection: Inspection, sections: readonly Section[]): R
   const out: Record<string, unknown> = { ...header };
   for (const section of sections) {
     if (section === "splits") {
-      out.splits = activities.flatMap((a) => a.experiences.map((e) => ({ activity: a.id, experience: e.name ?? e.id, split: e.split ?? null, audiences: e.audiences, offers: e.offers })));
+      out.splits = activities.flatMap((a) =>
+        a.experiences.map((e) => ({ activity: a.id, experience: e.name ?? e.id, split: e.split ?? null, audiences: e.audiences, offers: e.offers })),
+      );
     } else out[section] = all[section];
   }
   return out;
@@ -72,7 +80,12 @@ export const inspectCommand: Command = {
     positionals: ["artifact"],
     options: {
       "organization-id": { type: "string", value: "<id>", description: "Experience Cloud organization id, to read an obfuscated rules.bin" },
-      only: { type: "string", multiple: true, value: "<section>", description: `show only these sections: ${SECTIONS.join(", ")} (with --json too; splits are one row per experience)` },
+      only: {
+        type: "string",
+        multiple: true,
+        value: "<section>",
+        description: `show only these sections: ${SECTIONS.join(", ")} (with --json too; splits are one row per experience)`,
+      },
     },
     examples: ["decisioning inspect rules.json", "decisioning inspect rules.json --only splits", "decisioning inspect --json rules.json"],
   },

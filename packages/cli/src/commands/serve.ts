@@ -48,9 +48,11 @@ async function openSource(source: string, options: ParsedOptions, io: Io, pollSe
 
 function tracePolicyOf(options: ParsedOptions): TracePolicy {
   const token = stringOption(options, "trace-token");
-  if (token !== undefined && options["allow-trace"] === true) throw new CliError(CliErrorCode.Usage, "give --allow-trace (anyone may trace) or --trace-token <token> (only callers that send it), not both");
+  if (token !== undefined && options["allow-trace"] === true)
+    throw new CliError(CliErrorCode.Usage, "give --allow-trace (anyone may trace) or --trace-token <token> (only callers that send it), not both");
   if (token !== undefined) {
-    if (token.length < 16) throw new CliError(CliErrorCode.Usage, "--trace-token must be at least 16 characters: it is all that stands between a caller and a costly trace");
+    if (token.length < 16)
+      throw new CliError(CliErrorCode.Usage, "--trace-token must be at least 16 characters: it is all that stands between a caller and a costly trace");
     return { token };
   }
   return options["allow-trace"] === true ? "any" : "off";
@@ -73,7 +75,11 @@ function dropLogger(emit: Emit): (count: number, reason: string, message: string
   };
 }
 
-function refreshLogger(emit: Emit, source: string, client: string): (outcome: RefreshOutcome, artifact: { version?: unknown; meta?: { clientCode?: unknown } }) => void {
+function refreshLogger(
+  emit: Emit,
+  source: string,
+  client: string,
+): (outcome: RefreshOutcome, artifact: { version?: unknown; meta?: { clientCode?: unknown } }) => void {
   return (outcome, artifact) => {
     const version = String(artifact.version);
     if (outcome.result === "updated") {
@@ -104,13 +110,31 @@ export const serveCommand: Command = {
       poll: {
         type: "string",
         value: "<seconds>",
-        description: "re-download a URL artifact this often, with If-None-Match (default 300, at least 1; at least 300 on Target's CDN); a file artifact is watched instead; 0 never refreshes",
+        description:
+          "re-download a URL artifact this often, with If-None-Match (default 300, at least 1; at least 300 on Target's CDN); a file artifact is watched instead; 0 never refreshes",
       },
-      notify: { type: "string", value: "<url>", description: "forward the notifications decisions owe Target, and those clients send, to this Delivery API URL, e.g. https://acme.tt.omtrdc.net/rest/v1/delivery" },
-      "notify-queue": { type: "string", value: "<n>", description: "most notification payloads waiting for --notify (default 1000); more are dropped and counted" },
-      "other-clients": { type: "string", value: "<n>", description: "also decide for other ?client= codes, at most n at once (default 0: a request for another client code gets a 400)" },
+      notify: {
+        type: "string",
+        value: "<url>",
+        description:
+          "forward the notifications decisions owe Target, and those clients send, to this Delivery API URL, e.g. https://acme.tt.omtrdc.net/rest/v1/delivery",
+      },
+      "notify-queue": {
+        type: "string",
+        value: "<n>",
+        description: "most notification payloads waiting for --notify (default 1000); more are dropped and counted",
+      },
+      "other-clients": {
+        type: "string",
+        value: "<n>",
+        description: "also decide for other ?client= codes, at most n at once (default 0: a request for another client code gets a 400)",
+      },
       "allow-trace": { type: "boolean", description: "let any caller ask for a trace (request.trace); traces are off by default" },
-      "trace-token": { type: "string", value: "<token>", description: "let callers that send this token as trace.authorizationToken ask for a trace (16 characters or more)" },
+      "trace-token": {
+        type: "string",
+        value: "<token>",
+        description: "let callers that send this token as trace.authorizationToken ask for a trace (16 characters or more)",
+      },
       "max-response-bytes": { type: "string", value: "<n>", description: `largest answer; a larger one gets a 413 (default ${DEFAULT_MAX_RESPONSE_BYTES})` },
       "max-artifact-bytes": { type: "string", value: "<n>", description: `largest artifact download accepted (default ${DEFAULT_MAX_ARTIFACT_BYTES})` },
     },
@@ -135,7 +159,7 @@ export const serveCommand: Command = {
     examples: [
       "decisioning serve -a rules.json --port 8080",
       "decisioning serve -a https://assets.adobetarget.com/acme/production/v1/rules.json --notify https://acme.tt.omtrdc.net/rest/v1/delivery",
-      "curl -s localhost:8080/rest/v1/delivery -d '{\"id\":{\"tntId\":\"v-1\"},\"execute\":{\"mboxes\":[{\"name\":\"flags\",\"index\":1}]}}'",
+      'curl -s localhost:8080/rest/v1/delivery -d \'{"id":{"tntId":"v-1"},"execute":{"mboxes":[{"name":"flags","index":1}]}}\'',
       "curl -s localhost:8080/health",
     ],
   },
@@ -147,7 +171,8 @@ export const serveCommand: Command = {
     const host = stringOption(options, "host") ?? "127.0.0.1";
     const pollSeconds = integerOption(options, "poll", 300, 0);
     const notify = stringOption(options, "notify");
-    if (notify !== undefined && !/^https?:\/\/[^/?#]/.test(notify)) throw new CliError(CliErrorCode.Usage, `--notify takes an http(s) URL, got ${JSON.stringify(notify)}`);
+    if (notify !== undefined && !/^https?:\/\/[^/?#]/.test(notify))
+      throw new CliError(CliErrorCode.Usage, `--notify takes an http(s) URL, got ${JSON.stringify(notify)}`);
     const otherClients = integerOption(options, "other-clients", 0, 0);
     integerOption(options, "notify-queue", 1000);
     const trace = tracePolicyOf(options);
@@ -172,7 +197,12 @@ export const serveCommand: Command = {
         maxResponseBytes,
         forwarder,
         sourceStatus: () => artifactSource.status(),
-        onRequest: (served) => emit("request", { ...served }, `${served.method} ${served.path} ${served.status}${served.decision ? ` (${served.decision})` : ""} ${served.ms}ms${served.error ? ` ${served.error}` : ""}`),
+        onRequest: (served) =>
+          emit(
+            "request",
+            { ...served },
+            `${served.method} ${served.path} ${served.status}${served.decision ? ` (${served.decision})` : ""} ${served.ms}ms${served.error ? ` ${served.error}` : ""}`,
+          ),
         onUnknownName: (message) => emit("unknown-name", { message }, `warning: ${message}`),
       });
     } catch (error) {
@@ -192,7 +222,8 @@ export const serveCommand: Command = {
       emit("warning", { message: text }, text);
     }
     if (notify === undefined) {
-      const text = "warning: no --notify: notifications (the decisions' own and those clients send) are not sent to Target, which will not count these impressions and clicks; they are counted as dropped in /health";
+      const text =
+        "warning: no --notify: notifications (the decisions' own and those clients send) are not sent to Target, which will not count these impressions and clicks; they are counted as dropped in /health";
       emit("warning", { message: text }, text);
     }
     if (isUrl(source) && pollSeconds > 0 && effectivePollMs(source, pollSeconds * 1000) > pollSeconds * 1000) {
@@ -212,7 +243,15 @@ export const serveCommand: Command = {
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", (error: NodeJS.ErrnoException) => {
-          reject(new CliError(CliErrorCode.Input, error.code === "EADDRINUSE" ? `port ${port} on ${host} is in use: pick another with --port, or --port 0 for any free one` : `cannot listen on ${host}:${port}: ${error.message}`, { cause: error }));
+          reject(
+            new CliError(
+              CliErrorCode.Input,
+              error.code === "EADDRINUSE"
+                ? `port ${port} on ${host} is in use: pick another with --port, or --port 0 for any free one`
+                : `cannot listen on ${host}:${port}: ${error.message}`,
+              { cause: error },
+            ),
+          );
         });
         server.listen(port, host, resolve);
       });

@@ -77,7 +77,10 @@ function outcomeLine(item: ItemExplanation): string {
     if (item.rules.length === 0) return "  → no rules: nothing to show";
     return item.type === "mbox" ? "  → no rule matched: the mbox answers with no content" : "  → no rule matched";
   }
-  const names = chosen.map((rule) => `#${rule.position} (activity ${String(rule.activity.id)} › ${JSON.stringify(rule.experience.name ?? rule.experience.id ?? null)}${rule.offers.length === 0 ? ": default content" : ""})`);
+  const names = chosen.map(
+    (rule) =>
+      `#${rule.position} (activity ${String(rule.activity.id)} › ${JSON.stringify(rule.experience.name ?? rule.experience.id ?? null)}${rule.offers.length === 0 ? ": default content" : ""})`,
+  );
   const defaults = chosen.every((rule) => rule.offers.length === 0) ? ": the visitor sees the page's default content (no offer)" : "";
   return `  → answered by ${names.length === 1 ? "rule" : "rules"} ${names.join(", ")}${defaults}`;
 }
@@ -86,7 +89,12 @@ function outcomeLine(item: ItemExplanation): string {
 export function formatExplanation(explanation: Explanation): string {
   const out: string[] = [];
   const { visitor, context } = explanation;
-  const source = visitor.source === "generated" ? "generated: the request had no visitor id" : visitor.source === "random" ? "random: only an authenticated customer id, allocation is drawn per request" : visitor.source;
+  const source =
+    visitor.source === "generated"
+      ? "generated: the request had no visitor id"
+      : visitor.source === "random"
+        ? "random: only an authenticated customer id, allocation is drawn per request"
+        : visitor.source;
   out.push(`visitor ${visitor.id} (${source}), client ${explanation.client}, at ${explanation.at}`);
   const page = context.page as Record<string, unknown>;
   const user = context.user as Record<string, unknown>;

@@ -65,7 +65,8 @@ export class DeciderSet {
         `client ${JSON.stringify(client.slice(0, 64))} is not the client this server decides for (${this.client}): allocations would differ from Target's. Drop ?client=, or start serve with --other-clients <n> to allow others`,
       );
     }
-    if (!CLIENT_CODE.test(client)) throw new ClientRefused(`client must be a Target client code (letters, digits, "_", "-" or ".", at most 64), got ${JSON.stringify(client.slice(0, 64))}`);
+    if (!CLIENT_CODE.test(client))
+      throw new ClientRefused(`client must be a Target client code (letters, digits, "_", "-" or ".", at most 64), got ${JSON.stringify(client.slice(0, 64))}`);
     let decider = others.get(client);
     if (!decider) {
       decider = createDecider({ client, artifact: this.#artifact, ...this.#platform });

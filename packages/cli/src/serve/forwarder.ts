@@ -141,10 +141,16 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   async function post(url: URL, text: string): Promise<void> {
     let response: Response;
     try {
-      response = await fetchApi(url, { method: "POST", headers: { "content-type": "application/json" }, body: text, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), shutdown.signal]) });
+      response = await fetchApi(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: text,
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), shutdown.signal]),
+      });
     } catch (error) {
       if (shutdown.signal.aborted) throw new Failure(DropReason.Shutdown, "serve stopped while they were being sent", false);
-      if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) throw new Failure(DropReason.Timeout, `no answer within ${timeoutMs} ms from ${url.origin}`, true);
+      if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+        throw new Failure(DropReason.Timeout, `no answer within ${timeoutMs} ms from ${url.origin}`, true);
       throw new Failure(DropReason.NetworkError, `${url.origin}: ${causeOf(error)}`, true);
     }
     // The body is not needed, but an unread one holds its connection.

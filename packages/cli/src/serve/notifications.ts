@@ -38,7 +38,11 @@ export function forwardJobOf(
   if (fromClient.length === 0 && !fromEngine) return undefined;
   const base: Record<string, unknown> = fromEngine
     ? { ...fromEngine.request }
-    : Object.fromEntries(["id", "context", "experienceCloud"].filter((key) => request[key as keyof DeliveryRequest] !== undefined).map((key) => [key, request[key as keyof DeliveryRequest]]));
+    : Object.fromEntries(
+        ["id", "context", "experienceCloud"]
+          .filter((key) => request[key as keyof DeliveryRequest] !== undefined)
+          .map((key) => [key, request[key as keyof DeliveryRequest]]),
+      );
   // The at.js property (workspace) token tells Target which workspace the events belong to.
   if (request.property !== undefined) base.property = request.property;
   const notifications = [...engineNotifications, ...fromClient];

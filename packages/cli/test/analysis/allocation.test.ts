@@ -23,7 +23,11 @@ describe("traffic splits", () => {
   });
 
   it("finds no split in a condition that does not read the allocation, and drops conjuncts that always hold", () => {
-    expect(splitConditionOf({ and: [true, { "==": [{ var: "page.path" }, "/"] }] })).toEqual({ split: [], audience: [{ "==": [{ var: "page.path" }, "/"] }], buckets: undefined });
+    expect(splitConditionOf({ and: [true, { "==": [{ var: "page.path" }, "/"] }] })).toEqual({
+      split: [],
+      audience: [{ "==": [{ var: "page.path" }, "/"] }],
+      buckets: undefined,
+    });
   });
 
   it("enumerates exactly the allocations the engine gives visitors", () => {

@@ -74,7 +74,13 @@ describe("explainRequest", () => {
         request: {
           id: { tntId: `sample-${n}` },
           context: { channel: "web", address: { url: n % 3 === 0 ? "https://www.shop.example.co.uk/?sale=1" : "https://acme.com/" } },
-          execute: { mboxes: [{ name: "ab-hero", index: 1 }, { name: "flags", index: 2, parameters: n % 5 === 0 ? { tier: "Gold" } : {} }], pageLoad: { parameters: n % 2 ? { visit: "returning" } : ({} as Record<string, string>) } },
+          execute: {
+            mboxes: [
+              { name: "ab-hero", index: 1 },
+              { name: "flags", index: 2, parameters: n % 5 === 0 ? { tier: "Gold" } : {} },
+            ],
+            pageLoad: { parameters: n % 2 ? { visit: "returning" } : ({} as Record<string, string>) },
+          },
           prefetch: { views: [{ name: "home" }, {}] },
         },
       };
@@ -117,7 +123,14 @@ describe("explainRequest", () => {
       const options = {
         request: {
           id: { tntId: `large-${n}` },
-          context: { channel: "web" as const, address: { url: n % 2 ? "http://local-target-test/" : "https://targetabtest.glitch.me/" }, userAgent: n % 3 ? "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15" : "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0" },
+          context: {
+            channel: "web" as const,
+            address: { url: n % 2 ? "http://local-target-test/" : "https://targetabtest.glitch.me/" },
+            userAgent:
+              n % 3
+                ? "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15"
+                : "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+          },
           execute: { mboxes },
           prefetch: { views: [{ parameters: { jason: "correct" } }] },
         },
@@ -131,7 +144,12 @@ describe("explainRequest", () => {
     const explainer = createExplainer({ client: "acme", artifact: features(), uuid: () => `${(n++).toString(16)}`.padStart(32, "0") });
     for (let visitor = 0; visitor < 60; visitor++) {
       const explanation = explainer.explain(
-        { request: { id: { customerIds: [{ id: `c-${visitor}`, integrationCode: "crm", authenticatedState: "authenticated" }] }, execute: { mboxes: [{ name: "ab-hero", index: 1 }] } } },
+        {
+          request: {
+            id: { customerIds: [{ id: `c-${visitor}`, integrationCode: "crm", authenticatedState: "authenticated" }] },
+            execute: { mboxes: [{ name: "ab-hero", index: 1 }] },
+          },
+        },
         0,
       );
       expect(explanation.visitor.source).toBe("random");
@@ -162,7 +180,12 @@ describe("explainRequest", () => {
   });
 
   it("gives the allocation and the experience's range for split rules", () => {
-    const explanation = explainRequest({ client: "acme", artifact: features(), options: { request: { id: { tntId: "v-1" }, execute: { mboxes: [{ name: "ab-hero", index: 1 }] } } }, now: 0 });
+    const explanation = explainRequest({
+      client: "acme",
+      artifact: features(),
+      options: { request: { id: { tntId: "v-1" }, execute: { mboxes: [{ name: "ab-hero", index: 1 }] } } },
+      now: 0,
+    });
     const [a, b] = explanation.items[0]?.rules ?? [];
     expect(a?.allocation?.range.intervals).toEqual([{ from: 0, to: 49.99 }]);
     expect(b?.allocation?.range.intervals).toEqual([{ from: 50, to: 99.99 }]);
@@ -178,7 +201,12 @@ describe("explainRequest", () => {
     ["a third-party id", { thirdPartyId: "crm-42" }, "thirdPartyId"],
     ["only an authenticated customer id", { customerIds: [{ id: "c-1", integrationCode: "crm", authenticatedState: "authenticated" }] }, "random"],
   ])("says where the visitor id comes from for %s", (_name, id, source) => {
-    const explanation = explainRequest({ client: "acme", artifact: features(), options: { request: { id, execute: { mboxes: [{ name: "ab-hero", index: 1 }] } } }, now: 0 });
+    const explanation = explainRequest({
+      client: "acme",
+      artifact: features(),
+      options: { request: { id, execute: { mboxes: [{ name: "ab-hero", index: 1 }] } } },
+      now: 0,
+    });
     expect(explanation.visitor.source).toBe(source);
   });
 });

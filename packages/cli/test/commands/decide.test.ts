@@ -24,14 +24,48 @@ describe("decisioning decide", () => {
 
   const shortcuts: Array<[string, string[], any]> = [
     ["an mbox for a visitor", ["--mbox", "flags", "--visitor", "v-1"], { execute: { mboxes: [{ name: "flags", index: 1 }] } }],
-    ["a case-insensitive parameter", ["--mbox", "flags", "--visitor", "v-1", "--param", "tier=Gold"], { execute: { mboxes: [{ name: "flags", index: 1, parameters: { tier: "Gold" } }] } }],
-    ["a page URL", ["--mbox", "flags", "--visitor", "v-1", "--url", "https://www.shop.example.co.uk/?sale=1"], { context: { channel: "web", address: { url: "https://www.shop.example.co.uk/?sale=1" } }, execute: { mboxes: [{ name: "flags", index: 1 }] } }],
-    ["a user agent", ["--mbox", "flags", "--visitor", "v-1", "--user-agent", "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"], { context: { channel: "web", userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0" }, execute: { mboxes: [{ name: "flags", index: 1 }] } }],
-    ["a geo context", ["--mbox", "geo-box", "--visitor", "v-1", "--geo", "countryCode=US", "--geo", "city=SAN FRANCISCO"], { context: { channel: "web", geo: { countryCode: "US", city: "SAN FRANCISCO" } }, execute: { mboxes: [{ name: "geo-box", index: 1 }] } }],
-    ["a property token", ["--mbox", "prop-box", "--visitor", "v-1", "--property", "prop-b"], { property: { token: "prop-b" }, execute: { mboxes: [{ name: "prop-box", index: 1 }] } }],
+    [
+      "a case-insensitive parameter",
+      ["--mbox", "flags", "--visitor", "v-1", "--param", "tier=Gold"],
+      { execute: { mboxes: [{ name: "flags", index: 1, parameters: { tier: "Gold" } }] } },
+    ],
+    [
+      "a page URL",
+      ["--mbox", "flags", "--visitor", "v-1", "--url", "https://www.shop.example.co.uk/?sale=1"],
+      { context: { channel: "web", address: { url: "https://www.shop.example.co.uk/?sale=1" } }, execute: { mboxes: [{ name: "flags", index: 1 }] } },
+    ],
+    [
+      "a user agent",
+      ["--mbox", "flags", "--visitor", "v-1", "--user-agent", "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"],
+      {
+        context: { channel: "web", userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0" },
+        execute: { mboxes: [{ name: "flags", index: 1 }] },
+      },
+    ],
+    [
+      "a geo context",
+      ["--mbox", "geo-box", "--visitor", "v-1", "--geo", "countryCode=US", "--geo", "city=SAN FRANCISCO"],
+      { context: { channel: "web", geo: { countryCode: "US", city: "SAN FRANCISCO" } }, execute: { mboxes: [{ name: "geo-box", index: 1 }] } },
+    ],
+    [
+      "a property token",
+      ["--mbox", "prop-box", "--visitor", "v-1", "--property", "prop-b"],
+      { property: { token: "prop-b" }, execute: { mboxes: [{ name: "prop-box", index: 1 }] } },
+    ],
     ["prefetched views", ["--view", "home", "--visitor", "v-2", "--prefetch"], { prefetch: { views: [{ name: "home" }] } }],
     ["the page load", ["--page-load", "--visitor", "v-3", "--param", "visit=returning"], { execute: { pageLoad: { parameters: { visit: "returning" } } } }],
-    ["several mboxes", ["--mbox", "ab-hero", "--mbox", "remote-box", "--visitor", "v-4"], { execute: { mboxes: [{ name: "ab-hero", index: 1 }, { name: "remote-box", index: 2 }] } }],
+    [
+      "several mboxes",
+      ["--mbox", "ab-hero", "--mbox", "remote-box", "--visitor", "v-4"],
+      {
+        execute: {
+          mboxes: [
+            { name: "ab-hero", index: 1 },
+            { name: "remote-box", index: 2 },
+          ],
+        },
+      },
+    ],
   ];
 
   it.concurrent.each(shortcuts)("builds the request from shortcuts: %s", async (_name, args, request) => {
@@ -44,9 +78,14 @@ describe("decisioning decide", () => {
 
   it("reads the request from stdin and lets shortcuts adjust it", async () => {
     const request = { id: { tntId: "v-1" }, execute: { mboxes: [{ name: "flags", index: 3 }] } };
-    const { code, json } = await runJson(["decide", "-a", FEATURES, "-r", "-", "--mbox", "ab-hero", "--param", "tier=gold", "--at", AT, "--json"], { stdin: JSON.stringify(request) });
+    const { code, json } = await runJson(["decide", "-a", FEATURES, "-r", "-", "--mbox", "ab-hero", "--param", "tier=gold", "--at", AT, "--json"], {
+      stdin: JSON.stringify(request),
+    });
     expect(code).toBe(0);
-    expect(json.execute.mboxes.map((m: any) => [m.name, m.index])).toEqual([["flags", 3], ["ab-hero", 4]]);
+    expect(json.execute.mboxes.map((m: any) => [m.name, m.index])).toEqual([
+      ["flags", 3],
+      ["ab-hero", 4],
+    ]);
     expect(json.execute.mboxes[1].options[0].responseTokens["activity.id"]).toBe(1001);
   });
 
@@ -109,7 +148,9 @@ describe("decisioning decide", () => {
   it("warns that an IP address is not looked up", async () => {
     const { code, stderr } = await run(["decide", "-a", FEATURES, "--mbox", "geo-box", "--geo", "ipAddress=203.0.113.9", "--geo", "countryCode=US"]);
     expect(code).toBe(0);
-    expect(stderr).toContain('decisioning decide: warning: geo ipAddress "203.0.113.9" is not looked up (the CLI works offline): geo conditions see only countryCode; give --geo countryCode=');
+    expect(stderr).toContain(
+      'decisioning decide: warning: geo ipAddress "203.0.113.9" is not looked up (the CLI works offline): geo conditions see only countryCode; give --geo countryCode=',
+    );
   });
 
   it("lists the same geo keys in its help and in the error for an unknown one", async () => {
@@ -139,6 +180,7 @@ describe("decisioning decide", () => {
   it("documents itself with --help", async () => {
     const { code, stdout } = await run(["decide", "--help"]);
     expect(code).toBe(0);
-    for (const option of ["--artifact", "--request", "--mbox", "--visitor", "--url", "--param", "--user-agent", "--at", "--json"]) expect(stdout).toContain(option);
+    for (const option of ["--artifact", "--request", "--mbox", "--visitor", "--url", "--param", "--user-agent", "--at", "--json"])
+      expect(stdout).toContain(option);
   });
 });

@@ -43,7 +43,9 @@ describe("decisioning diff", () => {
     expect(code).toBe(0);
     expect(stdout).toContain('  + 14 "search" (ab) on mbox search: Fast, Smart');
     expect(stdout).toContain('  - 12 "retired" (ab) on mbox legacy');
-    expect(stdout).toContain('  ~ 11 "checkout-test"\n      experience "A" split 0.00–49.99 (50%) → 0.00–29.99 (30%)\n      experience "B" split 50.00–99.99 (50%) → 30.00–99.99 (70%)');
+    expect(stdout).toContain(
+      '  ~ 11 "checkout-test"\n      experience "A" split 0.00–49.99 (50%) → 0.00–29.99 (30%)\n      experience "B" split 50.00–99.99 (50%) → 30.00–99.99 (70%)',
+    );
     expect(stdout).toContain('experience "Gold" audience mbox.tier_lc == "gold" → mbox.tier_lc == "platinum"');
     expect(stdout).toContain('experience "Gold" offers html "gold" → html "GOLD"');
     expect(stdout).toMatch(/Mboxes\n {2}\+ search\n {2}- legacy/);
@@ -52,7 +54,18 @@ describe("decisioning diff", () => {
 
   it("estimates the share of visitors whose experience changes, exactly as the sampled visitors' allocations say", async () => {
     const samples = 4000;
-    const { code, json } = await runJson(["diff", "--json", tempJson("before.json", before), tempJson("after.json", after), "--mbox", "checkout", "--samples", String(samples), "--seed", "s1"]);
+    const { code, json } = await runJson([
+      "diff",
+      "--json",
+      tempJson("before.json", before),
+      tempJson("after.json", after),
+      "--mbox",
+      "checkout",
+      "--samples",
+      String(samples),
+      "--seed",
+      "s1",
+    ]);
     expect(code).toBe(0);
     // Only visitors with an allocation in [30, 50) move, from A to B.
     const moved = sampleVisitorIds(samples, "s1").filter((id) => {
@@ -60,7 +73,12 @@ describe("decisioning diff", () => {
       return allocation >= 30 && allocation < 50;
     }).length;
     const expected = Math.round((moved / samples) * 10000) / 100;
-    expect(json.estimate).toEqual({ samples, experienceChanged: expected, contentChanged: expected, locations: [{ kind: "mbox", name: "checkout", experienceChanged: expected, contentChanged: expected }] });
+    expect(json.estimate).toEqual({
+      samples,
+      experienceChanged: expected,
+      contentChanged: expected,
+      locations: [{ kind: "mbox", name: "checkout", experienceChanged: expected, contentChanged: expected }],
+    });
     expect(expected).toBeGreaterThan(17);
     expect(expected).toBeLessThan(23);
   });
@@ -83,7 +101,8 @@ describe("decisioning diff", () => {
   });
 
   it("names each changed key of an offer", async () => {
-    const offer = (content: unknown) => artifact({ client: "kit" }).activity("flags", { id: 31 }).mbox("flags").experience("Everyone", 100, { json: content }).build();
+    const offer = (content: unknown) =>
+      artifact({ client: "kit" }).activity("flags", { id: 31 }).mbox("flags").experience("Everyone", 100, { json: content }).build();
     const old = offer({ searchProviderId: "starwars", cdn: { host: "a.example", tls: true }, legacy: 1, same: "x".repeat(200) });
     const next = offer({ searchProviderId: 999, cdn: { host: "b.example", tls: true }, same: "x".repeat(200), added: [1, 2] });
     const { code, stdout } = await run(["diff", tempJson("offer-old.json", old), tempJson("offer-new.json", next), "--samples", "0"]);
@@ -102,7 +121,9 @@ describe("decisioning diff", () => {
   it("warns about a --mbox neither artifact knows, with the closest known name", async () => {
     const { code, stderr } = await run(["diff", tempJson("before.json", before), tempJson("after.json", after), "--mbox", "serch", "--samples", "10"]);
     expect(code).toBe(0);
-    expect(stderr).toContain('decisioning diff: warning: mbox "serch" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "search"?');
+    expect(stderr).toContain(
+      'decisioning diff: warning: mbox "serch" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "search"?',
+    );
   });
 
   it("reads a rules.json against a rules.bin, applying the organization to the .bin side only", async () => {

@@ -19,7 +19,19 @@ describe("decisioning explain", () => {
   });
 
   it("shows each condition with the context values it read", async () => {
-    const { stdout } = await run(["explain", "-a", FEATURES, "--mbox", "flags", "--visitor", "v-1", "--url", "https://www.shop.example.co.uk/cart?Sale=yes", "--param", "tier=Silver"]);
+    const { stdout } = await run([
+      "explain",
+      "-a",
+      FEATURES,
+      "--mbox",
+      "flags",
+      "--visitor",
+      "v-1",
+      "--url",
+      "https://www.shop.example.co.uk/cart?Sale=yes",
+      "--param",
+      "tier=Silver",
+    ]);
     expect(stdout).toContain('✗ mbox.tier_lc == "gold"    [mbox.tier_lc = "silver"]');
     expect(stdout).toContain('✓ page.domain == "example.co.uk"    [page.domain = "example.co.uk"]');
     expect(stdout).toContain('✓ page.subdomain == "shop"    [page.subdomain = "shop"]');
@@ -34,7 +46,20 @@ describe("decisioning explain", () => {
   });
 
   it("explains rules skipped for another at.js property, the page load and views", async () => {
-    const { stdout } = await run(["explain", "-a", FEATURES, "--mbox", "prop-box", "--property", "prop-c", "--page-load", "--view", "home", "--visitor", "v-9"]);
+    const { stdout } = await run([
+      "explain",
+      "-a",
+      FEATURES,
+      "--mbox",
+      "prop-box",
+      "--property",
+      "prop-c",
+      "--page-load",
+      "--view",
+      "home",
+      "--visitor",
+      "v-9",
+    ]);
     expect(stdout).toMatch(/#1 ✓ skipped: .*"Property A".*\n\s+serves at\.js properties \["prop-a"\], the request has "prop-c"/);
     expect(stdout).toMatch(/#2 ✓ CHOSEN: .*"Property B"/);
     expect(stdout).toContain('execute page load (global mbox "target-global-mbox")');
@@ -71,7 +96,9 @@ describe("decisioning explain", () => {
   it("warns about a name the artifact does not know, with the closest known name", async () => {
     const { code, stderr } = await run(["explain", "-a", FEATURES, "--mbox", "ab-her", "--visitor", "v-1"]);
     expect(code).toBe(0);
-    expect(stderr).toContain('decisioning explain: warning: mbox "ab-her" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "ab-hero"?');
+    expect(stderr).toContain(
+      'decisioning explain: warning: mbox "ab-her" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "ab-hero"?',
+    );
   });
 
   it("says when a name needs the Delivery API", async () => {

@@ -28,10 +28,25 @@ describe("decisioning inspect", () => {
   it("keeps only the sections --only asks for in JSON too", async () => {
     const { code, json } = await runJson(["inspect", FEATURES, "--only", "splits", "--only", "mboxes", "--json"]);
     expect(code).toBe(0);
-    expect(Object.keys(json).sort()).toEqual(["clientCode", "environment", "geoTargetingEnabled", "globalMbox", "mboxes", "responseTokens", "splits", "version"]);
+    expect(Object.keys(json).sort()).toEqual([
+      "clientCode",
+      "environment",
+      "geoTargetingEnabled",
+      "globalMbox",
+      "mboxes",
+      "responseTokens",
+      "splits",
+      "version",
+    ]);
     expect(json.splits).toEqual(
       expect.arrayContaining([
-        { activity: "1001", experience: "Experience B", split: { intervals: [{ from: 50, to: 99.99 }], percent: 50 }, audiences: ["everyone"], offers: ["json"] },
+        {
+          activity: "1001",
+          experience: "Experience B",
+          split: { intervals: [{ from: 50, to: 99.99 }], percent: 50 },
+          audiences: ["everyone"],
+          offers: ["json"],
+        },
         expect.objectContaining({ activity: "1002", experience: "Gold members", split: null }),
       ]),
     );
@@ -39,7 +54,13 @@ describe("decisioning inspect", () => {
   });
 
   it("gives the same facts as JSON", async () => {
-    const built = artifact({ client: "kit" }).activity("checkout-test", { id: 9 }).mbox("checkout").experience("A", 30, { json: { v: 1 } }).experience("B", 70, { json: { v: 2 } }).audience(when.url.contains("checkout")).build();
+    const built = artifact({ client: "kit" })
+      .activity("checkout-test", { id: 9 })
+      .mbox("checkout")
+      .experience("A", 30, { json: { v: 1 } })
+      .experience("B", 70, { json: { v: 2 } })
+      .audience(when.url.contains("checkout"))
+      .build();
     const { code, json } = await runJson(["inspect", "--json", tempJson("kit.json", built)]);
     expect(code).toBe(0);
     expect(json.activities).toEqual([

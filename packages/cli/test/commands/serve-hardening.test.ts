@@ -35,7 +35,8 @@ const health = async (url: string): Promise<any> => (await fetch(`${url}/health`
 
 const versioned = (version: number) => artifact({ client: "kit" }).activity("t").mbox("m").experience("Only", 100, { json: { version } }).build();
 
-const contentOf = async (url: string): Promise<unknown> => (await post(url, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content;
+const contentOf = async (url: string): Promise<unknown> =>
+  (await post(url, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content;
 
 describe("decisioning serve under attack", () => {
   it("answers a ?client= other than the artifact's with a 400, and never compiles a decider for it", async () => {
@@ -82,7 +83,11 @@ describe("decisioning serve under attack", () => {
 
   it("keeps the artifact in use when a refresh brings a body over --max-artifact-bytes", async () => {
     const small = versioned(1);
-    const large = artifact({ client: "kit" }).activity("t").mbox("m").experience("Only", 100, { json: { version: 2, padding: "x".repeat(20000) } }).build();
+    const large = artifact({ client: "kit" })
+      .activity("t")
+      .mbox("m")
+      .experience("Only", 100, { json: { version: 2, padding: "x".repeat(20000) } })
+      .build();
     const cdn = await startFakeCdn({ artifact: small });
     try {
       const { url, output } = await serve(["-a", cdn.artifactUrl, "--poll", "1", "--max-artifact-bytes", "10000"]);
@@ -139,7 +144,10 @@ describe("decisioning serve under attack", () => {
   it("gives traces only to callers that send the --trace-token", async () => {
     const token = "s3cret-token-0123456789";
     const { url } = await serve(["-a", FEATURES, "--trace-token", token]);
-    const request = (authorizationToken?: string) => ({ trace: authorizationToken === undefined ? {} : { authorizationToken }, execute: { mboxes: [{ name: "flags", index: 1 }] } });
+    const request = (authorizationToken?: string) => ({
+      trace: authorizationToken === undefined ? {} : { authorizationToken },
+      execute: { mboxes: [{ name: "flags", index: 1 }] },
+    });
     expect((await post(url, request())).status).toBe(403);
     expect((await post(url, request("wrong"))).status).toBe(403);
     const allowed = await post(url, request(token));
@@ -150,7 +158,8 @@ describe("decisioning serve under attack", () => {
   it("refuses an answer over --max-response-bytes with a 413 and keeps serving", async () => {
     const { url } = await serve(["-a", LARGE, "--allow-trace", "--max-response-bytes", "200000"]);
     // Each item's trace repeats the ones before it: a 3 KB request asks for megabytes.
-    const mboxes = (count: number) => Array.from({ length: count }, (_, i) => ({ name: "target-global-mbox", index: i + 1, parameters: { padding: "p".repeat(500) } }));
+    const mboxes = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ name: "target-global-mbox", index: i + 1, parameters: { padding: "p".repeat(500) } }));
     const big = await post(url, { trace: {}, id: { tntId: "v-1" }, execute: { mboxes: mboxes(5) } });
     expect(big.status).toBe(413);
     expect(big.json.message).toMatch(/the answer would be \d+ bytes, over this server's limit of 200000 \(--max-response-bytes\).*without trace/);

@@ -87,8 +87,14 @@ describe("decisioning serve forwards what clients send", () => {
 
   it("refuses notifications that are not a list of objects, naming the field", async () => {
     const { url } = await serve(["-a", FEATURES]);
-    expect(await post(url, { notifications: { id: 1 } })).toEqual({ status: 400, json: { status: 400, message: "request.notifications: must be an array of notifications" } });
-    expect(await post(url, { notifications: [{ id: "a" }, 7] })).toEqual({ status: 400, json: { status: 400, message: "request.notifications[1]: must be an object" } });
+    expect(await post(url, { notifications: { id: 1 } })).toEqual({
+      status: 400,
+      json: { status: 400, message: "request.notifications: must be an array of notifications" },
+    });
+    expect(await post(url, { notifications: [{ id: "a" }, 7] })).toEqual({
+      status: 400,
+      json: { status: 400, message: "request.notifications[1]: must be an object" },
+    });
   });
 
   it("never makes an answer wait for a hanging --notify, and counts what the bounded queue drops, then what shutdown leaves", async () => {
@@ -117,17 +123,20 @@ describe("decisioning serve forwards what clients send", () => {
     api.failAlways(fault.status(400));
     const { url } = await serve(["-a", FEATURES, "--notify", api.endpoint]);
     await post(url, executeFlags);
-    await expect.poll(async () => (await health(url)).notifications, { timeout: 5000 }).toMatchObject({
-      forwarded: 0,
-      dropped: 1,
-      droppedByReason: { "http-error": 1 },
-      lastError: { reason: "http-error", message: expect.stringMatching(/^HTTP 400 from http:\/\/127\.0\.0\.1:\d+$/) },
-    });
+    await expect
+      .poll(async () => (await health(url)).notifications, { timeout: 5000 })
+      .toMatchObject({
+        forwarded: 0,
+        dropped: 1,
+        droppedByReason: { "http-error": 1 },
+        lastError: { reason: "http-error", message: expect.stringMatching(/^HTTP 400 from http:\/\/127\.0\.0\.1:\d+$/) },
+      });
   });
 });
 
 const versioned = (version: number) => artifact({ client: "kit" }).activity("t").mbox("m").experience("Only", 100, { json: { version } }).build();
-const contentOf = async (url: string): Promise<unknown> => (await post(url, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content;
+const contentOf = async (url: string): Promise<unknown> =>
+  (await post(url, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content;
 
 describe("decisioning serve keeps its artifact fresh", () => {
   it("picks up an edit to a file artifact, keeps the last good one through a bad edit, and reports it", async () => {
@@ -137,9 +146,14 @@ describe("decisioning serve keeps its artifact fresh", () => {
     writeFileSync(path, JSON.stringify(versioned(2)));
     await expect.poll(() => contentOf(url), { timeout: 5000 }).toEqual({ version: 2 });
     writeFileSync(path, "{ broken");
-    await expect.poll(output, { timeout: 5000 }).toMatch(/artifact refresh failed, still deciding with the previous one: the artifact .*watched\.json is not valid JSON/);
+    await expect
+      .poll(output, { timeout: 5000 })
+      .toMatch(/artifact refresh failed, still deciding with the previous one: the artifact .*watched\.json is not valid JSON/);
     expect(await contentOf(url)).toEqual({ version: 2 });
-    expect(await health(url)).toMatchObject({ status: "degraded", artifact: { kind: "file", refresh: "watch", lastRefresh: { result: "failed", error: expect.stringContaining("not valid JSON") } } });
+    expect(await health(url)).toMatchObject({
+      status: "degraded",
+      artifact: { kind: "file", refresh: "watch", lastRefresh: { result: "failed", error: expect.stringContaining("not valid JSON") } },
+    });
     // Deploy tools replace the file by renaming a new one over it.
     const next = tempJson("watched.json.next", versioned(3));
     renameSync(next, path);
@@ -193,7 +207,13 @@ describe("decisioning serve says what is wrong with a request", () => {
     const { url, output } = await serve(["-a", FEATURES]);
     for (let i = 0; i < 3; i++) await post(url, { execute: { mboxes: [{ name: "flgs", index: 1 }] }, prefetch: { views: [{ name: "hone" }] } });
     await expect.poll(output, { timeout: 2000 }).toContain('warning: view "hone" is not in the artifact');
-    expect(output().match(/warning: mbox "flgs" is not in the artifact \(not local, not remote, no rules\), so it is left to the Delivery API \(status 206\): did you mean "flags"\?/g)).toHaveLength(1);
-    expect(output()).toContain('view "hone" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "home"?');
+    expect(
+      output().match(
+        /warning: mbox "flgs" is not in the artifact \(not local, not remote, no rules\), so it is left to the Delivery API \(status 206\): did you mean "flags"\?/g,
+      ),
+    ).toHaveLength(1);
+    expect(output()).toContain(
+      'view "hone" is not in the artifact (not local, not remote, no rules), so it is left to the Delivery API (status 206): did you mean "home"?',
+    );
   });
 });

@@ -20,9 +20,38 @@ describe("decisioning validate", () => {
   });
 
   it.each([
-    ["an A/B test with an audience", artifact().activity("checkout-test").mbox("checkout").experience("A", 50, { json: { layout: "one-page" } }).experience("B", 50, { json: { layout: "steps" } }).audience(when.url.contains("/checkout")).build()],
-    ["experience targeting on the page load and a view", artifact().activity("xt", { type: "xt" }).pageLoad().view("home").experience("Gold", 100, { html: "<b>gold</b>" }, { audience: when.param("tier").is("gold") }).experience("Others", 100, { html: "hi" }).build()],
-    ["a four-way split with remote mboxes", artifact().activity("t").mbox("m").experience("A", 25, { json: 1 }).experience("B", 25, { json: 2 }).experience("C", 25, { json: 3 }).experience("D", 25, { json: 4 }).remoteMbox("server-only").build()],
+    [
+      "an A/B test with an audience",
+      artifact()
+        .activity("checkout-test")
+        .mbox("checkout")
+        .experience("A", 50, { json: { layout: "one-page" } })
+        .experience("B", 50, { json: { layout: "steps" } })
+        .audience(when.url.contains("/checkout"))
+        .build(),
+    ],
+    [
+      "experience targeting on the page load and a view",
+      artifact()
+        .activity("xt", { type: "xt" })
+        .pageLoad()
+        .view("home")
+        .experience("Gold", 100, { html: "<b>gold</b>" }, { audience: when.param("tier").is("gold") })
+        .experience("Others", 100, { html: "hi" })
+        .build(),
+    ],
+    [
+      "a four-way split with remote mboxes",
+      artifact()
+        .activity("t")
+        .mbox("m")
+        .experience("A", 25, { json: 1 })
+        .experience("B", 25, { json: 2 })
+        .experience("C", 25, { json: 3 })
+        .experience("D", 25, { json: 4 })
+        .remoteMbox("server-only")
+        .build(),
+    ],
   ])("accepts what the test kit's builder makes: %s", async (_name, built) => {
     const { code, stdout } = await run(["validate", tempJson("built.json", built)]);
     expect(code).toBe(0);
@@ -47,7 +76,12 @@ describe("decisioning validate", () => {
   it("prints the report as JSON", async () => {
     const { code, json } = await runJson(["validate", "--json", tempJson("overlap.json", overlapping())]);
     expect(code).toBe(1);
-    expect(json).toMatchObject({ valid: false, errors: 1, warnings: 0, issues: [{ severity: "error", code: "allocation-overlap", path: 'rules.mboxes["hero"][0]' }] });
+    expect(json).toMatchObject({
+      valid: false,
+      errors: 1,
+      warnings: 0,
+      issues: [{ severity: "error", code: "allocation-overlap", path: 'rules.mboxes["hero"][0]' }],
+    });
   });
 
   it("reports an artifact the engine refuses as a schema error", async () => {

@@ -14,7 +14,12 @@ async function deliveryApi(): Promise<FakeDeliveryApi> {
   return api;
 }
 
-const job = (id: string): ForwardJob => ({ body: { id: { tntId: "v" }, notifications: [{ id, type: "display", timestamp: 1, tokens: ["t"] }] }, count: 1, client: "acme", sessionId: "s" });
+const job = (id: string): ForwardJob => ({
+  body: { id: { tntId: "v" }, notifications: [{ id, type: "display", timestamp: 1, tokens: ["t"] }] },
+  count: 1,
+  client: "acme",
+  sessionId: "s",
+});
 
 describe("the notification forwarder", () => {
   it("retries once after a 503 and counts the notification as forwarded", async () => {

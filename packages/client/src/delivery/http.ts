@@ -284,10 +284,14 @@ async function attempt(transport: DeliveryTransport, url: string, init: FetchIni
   }
   if (nestsDeeperThan(parsed, MAX_ANSWER_DEPTH)) {
     // As deep an answer as no artifact may be: reading it (copying offer content) would overflow the stack.
-    throw new DeliveryApiError(ClientErrorCode.DeliveryInvalidResponse, `Delivery API response nests objects or arrays more than ${MAX_ANSWER_DEPTH} levels deep`, {
-      url,
-      status: response.status,
-    });
+    throw new DeliveryApiError(
+      ClientErrorCode.DeliveryInvalidResponse,
+      `Delivery API response nests objects or arrays more than ${MAX_ANSWER_DEPTH} levels deep`,
+      {
+        url,
+        status: response.status,
+      },
+    );
   }
   return {
     response: parsed as DeliveryResponse,
@@ -306,7 +310,12 @@ async function attempt(transport: DeliveryTransport, url: string, init: FetchIni
  * for a non-2xx answer (4xx is never retried), `DELIVERY_NETWORK_ERROR`,
  * `DELIVERY_INVALID_RESPONSE`, or `DELIVERY_INVALID_REQUEST` for a request that is not JSON.
  */
-export async function postDelivery(transport: DeliveryTransport, url: string, headers: Record<string, string>, request: DeliveryRequest): Promise<DeliveryResult> {
+export async function postDelivery(
+  transport: DeliveryTransport,
+  url: string,
+  headers: Record<string, string>,
+  request: DeliveryRequest,
+): Promise<DeliveryResult> {
   const { platform } = transport;
   let body: string;
   try {

@@ -28,7 +28,6 @@ import { AuthState, ServerVisitor, type CustomerIds, type VisitorLike, type Visi
 
 type SafeLogger = internal.SafeLogger;
 
-
 /** The request the reference uses when none is given. */
 export function emptyRequest(): DeliveryRequest {
   return { context: { channel: ChannelType.Web } };
@@ -324,10 +323,7 @@ function createNotifications(notifications: unknown, logger: SafeLogger): Notifi
   const result: Notification[] = [];
   for (const notification of notifications) {
     const valid =
-      isNonEmptyObject(notification) &&
-      isNonEmptyString(notification.id) &&
-      isNumber(notification.timestamp) &&
-      METRIC_TYPES.includes(notification.type);
+      isNonEmptyObject(notification) && isNonEmptyString(notification.id) && isNumber(notification.timestamp) && METRIC_TYPES.includes(notification.type);
     if (!valid) {
       logger.error(Messages.NOTIFICATION_INVALID, notification);
       continue;

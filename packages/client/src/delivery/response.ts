@@ -8,13 +8,7 @@ import { isNonEmptyObject } from "./request.js";
 import { hasOwn, setOwn } from "../own.js";
 import { locationHintCookieFor, targetCookieFor, type TargetCookie } from "../cookies.js";
 import { DecisioningMethod } from "../types.js";
-import type {
-  AnalyticsResponse,
-  DeliveryRequest,
-  DeliveryResponse,
-  ExecuteResponse,
-  PrefetchResponse,
-} from "../types.js";
+import type { AnalyticsResponse, DeliveryRequest, DeliveryResponse, ExecuteResponse, PrefetchResponse } from "../types.js";
 import type { VisitorState } from "../visitor.js";
 
 /** Where and how a response was decided. */

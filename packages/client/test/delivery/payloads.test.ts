@@ -6,7 +6,12 @@ import { ServerVisitor, type VisitorLike } from "../../src/visitor.js";
 const ORG = "0123456789ABCDEF@AdobeOrg";
 
 /** A decision's call: the caller's visitor and a handed-out request unless told otherwise. */
-function call(visitor: VisitorLike, sessionId: string, cluster: string | undefined, ownership: Partial<Pick<Call, "visitorOwner" | "requestExposure">> = {}): Call {
+function call(
+  visitor: VisitorLike,
+  sessionId: string,
+  cluster: string | undefined,
+  ownership: Partial<Pick<Call, "visitorOwner" | "requestExposure">> = {},
+): Call {
   return {
     request: {},
     visitor,
@@ -95,10 +100,17 @@ describe("retainedPayload", () => {
       experienceCloud: { analytics: { logging: "server_side" } },
       notifications: [{ id: "n", tokens: ["x"] }],
     };
-    const original = payload(call(visitor, "s", undefined, { visitorOwner: "client", requestExposure: "kept" }), request as unknown as DecisionPayload["request"]);
+    const original = payload(
+      call(visitor, "s", undefined, { visitorOwner: "client", requestExposure: "kept" }),
+      request as unknown as DecisionPayload["request"],
+    );
     const held = retainedPayload(original);
     expect(held).toBe(original);
-    expect(held.request).toEqual({ ...request, id: { tntId: "t", customerIds: [{ id: "c", integrationCode: "i" }] }, context: { channel: "web", address: { url: "https://a/" } } });
+    expect(held.request).toEqual({
+      ...request,
+      id: { tntId: "t", customerIds: [{ id: "c", integrationCode: "i" }] },
+      context: { channel: "web", address: { url: "https://a/" } },
+    });
     // The client's containers are kept; the caller's objects inside them are replaced by copies.
     expect(held.request.context).toBe(request.context);
     expect((held.request.context as { address: unknown }).address).not.toBe(address);
@@ -130,7 +142,11 @@ describe("mergeNotificationPayloads", () => {
       { request: { id: { tntId: "t" }, notifications: [{ id: "n2" }, { id: "n3" }], telemetry: { entries: [{ requestId: "r3" }] } }, visitor: first },
     ]);
     expect(merged).toEqual({
-      request: { id: { tntId: "t" }, notifications: [{ id: "n1" }, { id: "n2" }, { id: "n3" }], telemetry: { entries: [{ requestId: "r1" }, { requestId: "r3" }] } },
+      request: {
+        id: { tntId: "t" },
+        notifications: [{ id: "n1" }, { id: "n2" }, { id: "n3" }],
+        telemetry: { entries: [{ requestId: "r1" }, { requestId: "r3" }] },
+      },
       visitor: first,
     });
     expect(merged.visitor).toBe(first);

@@ -121,7 +121,9 @@ describe("propertyOf", () => {
   it("prefers the request's property token and logs a mismatch with the configured one", () => {
     const logger = fakeSafeLogger();
     expect(propertyOf("config-token", { property: { token: "request-token" } }, logger)).toEqual({ token: "request-token" });
-    expect(logger.lines[0]?.[1]).toBe('The property token specified in the request "request-token" does not match the one specified in the config "config-token".');
+    expect(logger.lines[0]?.[1]).toBe(
+      'The property token specified in the request "request-token" does not match the one specified in the config "config-token".',
+    );
     expect(propertyOf("config-token", {}, logger)).toEqual({ token: "config-token" });
     expect(propertyOf(undefined, {}, logger)).toBeUndefined();
   });
@@ -140,14 +142,31 @@ describe("customerIdsOf", () => {
 
 describe("addMboxesToRequest", () => {
   it("appends new mboxes to execute starting after the highest index, at 1 for none", () => {
-    expect(addMboxesToRequest(["a", "b"], {})).toEqual({ execute: { mboxes: [{ name: "a", index: 1 }, { name: "b", index: 2 }] } });
+    expect(addMboxesToRequest(["a", "b"], {})).toEqual({
+      execute: {
+        mboxes: [
+          { name: "a", index: 1 },
+          { name: "b", index: 2 },
+        ],
+      },
+    });
     const request = addMboxesToRequest(["a", "c"], { execute: { pageLoad: {}, mboxes: [{ name: "x", index: 5 }] } });
-    expect(request.execute).toEqual({ pageLoad: {}, mboxes: [{ name: "x", index: 5 }, { name: "a", index: 6 }, { name: "c", index: 7 }] });
+    expect(request.execute).toEqual({
+      pageLoad: {},
+      mboxes: [
+        { name: "x", index: 5 },
+        { name: "a", index: 6 },
+        { name: "c", index: 7 },
+      ],
+    });
   });
 
   it("skips names already requested anywhere, and duplicates", () => {
     const request = addMboxesToRequest(["p", "e", "n", "n"], { prefetch: { mboxes: [{ name: "p" }] }, execute: { mboxes: [{ name: "e", index: 1 }] } });
-    expect(request.execute?.mboxes).toEqual([{ name: "e", index: 1 }, { name: "n", index: 2 }]);
+    expect(request.execute?.mboxes).toEqual([
+      { name: "e", index: 1 },
+      { name: "n", index: 2 },
+    ]);
     expect(request.prefetch).toEqual({ mboxes: [{ name: "p" }] });
   });
 

@@ -12,8 +12,13 @@ describe("processResponse", () => {
 
   it("writes the edge-cluster cookie from the request's cluster, else from the edge host", () => {
     expect(processResponse({ visitorState: {}, request: {} }, "s", "17", {}, "server-side", undefined, NOW).targetLocationHintCookie?.value).toBe("17");
-    expect(processResponse({ visitorState: {}, request: {} }, "s", undefined, { edgeHost: "mboxedge31.tt.omtrdc.net" }, "server-side", undefined, NOW).targetLocationHintCookie?.value).toBe("31");
-    expect(processResponse({ visitorState: {}, request: {} }, "s", undefined, {}, "server-side", undefined, NOW)).not.toHaveProperty("targetLocationHintCookie");
+    expect(
+      processResponse({ visitorState: {}, request: {} }, "s", undefined, { edgeHost: "mboxedge31.tt.omtrdc.net" }, "server-side", undefined, NOW)
+        .targetLocationHintCookie?.value,
+    ).toBe("31");
+    expect(processResponse({ visitorState: {}, request: {} }, "s", undefined, {}, "server-side", undefined, NOW)).not.toHaveProperty(
+      "targetLocationHintCookie",
+    );
   });
 
   it("moves remote mboxes and views from the response into meta", () => {

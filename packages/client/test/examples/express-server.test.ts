@@ -39,7 +39,12 @@ const cookieHeader = (cookies: Record<string, string>) =>
 
 describe("examples/express-server", () => {
   it("serves on-device flags, sets the mbox cookie, and keeps a returning visitor in its experiences", async () => {
-    const { client: onDevice } = await readyClient({ ...localServer(target), decisioningMethod: "on-device", artifactPayload: demoArtifact(), targetLocationHint: "" });
+    const { client: onDevice } = await readyClient({
+      ...localServer(target),
+      decisioningMethod: "on-device",
+      artifactPayload: demoArtifact(),
+      targetLocationHint: "",
+    });
     const base = await serve(onDevice);
 
     const first = await fetch(`${base}/api/flags`);
@@ -54,7 +59,11 @@ describe("examples/express-server", () => {
     const againBody = (await again.json()) as typeof firstBody;
     expect(againBody.tntId).toBe(firstBody.tntId);
     expect(againBody.checkout).toEqual(firstBody.checkout);
-    expect(decodeURIComponent(cookiesOf(again).mbox ?? "").split("|")[0]?.split("#")[1]).toBe(mbox.split("|")[0]?.split("#")[1]);
+    expect(
+      decodeURIComponent(cookiesOf(again).mbox ?? "")
+        .split("|")[0]
+        ?.split("#")[1],
+    ).toBe(mbox.split("|")[0]?.split("#")[1]);
   });
 
   it("passes the AMCV and mbox cookies to the edge and writes back the edge cluster", async () => {

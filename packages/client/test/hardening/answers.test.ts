@@ -34,12 +34,18 @@ describe("answers of Target's edge", () => {
     target.failAlways(fault.body(body));
     const rejection = client.getOffers({ request: flagsRequest });
     await expect(rejection).rejects.toBeInstanceOf(DeliveryApiError);
-    await expect(rejection).rejects.toMatchObject({ code: ClientErrorCode.DeliveryInvalidResponse, message: expect.stringContaining("more than 512 levels deep") });
+    await expect(rejection).rejects.toMatchObject({
+      code: ClientErrorCode.DeliveryInvalidResponse,
+      message: expect.stringContaining("more than 512 levels deep"),
+    });
     await expect(client.getAttributes(["flags"])).rejects.toMatchObject({ code: ClientErrorCode.DeliveryInvalidResponse });
   });
 
   it("takes content as deep as an artifact may be", async () => {
-    target.respondWith((_call, answer) => ({ ...answer(), execute: { mboxes: [{ name: "flags", index: 1, options: [{ type: "json", content: { deep: nested(500) } }] }] } }));
+    target.respondWith((_call, answer) => ({
+      ...answer(),
+      execute: { mboxes: [{ name: "flags", index: 1, options: [{ type: "json", content: { deep: nested(500) } }] }] },
+    }));
     const { client } = await readyClient(localServer(target));
     const attributes = await client.getAttributes(["flags"]);
     expect(attributes.getJSON("flags", "deep")).toEqual(nested(500));

@@ -184,7 +184,9 @@ describe("notifications under pressure", () => {
     const silent = await onDeviceClient(overflow, { events: { sendNotificationError: undefined } });
     await decide(logged.client, 20);
     await decide(silent.client, 20);
-    await eventually(() => logged.client.getNotificationStats().droppedBy["queue-full"] >= 10 && silent.client.getNotificationStats().droppedBy["queue-full"] >= 10);
+    await eventually(
+      () => logged.client.getNotificationStats().droppedBy["queue-full"] >= 10 && silent.client.getNotificationStats().droppedBy["queue-full"] >= 10,
+    );
     const drops = logger.lines.map((line) => line.args).filter((args) => String(args[1]).startsWith("notification dropped (queue-full)"));
     expect(drops).toHaveLength(logged.client.getNotificationStats().droppedBy["queue-full"]);
     expect(drops[0]?.[2]).toMatchObject({ name: "NotificationDroppedError", reason: "queue-full" });

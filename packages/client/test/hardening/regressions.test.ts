@@ -63,7 +63,11 @@ describe("getOffers options of the wrong type", () => {
   it("count as absent: an object sessionId, targetLocationHint or consumerId does not break the call", async () => {
     const target = await startFakeDeliveryApi();
     try {
-      const { client } = await readyClient({ ...localServer(target), targetLocationHint: "35", fetchApi: (input, init) => fetch(input.replace(/mboxedge35\.tt\.omtrdc\.net/, target.host).replace("https:", "http:"), init) as never });
+      const { client } = await readyClient({
+        ...localServer(target),
+        targetLocationHint: "35",
+        fetchApi: (input, init) => fetch(input.replace(/mboxedge35\.tt\.omtrdc\.net/, target.host).replace("https:", "http:"), init) as never,
+      });
       const result = await client.getOffers({
         request: { execute: { mboxes: [{ name: "hero" }] } },
         sessionId: unprintable() as string,

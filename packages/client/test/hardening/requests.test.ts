@@ -76,7 +76,9 @@ afterAll(async () => {
 const cookie = fc.oneof(
   hostileString,
   fc
-    .array(fc.tuple(fc.oneof(hostileKey, fc.constantFrom("session", "PC", "MCMID", "MCAAMLH-1", "MCAAMB-1", "MCIDTS")), hostileString, fc.integer()), { maxLength: 6 })
+    .array(fc.tuple(fc.oneof(hostileKey, fc.constantFrom("session", "PC", "MCMID", "MCAAMLH-1", "MCAAMB-1", "MCIDTS")), hostileString, fc.integer()), {
+      maxLength: 6,
+    })
     .map((parts) => parts.map(([name, value, expiry]) => `${name}#${value}#${expiry}`).join("|")),
   fc.array(fc.oneof(hostileKey, hostileString), { maxLength: 10 }).map((parts) => parts.join("|")),
 );
@@ -101,7 +103,10 @@ const callOptions = fc.oneof(
     weight: 4,
     arbitrary: fc.record(
       {
-        request: fc.oneof(hostileJson, mutations.map((list) => new Mutated(list))),
+        request: fc.oneof(
+          hostileJson,
+          mutations.map((list) => new Mutated(list)),
+        ),
         visitorCookie: cookie,
         targetCookie: cookie,
         targetLocationHint: hostileString,

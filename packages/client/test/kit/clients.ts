@@ -27,7 +27,10 @@ export interface RecordingLogger {
 /** A logger that keeps what it is told. */
 export function recordingLogger(): RecordingLogger {
   const lines: RecordingLogger["lines"] = [];
-  const at = (level: string) => (...args: unknown[]) => void lines.push({ level, args });
+  const at =
+    (level: string) =>
+    (...args: unknown[]) =>
+      void lines.push({ level, args });
   return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
@@ -67,10 +70,7 @@ export function startClient(options: Partial<TargetClientOptions>): ClientUnderT
 export async function readyClient(options: Partial<TargetClientOptions>, timeoutMs = 5000): Promise<ClientUnderTest> {
   const started = startClient(options);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    started.ready,
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("clientReady never fired")), timeoutMs))),
-  ]);
+  await Promise.race([started.ready, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("clientReady never fired")), timeoutMs)))]);
   clearTimeout(timer);
   return started;
 }

@@ -4,7 +4,10 @@ import type { SafeLogger } from "../../src/logger.js";
 /** A SafeLogger recording `[level, ...args]`. */
 export function fakeSafeLogger(): SafeLogger & { lines: unknown[][] } {
   const lines: unknown[][] = [];
-  const at = (level: string) => (...args: unknown[]) => void lines.push([level, ...args]);
+  const at =
+    (level: string) =>
+    (...args: unknown[]) =>
+      void lines.push([level, ...args]);
   return { lines, debugEnabled: true, errorEnabled: true, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 

@@ -241,7 +241,9 @@ describe("NotificationQueue", () => {
 
   it("pauses every send once OUTAGE_THRESHOLD requests in a row fail, probes one request at a time, and resumes after a success", async () => {
     let down = true;
-    const { queue, platform, calls, sent, peak } = harness({ maxConcurrent: 10, backoffInitialMs: 100, backoffMaxMs: 400, maxAttempts: 100 }, () => (down ? "retriable" : "ok"));
+    const { queue, platform, calls, sent, peak } = harness({ maxConcurrent: 10, backoffInitialMs: 100, backoffMaxMs: 400, maxAttempts: 100 }, () =>
+      down ? "retriable" : "ok",
+    );
     for (let n = 1; n <= 30; n++) queue.enqueue({ n });
     await platform.advance(5);
     expect(calls).toHaveLength(10);
@@ -260,7 +262,9 @@ describe("NotificationQueue", () => {
 
   it("lengthens the pause only when a probe fails, so a short outage costs a short pause", async () => {
     let down = true;
-    const { queue, platform, sent } = harness({ maxConcurrent: 50, backoffInitialMs: 100, backoffMaxMs: 30000, maxAttempts: 100 }, () => (down ? "retriable" : "ok"));
+    const { queue, platform, sent } = harness({ maxConcurrent: 50, backoffInitialMs: 100, backoffMaxMs: 30000, maxAttempts: 100 }, () =>
+      down ? "retriable" : "ok",
+    );
     for (let n = 1; n <= 50; n++) queue.enqueue({ n });
     // 50 requests fail together: that is one outage, not fifty (the first pause is 50 to 100 ms).
     await platform.advance(15);
@@ -271,7 +275,9 @@ describe("NotificationQueue", () => {
 
   it("does not pause for scattered failures below the threshold", async () => {
     let count = 0;
-    const { queue, platform, sent } = harness({ maxConcurrent: 5, backoffInitialMs: 1000 }, () => (++count % (OUTAGE_THRESHOLD - 1) === 0 ? "retriable" : "ok"));
+    const { queue, platform, sent } = harness({ maxConcurrent: 5, backoffInitialMs: 1000 }, () =>
+      ++count % (OUTAGE_THRESHOLD - 1) === 0 ? "retriable" : "ok",
+    );
     for (let n = 1; n <= 40; n++) queue.enqueue({ n });
     await platform.advance(200);
     // Everything but the failed ones went out in 10 ms rounds; the failed ones wait for their own backoff.
@@ -422,10 +428,18 @@ describe("NotificationQueue", () => {
   it("accounts for every payload exactly once, whatever the sender does", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.option(fc.constantFrom("a", "b", "c")), fc.array(fc.constantFrom<Outcome>("ok", "retriable", "fatal"), { minLength: 1, maxLength: 4 })), {
-          maxLength: 40,
+        fc.array(
+          fc.tuple(fc.option(fc.constantFrom("a", "b", "c")), fc.array(fc.constantFrom<Outcome>("ok", "retriable", "fatal"), { minLength: 1, maxLength: 4 })),
+          {
+            maxLength: 40,
+          },
+        ),
+        fc.record({
+          maxQueued: fc.integer({ min: 1, max: 10 }),
+          maxConcurrent: fc.integer({ min: 1, max: 4 }),
+          maxBatch: fc.integer({ min: 1, max: 4 }),
+          maxAttempts: fc.integer({ min: 1, max: 4 }),
         }),
-        fc.record({ maxQueued: fc.integer({ min: 1, max: 10 }), maxConcurrent: fc.integer({ min: 1, max: 4 }), maxBatch: fc.integer({ min: 1, max: 4 }), maxAttempts: fc.integer({ min: 1, max: 4 }) }),
         fc.boolean(),
         async (plan, options, closeEarly) => {
           const script = new Map(plan.map(([, outcomes], n) => [n, outcomes]));

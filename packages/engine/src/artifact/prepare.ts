@@ -252,7 +252,9 @@ export function prepareArtifact(value: unknown): PreparedArtifact {
     geoTargetingEnabled: Boolean(artifact.geoTargetingEnabled),
     problems,
     ruleCount: state.ruleCount,
-    propertyScoped: [...mboxes.values()].some((rules) => rules.some((rule) => rule.propertyTokens !== undefined)) || allViews.some((rule) => rule.propertyTokens !== undefined),
+    propertyScoped:
+      [...mboxes.values()].some((rules) => rules.some((rule) => rule.propertyTokens !== undefined)) ||
+      allViews.some((rule) => rule.propertyTokens !== undefined),
     activityCount: state.activities.size,
     ruleKeyCount: state.ruleKeys.size,
     sharedTests: state.sharedTests,

@@ -4,8 +4,7 @@ import type { Artifact, Rule } from "../types.js";
 /** The only artifact major version this library decides. */
 export const SUPPORTED_MAJOR_VERSION = 1;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const at = (path: string, key: string): string => `${path}[${JSON.stringify(key)}]`;
 
@@ -140,7 +139,7 @@ function checkRuleMap(rules: Record<string, unknown>, key: "mboxes" | "views"): 
  */
 export function validateArtifact(value: unknown): Artifact {
   if (!isObject(value)) throw invalid("artifact", "must be a JSON object");
-  if (typeof value.version !== "string") throw invalid("version", "must be a semver string such as \"1.0.0\"");
+  if (typeof value.version !== "string") throw invalid("version", 'must be a semver string such as "1.0.0"');
   const major = majorVersionOf(value.version);
   if (major !== SUPPORTED_MAJOR_VERSION) {
     throw new ArtifactError(

@@ -12,7 +12,13 @@ export function parseDomainOf(choice: unknown): ParseDomain {
   if (typeof choice === "function") return choice as ParseDomain;
   if (choice === undefined || choice === null || choice === "basic") return parseDomainBasic;
   if (choice === "psl") {
-    throw new ConfigError("parseDomainImpl", `"psl" is not available in the lean entry: import "@decisioning/engine" for the Public Suffix List, or pass "basic" or a function`);
+    throw new ConfigError(
+      "parseDomainImpl",
+      `"psl" is not available in the lean entry: import "@decisioning/engine" for the Public Suffix List, or pass "basic" or a function`,
+    );
   }
-  throw new ConfigError("parseDomainImpl", `must be "psl", "basic" or a function, not ${typeof choice === "string" ? JSON.stringify(choice) : describe(choice)}`);
+  throw new ConfigError(
+    "parseDomainImpl",
+    `must be "psl", "basic" or a function, not ${typeof choice === "string" ? JSON.stringify(choice) : describe(choice)}`,
+  );
 }

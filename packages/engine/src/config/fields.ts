@@ -25,7 +25,8 @@ export function configObject(value: unknown, what = "config"): Fields {
 export function optionalString(config: Fields, field: string): string | undefined {
   const value = config[field];
   if (absent(value)) return undefined;
-  if (typeof value !== "string" || value === "") throw new ConfigError(field, `must be a non-empty string, not ${value === "" ? "an empty one" : describe(value)}`);
+  if (typeof value !== "string" || value === "")
+    throw new ConfigError(field, `must be a non-empty string, not ${value === "" ? "an empty one" : describe(value)}`);
   return value;
 }
 
@@ -62,7 +63,10 @@ export function optionalChoice<T extends string>(config: Fields, field: string, 
   const value = config[field];
   if (absent(value)) return undefined;
   if (!choices.includes(value as T)) {
-    throw new ConfigError(field, `must be ${choices.map((choice) => JSON.stringify(choice)).join(" or ")}, not ${typeof value === "string" ? JSON.stringify(value) : describe(value)}`);
+    throw new ConfigError(
+      field,
+      `must be ${choices.map((choice) => JSON.stringify(choice)).join(" or ")}, not ${typeof value === "string" ? JSON.stringify(value) : describe(value)}`,
+    );
   }
   return value as T;
 }
@@ -71,7 +75,8 @@ export function optionalChoice<T extends string>(config: Fields, field: string, 
 export function optionalAmount(config: Fields, field: string, unit: string): number | undefined {
   const value = config[field];
   if (absent(value)) return undefined;
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) throw new ConfigError(field, `must be a number of ${unit}, zero or more, not ${typeof value === "number" ? String(value) : describe(value)}`);
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0)
+    throw new ConfigError(field, `must be a number of ${unit}, zero or more, not ${typeof value === "number" ? String(value) : describe(value)}`);
   return value;
 }
 

@@ -24,7 +24,10 @@ export function requestLimitsOf(config: Fields): RequestLimits {
     const value = given[name];
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-      throw new ConfigError(`requestLimits.${name}`, `must be a whole number of one or more, not ${typeof value === "number" ? String(value) : describe(value)}`);
+      throw new ConfigError(
+        `requestLimits.${name}`,
+        `must be a whole number of one or more, not ${typeof value === "number" ? String(value) : describe(value)}`,
+      );
     }
     limits[name as keyof RequestLimits] = value;
   }

@@ -14,13 +14,7 @@ import type {
   SnapshotStore,
 } from "../types.js";
 import { GEO_LOOKUP_URL } from "../context/geo.js";
-import {
-  artifactFormatOf,
-  artifactLocationOf,
-  DEFAULT_ARTIFACT_REQUEST_TIMEOUT,
-  DEFAULT_MAX_ARTIFACT_BYTES,
-  MAX_TIMER_MS,
-} from "./artifact-source.js";
+import { artifactFormatOf, artifactLocationOf, DEFAULT_ARTIFACT_REQUEST_TIMEOUT, DEFAULT_MAX_ARTIFACT_BYTES, MAX_TIMER_MS } from "./artifact-source.js";
 import { parseDomainOf } from "./domain.js";
 import { forcedAllocationsOf, type ForcedAllocations } from "./forced.js";
 import {
@@ -118,11 +112,16 @@ function loggerOf(config: Fields): Logger | undefined {
   return logger as Logger;
 }
 
-
 function sha256Of(config: Fields): string | undefined {
   const value = config.artifactSha256;
   if (value === undefined || value === null || value === "") return undefined;
-  const hex = typeof value === "string" ? value.trim().toLowerCase().replace(/^sha256:/, "") : "";
+  const hex =
+    typeof value === "string"
+      ? value
+          .trim()
+          .toLowerCase()
+          .replace(/^sha256:/, "")
+      : "";
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new ConfigError("artifactSha256", "must be 64 hexadecimal digits (optionally after sha256:)");
   return hex;
 }
@@ -170,7 +169,10 @@ export function engineSettingsOf(config: DecisioningConfig): EngineSettings {
   const artifactLocation = optionalUrl(fields, "artifactLocation");
   const client = optionalString(fields, "client") ?? payloadClientOf(payload);
   if (client === undefined && artifactLocation === undefined) {
-    throw new ConfigError("client", "must be a non-empty string (the Target client code), unless an artifactLocation or an artifactPayload with meta.clientCode is given");
+    throw new ConfigError(
+      "client",
+      "must be a non-empty string (the Target client code), unless an artifactLocation or an artifactPayload with meta.clientCode is given",
+    );
   }
   const decider = deciderSettingsFrom(fields, client);
   for (const field of ["organizationId", "propertyToken", "environment", "cdnEnvironment", "cdnBasePath"]) optionalString(fields, field);

@@ -82,9 +82,7 @@ export class ContextBuilder {
     // Requests with hints use their own cache, keyed unambiguously, so a crafted user agent
     // cannot collide with another visitor's hints; the common case keys on the agent alone.
     const cache = hints ? this.hintedUsers : this.users;
-    const key = hints
-      ? JSON.stringify([userAgent, hints.browserUAWithFullVersion, hints.browserUAWithMajorVersion, hints.platform])
-      : userAgent;
+    const key = hints ? JSON.stringify([userAgent, hints.browserUAWithFullVersion, hints.browserUAWithMajorVersion, hints.platform]) : userAgent;
     const cacheable = key.length <= MAX_CACHED_KEY;
     const cached = cacheable ? cache.get(key) : undefined;
     if (cached) return cached;

@@ -177,12 +177,7 @@ export function visitorIdsOf(id: VisitorId | undefined, targetLocationHint: unkn
 }
 
 /** The request as decided: ids filled in, a request id, a cleaned geo context. */
-export function normalizeRequest(
-  request: DeliveryRequest,
-  targetLocationHint: unknown,
-  uuid: () => string,
-  geo: Geo,
-): DeliveryRequest {
+export function normalizeRequest(request: DeliveryRequest, targetLocationHint: unknown, uuid: () => string, geo: Geo): DeliveryRequest {
   const context = withGeo(request.context ?? undefined, geo);
   const id = visitorIdsOf(request.id ?? undefined, targetLocationHint, uuid);
   const requestId = request.requestId || uuid();
@@ -203,4 +198,3 @@ function withGeo(context: Context | undefined, geo: Geo): Context {
   out.geo = geo;
   return out as Context;
 }
-

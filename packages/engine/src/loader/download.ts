@@ -16,9 +16,7 @@ export interface DownloadRequest {
 }
 
 /** What one download attempt yielded. */
-export type DownloadResult =
-  | { status: 304 }
-  | { status: 200; body: Uint8Array; etag: string | undefined; headers: FetchResponseLike["headers"] };
+export type DownloadResult = { status: 304 } | { status: 200; body: Uint8Array; etag: string | undefined; headers: FetchResponseLike["headers"] };
 
 interface StreamReader {
   read(): Promise<{ done: boolean; value?: Uint8Array }>;

@@ -298,7 +298,9 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       emit("artifactDownloadFailed", { artifactLocation: location, error });
       if (refusedAgain) {
         const still = current ? `; still deciding with artifact ${current.prepared.artifact.version}, next try in ${refreshCap} ms` : "";
-        logger.error(`${location} served the artifact it refused last time again (${describeSameBody(refusedAgain)}), which no retry can fix${still}: ${messageOf(error)}`);
+        logger.error(
+          `${location} served the artifact it refused last time again (${describeSameBody(refusedAgain)}), which no retry can fix${still}: ${messageOf(error)}`,
+        );
         return "refused-again";
       }
       if (current) logger.warn(`artifact refresh failed, still deciding with artifact ${current.prepared.artifact.version}: ${messageOf(error)}`);
@@ -484,7 +486,14 @@ export function createArtifactLoader<T>(deps: LoaderDeps<T>): ArtifactLoader<T> 
       // Every traced decision asks: the last answer serves until what it shows changes (a
       // snapshot's age changes with the clock). Decisions copy it into their traces.
       const last = lastTrace;
-      if (last && last.current === current && last.retrievalCount === retrievalCount && last.halted === halted && last.lastRetrieved === lastRetrieved && snapshotSavedAt === undefined) {
+      if (
+        last &&
+        last.current === current &&
+        last.retrievalCount === retrievalCount &&
+        last.halted === halted &&
+        last.lastRetrieved === lastRetrieved &&
+        snapshotSavedAt === undefined
+      ) {
         return last.trace;
       }
       const trace: ArtifactTrace = {

@@ -541,10 +541,7 @@ function buildEager(resolved: Resolved, nodes: readonly Node[]): Node {
   const impl = OPS.get(name) as Impl;
   const arity = ARITY[name];
   // Operands past an operator's arity are still evaluated, for their errors; known ones cannot throw.
-  const fits =
-    arity !== undefined
-      ? nodes.slice(arity).every((node) => node.known !== undefined)
-      : (name === "+" || name === "*") && nodes.length <= 2;
+  const fits = arity !== undefined ? nodes.slice(arity).every((node) => node.known !== undefined) : (name === "+" || name === "*") && nodes.length <= 2;
   const special = fits ? specialise(name, nodes) : name === "missing" ? buildMissing(nodes) : undefined;
   const node: Node = special ?? { run: (data) => impl(all(data), data) };
   if (node.known !== undefined || READS_DATA.has(name)) return node;

@@ -95,10 +95,7 @@ function artifactOf(conditions: readonly unknown[]): Artifact {
   } as unknown as Artifact;
 }
 
-const parameters = fc.record(
-  { a: fc.constantFrom("x", "y", "xx", 5), b: fc.constantFrom(5, "5", "q"), "obj.indexOf": fc.constant("z") },
-  { requiredKeys: [] },
-);
+const parameters = fc.record({ a: fc.constantFrom("x", "y", "xx", 5), b: fc.constantFrom(5, "5", "q"), "obj.indexOf": fc.constant("z") }, { requiredKeys: [] });
 
 describe("deciding with split conditions", () => {
   it("matches exactly the rules the whole conditions match (a trace evaluates them whole)", () => {

@@ -12,7 +12,11 @@ const noop = () => {};
 
 /** Each engine option with values it refuses, and what the error must say. */
 const engineCases: Array<[string, Record<string, unknown>, RegExp]> = [
-  ["client", { client: undefined, artifactPayload: { ...artifact, meta: {} } }, /client: must be a non-empty string \(the Target client code\), unless an artifactLocation or an artifactPayload with meta\.clientCode is given/],
+  [
+    "client",
+    { client: undefined, artifactPayload: { ...artifact, meta: {} } },
+    /client: must be a non-empty string \(the Target client code\), unless an artifactLocation or an artifactPayload with meta\.clientCode is given/,
+  ],
   ["client", { client: "" }, /client: must be a non-empty string, not an empty one/],
   ["client", { client: 42 }, /client: must be a non-empty string, not a number/],
   ["organizationId", { organizationId: 7 }, /organizationId: must be a non-empty string/],
@@ -53,7 +57,11 @@ const engineCases: Array<[string, Record<string, unknown>, RegExp]> = [
   ["requestLimits.maxItems", { requestLimits: { maxItems: 0 } }, /requestLimits\.maxItems: must be a whole number of one or more, not 0/],
   ["requestLimits.maxDepth", { requestLimits: { maxDepth: 2.5 } }, /requestLimits\.maxDepth: .* not 2\.5/],
   ["requestLimits.maxStringLength", { requestLimits: { maxStringLength: "64" } }, /requestLimits\.maxStringLength: .* not a string/],
-  ["requestLimits.maxItem", { requestLimits: { maxItem: 5 } }, /requestLimits\.maxItem: is not a limit; the limits are maxItems, maxParameters, maxStringLength, maxDepth/],
+  [
+    "requestLimits.maxItem",
+    { requestLimits: { maxItem: 5 } },
+    /requestLimits\.maxItem: is not a limit; the limits are maxItems, maxParameters, maxStringLength, maxDepth/,
+  ],
   ["geoLookupUrl", { geoLookupUrl: "geo.example" }, /geoLookupUrl: must be an absolute URL/],
 ];
 
@@ -77,12 +85,27 @@ describe("the engine's configuration, checked in one place", () => {
   });
 
   it("refuses a configuration that is not an object", async () => {
-    await expect(createDecisioningEngine(null as unknown as DecisioningConfig)).rejects.toMatchObject({ field: "config", message: "config: must be an object, not null" });
+    await expect(createDecisioningEngine(null as unknown as DecisioningConfig)).rejects.toMatchObject({
+      field: "config",
+      message: "config: must be an object, not null",
+    });
   });
 
   it("takes null for any optional option as its absence", async () => {
     const nulls = Object.fromEntries(
-      ["organizationId", "propertyToken", "fetchApi", "logger", "eventEmitter", "telemetryEnabled", "maximumWaitReady", "requestLimits", "platform", "refreshMode", "artifactSha256"].map((key) => [key, null]),
+      [
+        "organizationId",
+        "propertyToken",
+        "fetchApi",
+        "logger",
+        "eventEmitter",
+        "telemetryEnabled",
+        "maximumWaitReady",
+        "requestLimits",
+        "platform",
+        "refreshMode",
+        "artifactSha256",
+      ].map((key) => [key, null]),
     );
     const engine = await createDecisioningEngine({ ...base, ...nulls } as DecisioningConfig);
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
@@ -96,7 +119,10 @@ describe("the engine's configuration, checked in one place", () => {
   });
 
   it("tells the lean entry's users where the Public Suffix List is", async () => {
-    await expect(createLeanEngine({ ...base, parseDomainImpl: "psl" })).rejects.toMatchObject({ field: "parseDomainImpl", message: expect.stringMatching(/not available in the lean entry/) });
+    await expect(createLeanEngine({ ...base, parseDomainImpl: "psl" })).rejects.toMatchObject({
+      field: "parseDomainImpl",
+      message: expect.stringMatching(/not available in the lean entry/),
+    });
     expect(() => createLeanDecider({ client: "acme", artifact, parseDomainImpl: "psl" })).toThrow(/not available in the lean entry/);
   });
 });
@@ -115,8 +141,14 @@ describe("the decider's configuration, checked the same way", () => {
 
   it("takes a null parseDomainImpl for the default, the Public Suffix List", () => {
     const features = JSON.parse(readFileSync(new URL("../../../../fixtures/artifacts/features.json", import.meta.url), "utf8"));
-    const request = { requestId: "r", id: { tntId: "v-1" }, context: { address: { url: "https://shop.example.co.uk/?sale=1" } }, execute: { mboxes: [{ name: "flags", index: 1 }] } };
-    const answer = (parseDomainImpl: unknown) => createDecider({ client: "acme", artifact: features, parseDomainImpl } as DeciderConfig).decide({ request }).response;
+    const request = {
+      requestId: "r",
+      id: { tntId: "v-1" },
+      context: { address: { url: "https://shop.example.co.uk/?sale=1" } },
+      execute: { mboxes: [{ name: "flags", index: 1 }] },
+    };
+    const answer = (parseDomainImpl: unknown) =>
+      createDecider({ client: "acme", artifact: features, parseDomainImpl } as DeciderConfig).decide({ request }).response;
     expect(answer(null)).toEqual(answer(undefined));
     expect(answer(undefined)).not.toEqual(answer("basic"));
   });

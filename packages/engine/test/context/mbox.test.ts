@@ -79,7 +79,11 @@ const cases: ReadonlyArray<readonly [string, unknown, Dict]> = [
   ["numbers, booleans and null get none", { n: 5, f: 1.5, t: true, z: null }, { n: 5, f: 1.5, t: true, z: null }],
   ["a dotted key nests", { "a.b": "Y" }, { a: { b: "Y", b_lc: "y" } }],
   ["deeper nesting merges siblings", { "a.b.c": "Z", "a.d": 1, "a.b.e": "E" }, { a: { b: { c: "Z", c_lc: "z", e: "E", e_lc: "e" }, d: 1 } }],
-  ["keys with empty segments stay flat", { ".a": "X", "a.": "Y", "a..b": "Z" }, { ".a": "X", ".a_lc": "x", "a.": "Y", "a._lc": "y", "a..b": "Z", "a..b_lc": "z" }],
+  [
+    "keys with empty segments stay flat",
+    { ".a": "X", "a.": "Y", "a..b": "Z" },
+    { ".a": "X", ".a_lc": "x", "a.": "Y", "a._lc": "y", "a..b": "Z", "a..b_lc": "z" },
+  ],
   ["a later plain key overwrites a nested one", { "a.b": "y", a: "X" }, { a: "X", a_lc: "x" }],
   ["a falsy value is replaced by an object", { a: 0, "a.b": "Y" }, { a: { b: "Y", b_lc: "y" } }],
   ["an empty string too", { a: "", "a.b": "Y" }, { a: { b: "Y", b_lc: "y" } }],

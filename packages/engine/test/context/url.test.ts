@@ -81,8 +81,37 @@ describe("parseUrl", () => {
 
   it("agrees with the reference on random strings over URL punctuation", () => {
     const alphabet = [
-      ":", "/", "/", "?", "#", "@", ".", ".", "a", "b", "w", "x", "n", "0", "1", "9", "-", "=", "&",
-      "%", " ", "\n", "\r", "\u2028", "\u2029", "\t", "[", "]", "\\", "é", "\u0000",
+      ":",
+      "/",
+      "/",
+      "?",
+      "#",
+      "@",
+      ".",
+      ".",
+      "a",
+      "b",
+      "w",
+      "x",
+      "n",
+      "0",
+      "1",
+      "9",
+      "-",
+      "=",
+      "&",
+      "%",
+      " ",
+      "\n",
+      "\r",
+      "\u2028",
+      "\u2029",
+      "\t",
+      "[",
+      "]",
+      "\\",
+      "é",
+      "\u0000",
     ];
     const text = fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 40 });
     fc.assert(
@@ -102,9 +131,9 @@ describe("parseUrl", () => {
         userinfo: fc.constantFrom("", "u@", "u:p@", ":@", "a:b:c@", "@"),
         host: fc.array(label, { minLength: 0, maxLength: 3 }).map((ls) => ls.join(".")),
         port: fc.constantFrom("", ":", ":80", ":x", ":8a"),
-        path: fc.array(fc.oneof(label, fc.constant("."), fc.constant("a.b"), fc.constant("")), { maxLength: 3 }).map(
-          (ls) => (ls.length > 0 ? "/" + ls.join("/") : ""),
-        ),
+        path: fc
+          .array(fc.oneof(label, fc.constant("."), fc.constant("a.b"), fc.constant("")), { maxLength: 3 })
+          .map((ls) => (ls.length > 0 ? "/" + ls.join("/") : "")),
         query: fc.constantFrom("", "?", "?a=1", "?a=b@c.d", "?x/y?z"),
         fragment: fc.constantFrom("", "#", "#f", "#a?b#c", "#l\nm"),
       })

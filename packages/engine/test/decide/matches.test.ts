@@ -28,12 +28,20 @@ function delivered(response: DecidedResponse): string[] {
 
 /** The same, from the matches: one entry per option of each matched rule. */
 function reported(matches: readonly RuleMatch[]): string[] {
-  return matches.flatMap((match) => (match.rule.consequence.options ?? []).map(() => `${match.mode} ${match.kind} ${String(match.activity.id)} ${String(match.experience.name)}`)).sort();
+  return matches
+    .flatMap((match) =>
+      (match.rule.consequence.options ?? []).map(() => `${match.mode} ${match.kind} ${String(match.activity.id)} ${String(match.experience.name)}`),
+    )
+    .sort();
 }
 
 const everything = (n: number): DeliveryRequest => ({
   id: { tntId: `visitor-${n}` },
-  context: { channel: "web", address: { url: n % 3 === 0 ? "https://www.shop.example.co.uk/?sale=1" : "https://acme.com/" }, geo: { countryCode: n % 2 ? "US" : "FR", city: "Paris" } },
+  context: {
+    channel: "web",
+    address: { url: n % 3 === 0 ? "https://www.shop.example.co.uk/?sale=1" : "https://acme.com/" },
+    geo: { countryCode: n % 2 ? "US" : "FR", city: "Paris" },
+  },
   property: n % 4 === 0 ? { token: "prop-a" } : undefined,
   execute: {
     pageLoad: { parameters: n % 2 ? { visit: "returning" } : {} },
@@ -44,7 +52,13 @@ const everything = (n: number): DeliveryRequest => ({
       { name: "prop-box", index: 4 },
     ],
   },
-  prefetch: { views: [{ name: "home" }, {}], mboxes: [{ name: "time-box", index: 1 }, { name: "ab-hero", index: 2 }] },
+  prefetch: {
+    views: [{ name: "home" }, {}],
+    mboxes: [
+      { name: "time-box", index: 1 },
+      { name: "ab-hero", index: 2 },
+    ],
+  },
 });
 
 describe("a decision's matched rules", () => {
@@ -54,7 +68,20 @@ describe("a decision's matched rules", () => {
   });
 
   it("name the rule, its activity, experience, offer and option, and the item it answered", () => {
-    const { matches, response } = decider.decide({ request: { id: { tntId: "v-1" }, execute: { mboxes: [{ name: "nope", index: 1 }, { name: "ab-hero", index: 2 }] } } }, { matches: true });
+    const { matches, response } = decider.decide(
+      {
+        request: {
+          id: { tntId: "v-1" },
+          execute: {
+            mboxes: [
+              { name: "nope", index: 1 },
+              { name: "ab-hero", index: 2 },
+            ],
+          },
+        },
+      },
+      { matches: true },
+    );
     expect(matches).toHaveLength(1);
     const [match] = matches as RuleMatch[];
     const rule = features.rules.mboxes["ab-hero"]?.find((candidate) => candidate.meta["experience.name"] === match?.experience.name);
@@ -77,7 +104,10 @@ describe("a decision's matched rules", () => {
   });
 
   it("tell targeting from a traffic split", () => {
-    const { matches } = decider.decide({ request: { id: { tntId: "v-2" }, execute: { mboxes: [{ name: "flags", index: 1, parameters: { tier: "Gold" } }] } } }, { matches: true });
+    const { matches } = decider.decide(
+      { request: { id: { tntId: "v-2" }, execute: { mboxes: [{ name: "flags", index: 1, parameters: { tier: "Gold" } }] } } },
+      { matches: true },
+    );
     expect(matches?.map((match) => match.split)).toEqual([false]);
   });
 
@@ -90,7 +120,8 @@ describe("a decision's matched rules", () => {
 
   it("say whether the answer read the visitor's allocation, matched or not", () => {
     const read = (mboxes: string[], id?: { tntId: string }) =>
-      decider.decide({ request: { ...(id ? { id } : {}), execute: { mboxes: mboxes.map((name, index) => ({ name, index })) } } }, { matches: true }).allocationRead;
+      decider.decide({ request: { ...(id ? { id } : {}), execute: { mboxes: mboxes.map((name, index) => ({ name, index })) } } }, { matches: true })
+        .allocationRead;
     expect(read(["flags"], { tntId: "v-1" })).toBe(false);
     expect(read(["ab-hero"], { tntId: "v-1" })).toBe(true);
     expect(read(["flags", "nope"])).toBe(false);

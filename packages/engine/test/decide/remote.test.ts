@@ -24,7 +24,8 @@ function plainRemoteDependency(artifact: PreparedArtifact, request: DeliveryRequ
   const modes = ["prefetch", "execute"] as const;
   const names = (key: "mboxes" | "views") => {
     const found = new Set<unknown>();
-    for (const mode of modes) for (const item of (request[mode]?.[key] as Array<{ name?: unknown }> | undefined) ?? []) if (item.name !== undefined) found.add(item.name);
+    for (const mode of modes)
+      for (const item of (request[mode]?.[key] as Array<{ name?: unknown }> | undefined) ?? []) if (item.name !== undefined) found.add(item.name);
     return found;
   };
   const mboxes = names("mboxes");
@@ -51,7 +52,10 @@ describe("remoteDependencyOf", () => {
 
   it("lists the artifact's remote names first, then unknown ones in request order, each once", () => {
     const artifact = prepared({ remoteMboxes: ["r2", "r1"], localMboxes: ["a"] });
-    const request = { prefetch: { mboxes: [{ name: "x" }, { name: "r1" }] }, execute: { mboxes: [{ name: "r2" }, { name: "a" }, { name: "x" }], pageLoad: {} } } as DeliveryRequest;
+    const request = {
+      prefetch: { mboxes: [{ name: "x" }, { name: "r1" }] },
+      execute: { mboxes: [{ name: "r2" }, { name: "a" }, { name: "x" }], pageLoad: {} },
+    } as DeliveryRequest;
     expect(remoteDependencyOf(artifact, request)).toEqual({
       remoteNeeded: true,
       remoteMboxes: ["r2", "r1", "x", "target-global-mbox"],
@@ -68,7 +72,9 @@ describe("remoteDependencyOf", () => {
     const name = fc.constantFrom("a", "b", "r1", "r2", "v1", "home", "target-global-mbox");
     // Up to 12 items against up to 7 remote names: both the scanning and the set-building paths.
     const items = fc.option(fc.array(fc.record({ name: fc.option(name, { nil: undefined }) }, { requiredKeys: [] }), { maxLength: 12 }), { nil: undefined });
-    const mode = fc.option(fc.record({ mboxes: items, views: items, pageLoad: fc.option(fc.constant({}), { nil: undefined }) }, { requiredKeys: [] }), { nil: undefined });
+    const mode = fc.option(fc.record({ mboxes: items, views: items, pageLoad: fc.option(fc.constant({}), { nil: undefined }) }, { requiredKeys: [] }), {
+      nil: undefined,
+    });
     const lists = fc.record({
       remoteMboxes: fc.uniqueArray(name, { maxLength: 7 }),
       localMboxes: fc.uniqueArray(name, { maxLength: 4 }),

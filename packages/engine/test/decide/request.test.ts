@@ -21,7 +21,12 @@ describe("request checks", () => {
     ["no request", {}, "request", ErrorCode.RequestInvalid],
     ["mboxes that are not an array", { request: { execute: { mboxes: {} } } }, "request.execute.mboxes", ErrorCode.RequestInvalid],
     ["an mbox that is null", { request: { prefetch: { mboxes: [null] } } }, "request.prefetch.mboxes[0]", ErrorCode.RequestInvalid],
-    ["parameters that are a string", { request: { execute: { mboxes: [{ name: "a", parameters: "x" }] } } }, "request.execute.mboxes[0].parameters", ErrorCode.RequestInvalid],
+    [
+      "parameters that are a string",
+      { request: { execute: { mboxes: [{ name: "a", parameters: "x" }] } } },
+      "request.execute.mboxes[0].parameters",
+      ErrorCode.RequestInvalid,
+    ],
     ["a context that is a number", { request: { context: 5 } }, "request.context", ErrorCode.RequestInvalid],
     [
       "too many parameters",

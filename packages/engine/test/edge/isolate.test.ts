@@ -24,7 +24,9 @@ const inIsolate: Record<Flavour, EdgeAnswer[]> = {
 describe("the bundled engine in a Vercel-style edge isolate (web globals only, no eval)", () => {
   it("is an isolate without Node's globals and with code generation from strings disabled", () => {
     const isolate = createEdgeIsolate();
-    expect(runInIsolate(isolate, "[typeof process, typeof Buffer, typeof require, typeof setImmediate].join()", "probe")).toBe("undefined,undefined,undefined,undefined");
+    expect(runInIsolate(isolate, "[typeof process, typeof Buffer, typeof require, typeof setImmediate].join()", "probe")).toBe(
+      "undefined,undefined,undefined,undefined",
+    );
     expect(() => runInIsolate(isolate, "new Function('return 1')()", "probe")).toThrow(/Code generation from strings disallowed/);
   });
 

@@ -44,7 +44,9 @@ describe("the portable entry points", () => {
     // esbuild fails to resolve a Node built-in on the neutral platform, in our code or in a dependency's.
     const result = await esbuild.build({ ...EDGE_BUILD_OPTIONS, entryPoints: [entry], write: false, outdir: "out", absWorkingDir: repoPath("") });
     expect(result.errors).toEqual([]);
-    const packages = new Set(Object.keys(result.metafile!.inputs).flatMap((path) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []));
+    const packages = new Set(
+      Object.keys(result.metafile!.inputs).flatMap((path) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []),
+    );
     expect([...packages].filter((name) => !PORTABLE_PACKAGES.includes(name))).toEqual([]);
   });
 });

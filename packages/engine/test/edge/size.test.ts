@@ -8,7 +8,9 @@ const measured = new Map(measureBundles().map((m) => [m.name, m]));
 describe("the edge size budget", () => {
   it("holds: the lean engine with its dependencies is at most 30 KB minified and gzipped", () => {
     const lean = measured.get("engine-lean")!;
-    console.info(`engine-lean: ${lean.gzip} bytes min+gzip (${lean.minified} minified); engine (with the Public Suffix List): ${measured.get("engine")!.gzip} bytes`);
+    console.info(
+      `engine-lean: ${lean.gzip} bytes min+gzip (${lean.minified} minified); engine (with the Public Suffix List): ${measured.get("engine")!.gzip} bytes`,
+    );
     expect(BUDGETS["engine-lean"]).toBe(30 * 1024);
     expect(lean.gzip).toBeLessThanOrEqual(30 * 1024);
   });
@@ -21,7 +23,9 @@ describe("the edge size budget", () => {
   });
 
   it("reports the client's on-device bundles too", () => {
-    console.info(`client-lean: ${measured.get("client-lean")!.gzip} bytes min+gzip; client (with the Public Suffix List): ${measured.get("client")!.gzip} bytes`);
+    console.info(
+      `client-lean: ${measured.get("client-lean")!.gzip} bytes min+gzip; client (with the Public Suffix List): ${measured.get("client")!.gzip} bytes`,
+    );
     expect(measured.get("client-lean")!.gzip).toBeLessThan(measured.get("client")!.gzip);
   });
 });

@@ -94,7 +94,12 @@ describe("createDecisioningEngine", () => {
       ["immediate", 1],
     ] as const) {
       const sent: unknown[] = [];
-      const engine = await createDecisioningEngine({ client: "acme", artifactPayload: artifact, notificationHandoff, sendNotificationFunc: (payload) => void sent.push(payload) });
+      const engine = await createDecisioningEngine({
+        client: "acme",
+        artifactPayload: artifact,
+        notificationHandoff,
+        sendNotificationFunc: (payload) => void sent.push(payload),
+      });
       const answer = engine.getOffers({ request });
       expect(sent).toHaveLength(expected);
       await answer;

@@ -79,14 +79,20 @@ export declare function prototypeSnapshot(): PrototypeSnapshot;
 export declare function expectPrototypesUntouched(before: PrototypeSnapshot): void;
 
 /** Run `work`, returning its outcome and the milliseconds it took; work overrunning `bound` (default REQUEST_TIME_BOUND_MS) runs again and the faster run counts. */
-export declare function timed<T>(work: () => T, bound?: number): {
+export declare function timed<T>(
+  work: () => T,
+  bound?: number,
+): {
   value?: T;
   error?: unknown;
   ms: number;
 };
 
 /** Await `work`, returning its outcome and the milliseconds it took; an overrun is retried as in `timed`. */
-export declare function timedAsync<T>(work: () => Promise<T>, bound?: number): Promise<{
+export declare function timedAsync<T>(
+  work: () => Promise<T>,
+  bound?: number,
+): Promise<{
   value?: T;
   error?: unknown;
   ms: number;

@@ -13,8 +13,7 @@ export const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype", "toStrin
 /** Store a key as an own data property (plain assignment of `__proto__` would set the prototype). */
 export function setOwn(target, key, value) {
   // An array's length only takes lengths; JSON cannot express anything else there either.
-  if (Array.isArray(target) && key === "length")
-    return;
+  if (Array.isArray(target) && key === "length") return;
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
@@ -22,8 +21,7 @@ export function setOwn(target, key, value) {
 export function nested(levels, value, shape = "object") {
   let current = value;
   for (let i = 0; i < levels; i++) {
-    if (shape === "array")
-      current = [current];
+    if (shape === "array") current = [current];
     else {
       const wrapper = {};
       setOwn(wrapper, shape === "proto" ? "__proto__" : "a", current);
@@ -64,24 +62,42 @@ const invalidUtf16 = fc
   .map((units) => String.fromCharCode(...units));
 
 /** Strings an attacker might send in any field (never longer than the default limits). */
-export const hostileString = fc.oneof({ weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) }, { weight: 2, arbitrary: invalidUtf16 }, { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS, "__proto__.polluted", "constructor.prototype.polluted", "a.__proto__.b") }, { weight: 2, arbitrary: fc.constantFrom(...REGEX_HOSTILE) }, { weight: 1, arbitrary: fc.constantFrom("", ".", "..", "a..b", ".a", "a.", "%", "%zz", "\u0000", "\ud800", "\udfff\ud800", "NaN", "-0", "1e309") }, {
-  weight: 1,
-  arbitrary: fc
-    .tuple(fc.constantFrom("a", "%", ".", "(", "\ud800", "é"), fc.integer({ min: 1000, max: 60000 }))
-    .map(([unit, times]) => unit.repeat(times)),
-});
+export const hostileString = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
+  { weight: 2, arbitrary: invalidUtf16 },
+  { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS, "__proto__.polluted", "constructor.prototype.polluted", "a.__proto__.b") },
+  { weight: 2, arbitrary: fc.constantFrom(...REGEX_HOSTILE) },
+  { weight: 1, arbitrary: fc.constantFrom("", ".", "..", "a..b", ".a", "a.", "%", "%zz", "\u0000", "\ud800", "\udfff\ud800", "NaN", "-0", "1e309") },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom("a", "%", ".", "(", "\ud800", "é"), fc.integer({ min: 1000, max: 60000 })).map(([unit, times]) => unit.repeat(times)),
+  },
+);
 
 /** Object keys an attacker might send, prototype names included. */
-export const hostileKey = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS) }, { weight: 2, arbitrary: fc.constantFrom("__proto__.polluted", "constructor.prototype.polluted", "a.__proto__.polluted", "length", "0", "a.length", "a_lc") }, { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) }, { weight: 1, arbitrary: invalidUtf16 });
+export const hostileKey = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS) },
+  { weight: 2, arbitrary: fc.constantFrom("__proto__.polluted", "constructor.prototype.polluted", "a.__proto__.polluted", "length", "0", "a.length", "a_lc") },
+  { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) },
+  { weight: 1, arbitrary: invalidUtf16 },
+);
 
 /** Any JSON value whose objects may carry prototype keys at every depth. */
 export const hostileJson = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, hostileString, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie("value"), { maxLength: 4 }), fc.array(fc.tuple(hostileKey, tie("value")), { maxLength: 4 }).map((entries) => {
-    const out = {};
-    for (const [key, value] of entries)
-      setOwn(out, key, value);
-    return out;
-  })),
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    hostileString,
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.array(fc.tuple(hostileKey, tie("value")), { maxLength: 4 }).map((entries) => {
+      const out = {};
+      for (const [key, value] of entries) setOwn(out, key, value);
+      return out;
+    }),
+  ),
 })).value;
 
 /**
@@ -111,19 +127,34 @@ export const deepValue = fc
   .map(([levels, shape]) => new Deep(levels, shape));
 
 /** Any value a JSON body could hold in a field: hostile strings, JSON, deep nesting. */
-export const hostileValue = fc.oneof({ weight: 4, arbitrary: hostileString }, { weight: 4, arbitrary: hostileJson }, { weight: 1, arbitrary: deepValue }, { weight: 1, arbitrary: fc.constantFrom(undefined, null, 0, -1, 1e308, Number.NaN, true, [], {}, "") });
+export const hostileValue = fc.oneof(
+  { weight: 4, arbitrary: hostileString },
+  { weight: 4, arbitrary: hostileJson },
+  { weight: 1, arbitrary: deepValue },
+  { weight: 1, arbitrary: fc.constantFrom(undefined, null, 0, -1, 1e308, Number.NaN, true, [], {}, "") },
+);
 
 /** A request that uses every field the engine reads, as a starting point for mutations. */
 export function fullRequest(mboxNames = ["flags"], viewNames = ["home"]) {
   return {
     requestId: "req-1",
-    id: { tntId: "visitor-1.28_0", marketingCloudVisitorId: "mcid-1", thirdPartyId: "tp-1", customerIds: [{ id: "c-1", integrationCode: "crm", authenticatedState: "authenticated" }] },
+    id: {
+      tntId: "visitor-1.28_0",
+      marketingCloudVisitorId: "mcid-1",
+      thirdPartyId: "tp-1",
+      customerIds: [{ id: "c-1", integrationCode: "crm", authenticatedState: "authenticated" }],
+    },
     property: { token: "prop-1" },
     trace: { authorizationToken: "auth-1", usage: { a: "b" } },
     context: {
       channel: "web",
       userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
-      clientHints: { mobile: false, platform: "macOS", browserUAWithMajorVersion: '"Chromium";v="124"', browserUAWithFullVersion: '"Chromium";v="124.0.6367.60"' },
+      clientHints: {
+        mobile: false,
+        platform: "macOS",
+        browserUAWithMajorVersion: '"Chromium";v="124"',
+        browserUAWithFullVersion: '"Chromium";v="124.0.6367.60"',
+      },
       address: { url: "https://www.acme.com/products/shoes?color=red&size=42#reviews", referringUrl: "https://www.google.com/search?q=shoes" },
       geo: { ipAddress: "203.0.113.7", countryCode: "US", stateCode: "CA", city: "SAN FRANCISCO", latitude: 37.75, longitude: -122.4 },
       timeOffsetInMinutes: 60,
@@ -152,13 +183,16 @@ export function fullRequest(mboxNames = ["flags"], viewNames = ["home"]) {
 }
 
 /** Random mutations of a JSON document (apply with {@link applyMutations}). */
-export const mutations = fc.array(fc.record({
-  at: fc.nat(),
-  kind: fc.constantFrom("replace", "replace", "delete", "add-key", "wrap-deep", "to-array", "to-string"),
-  key: hostileKey,
-  value: hostileValue,
-  levels: fc.integer({ min: 1, max: 10000 }),
-}), { minLength: 1, maxLength: 5 });
+export const mutations = fc.array(
+  fc.record({
+    at: fc.nat(),
+    kind: fc.constantFrom("replace", "replace", "delete", "add-key", "wrap-deep", "to-array", "to-string"),
+    key: hostileKey,
+    value: hostileValue,
+    levels: fc.integer({ min: 1, max: 10000 }),
+  }),
+  { minLength: 1, maxLength: 5 },
+);
 
 /** Every path to a value inside `root` (not `root` itself), walked without recursion, at most `limit`. */
 export function pathsOf(root, limit = 20000) {
@@ -166,35 +200,27 @@ export function pathsOf(root, limit = 20000) {
   const stack = [{ value: root, path: [] }];
   while (stack.length > 0 && out.length < limit) {
     const { value, path } = stack.pop();
-    if (path.length > 0)
-      out.push(path);
-    if (typeof value !== "object" || value === null || path.length > 40)
-      continue;
+    if (path.length > 0) out.push(path);
+    if (typeof value !== "object" || value === null || path.length > 40) continue;
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++)
-        stack.push({ value: value[i], path: [...path, i] });
-    }
-    else {
-      for (const key of Object.keys(value))
-        stack.push({ value: value[key], path: [...path, key] });
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], path: [...path, i] });
+    } else {
+      for (const key of Object.keys(value)) stack.push({ value: value[key], path: [...path, key] });
     }
   }
   return out;
 }
 function textOf(value) {
-  if (typeof value === "string")
-    return value;
+  if (typeof value === "string") return value;
   try {
     return JSON.stringify(value) ?? "undefined";
-  }
-  catch {
+  } catch {
     return "[unprintable]";
   }
 }
 
 function removeAt(list, index) {
-  for (let i = index; i < list.length - 1; i++)
-    list[i] = list[i + 1];
+  for (let i = index; i < list.length - 1; i++) list[i] = list[i + 1];
   list.length -= 1;
 }
 
@@ -203,12 +229,10 @@ export function applyMutations(document, list) {
   const root = JSON.parse(JSON.stringify(document));
   for (const mutation of list) {
     const paths = pathsOf(root);
-    if (paths.length === 0)
-      break;
+    if (paths.length === 0) break;
     const path = paths[mutation.at % paths.length];
     let parent = root;
-    for (const step of path.slice(0, -1))
-      parent = parent[step];
+    for (const step of path.slice(0, -1)) parent = parent[step];
     const last = path[path.length - 1];
     const container = parent;
     const current = container[last];
@@ -220,16 +244,12 @@ export function applyMutations(document, list) {
       case "delete":
         // Not splice: an earlier mutation may have given the array an own `constructor`, which
         // splice would read (for its species) and throw on.
-        if (Array.isArray(container))
-          removeAt(container, Number(last));
-        else
-          delete container[last];
+        if (Array.isArray(container)) removeAt(container, Number(last));
+        else delete container[last];
         break;
       case "add-key":
-        if (typeof current === "object" && current !== null && !Array.isArray(current))
-          setOwn(current, mutation.key, value);
-        else
-          setOwn(container, mutation.key, value);
+        if (typeof current === "object" && current !== null && !Array.isArray(current)) setOwn(current, mutation.key, value);
+        else setOwn(container, mutation.key, value);
         break;
       case "wrap-deep":
         setOwn(container, String(last), nested(mutation.levels, current, mutation.levels % 3 === 0 ? "array" : mutation.levels % 3 === 1 ? "object" : "proto"));
@@ -276,8 +296,7 @@ export function expectPrototypesUntouched(before) {
   for (const [name, members] of before) {
     const now = after.get(name);
     expect([...now.keys()].sort(), `${name} members`).toEqual([...members.keys()].sort());
-    for (const [key, value] of members)
-      expect(Object.is(now.get(key), value), `${name}.${key} unchanged`).toBe(true);
+    for (const [key, value] of members) expect(Object.is(now.get(key), value), `${name}.${key} unchanged`).toBe(true);
   }
   expect(Object.getPrototypeOf({})).toBe(Object.prototype);
   expect({}.polluted).toBeUndefined();
@@ -300,8 +319,7 @@ function timedOnce(work) {
   try {
     const value = work();
     return { value, ms: performance.now() - started };
-  }
-  catch (error) {
+  } catch (error) {
     return { error, ms: performance.now() - started };
   }
 }
@@ -319,8 +337,7 @@ async function timedOnceAsync(work) {
   try {
     const value = await work();
     return { value, ms: performance.now() - started };
-  }
-  catch (error) {
+  } catch (error) {
     return { error, ms: performance.now() - started };
   }
 }

@@ -44,14 +44,62 @@ describe("request limits", () => {
 
   it.each([
     ["mboxes and views per mode (maxItems)", mboxes(1000), mboxes(1001), "request.execute", "requests 1001 mboxes and views; the limit is 1000"],
-    ["parameters per item (maxParameters)", mbox({ parameters: parameters(1000) }), mbox({ parameters: parameters(1001) }), "request.execute.mboxes[0].parameters", "has 1001 entries; the limit is 1000"],
-    ["the user agent (maxStringLength)", { context: { userAgent: text(max) }, ...mbox() }, { context: { userAgent: text(max + 1) }, ...mbox() }, "request.context.userAgent", `is ${max + 1} characters long; the limit is ${max}`],
-    ["the page URL", { context: { address: { url: url(max) } }, ...mbox() }, { context: { address: { url: url(max + 1) } }, ...mbox() }, "request.context.address.url", `the limit is ${max}`],
-    ["the referring URL", { context: { address: { referringUrl: url(max) } }, ...mbox() }, { context: { address: { referringUrl: url(max + 1) } }, ...mbox() }, "request.context.address.referringUrl", `the limit is ${max}`],
-    ["an item's URL", mbox({ address: { url: url(max) } }), mbox({ address: { url: url(max + 1) } }), "request.execute.mboxes[0].address.url", `the limit is ${max}`],
-    ["a parameter name", mbox({ parameters: { [text(max)]: "v" } }), mbox({ parameters: { [text(max + 1)]: "v" } }), "request.execute.mboxes[0].parameters", `the limit is ${max}`],
-    ["a parameter value", mbox({ parameters: { p: text(max) } }), mbox({ parameters: { p: text(max + 1) } }), 'request.execute.mboxes[0].parameters["p"]', `the limit is ${max}`],
-    ["nesting (maxDepth), counted below request", mbox({ parameters: { x: nested(59, "x") } }), mbox({ parameters: { x: nested(60, "x") } }), "request.execute.mboxes[0].parameters", "the limit is 64"],
+    [
+      "parameters per item (maxParameters)",
+      mbox({ parameters: parameters(1000) }),
+      mbox({ parameters: parameters(1001) }),
+      "request.execute.mboxes[0].parameters",
+      "has 1001 entries; the limit is 1000",
+    ],
+    [
+      "the user agent (maxStringLength)",
+      { context: { userAgent: text(max) }, ...mbox() },
+      { context: { userAgent: text(max + 1) }, ...mbox() },
+      "request.context.userAgent",
+      `is ${max + 1} characters long; the limit is ${max}`,
+    ],
+    [
+      "the page URL",
+      { context: { address: { url: url(max) } }, ...mbox() },
+      { context: { address: { url: url(max + 1) } }, ...mbox() },
+      "request.context.address.url",
+      `the limit is ${max}`,
+    ],
+    [
+      "the referring URL",
+      { context: { address: { referringUrl: url(max) } }, ...mbox() },
+      { context: { address: { referringUrl: url(max + 1) } }, ...mbox() },
+      "request.context.address.referringUrl",
+      `the limit is ${max}`,
+    ],
+    [
+      "an item's URL",
+      mbox({ address: { url: url(max) } }),
+      mbox({ address: { url: url(max + 1) } }),
+      "request.execute.mboxes[0].address.url",
+      `the limit is ${max}`,
+    ],
+    [
+      "a parameter name",
+      mbox({ parameters: { [text(max)]: "v" } }),
+      mbox({ parameters: { [text(max + 1)]: "v" } }),
+      "request.execute.mboxes[0].parameters",
+      `the limit is ${max}`,
+    ],
+    [
+      "a parameter value",
+      mbox({ parameters: { p: text(max) } }),
+      mbox({ parameters: { p: text(max + 1) } }),
+      'request.execute.mboxes[0].parameters["p"]',
+      `the limit is ${max}`,
+    ],
+    [
+      "nesting (maxDepth), counted below request",
+      mbox({ parameters: { x: nested(59, "x") } }),
+      mbox({ parameters: { x: nested(60, "x") } }),
+      "request.execute.mboxes[0].parameters",
+      "the limit is 64",
+    ],
   ])("%s: decided at the limit, LIMIT_EXCEEDED past it", (_, atLimit, pastLimit, field, message) => {
     expect(outcome(atLimit)).toBe("decided");
     const error = outcome(pastLimit);

@@ -54,12 +54,16 @@ describe("artifacts the engine used to fail on mid-decision", () => {
     const artifact = copy();
     mutate(artifact.rules.mboxes.flags[0]);
     expect(() => createDecider({ client: "acme", artifact })).toThrow(ArtifactError);
-    expect(() => createDecider({ client: "acme", artifact })).toThrow(expect.objectContaining({ code: "ARTIFACT_INVALID", field: expect.stringMatching(field) }));
+    expect(() => createDecider({ client: "acme", artifact })).toThrow(
+      expect.objectContaining({ code: "ARTIFACT_INVALID", field: expect.stringMatching(field) }),
+    );
   });
 
   it("refuses offer content nested 100,000 levels deep at load instead of overflowing the stack when deciding", () => {
     const artifact = copy();
     artifact.rules.mboxes.flags[0].consequence.options[0].content = nested(100000, 1);
-    expect(() => createDecider({ client: "acme", artifact })).toThrow(expect.objectContaining({ code: "ARTIFACT_INVALID", field: expect.stringMatching(/^rules\.mboxes\.flags\[0\]\.consequence/) }));
+    expect(() => createDecider({ client: "acme", artifact })).toThrow(
+      expect.objectContaining({ code: "ARTIFACT_INVALID", field: expect.stringMatching(/^rules\.mboxes\.flags\[0\]\.consequence/) }),
+    );
   });
 });

@@ -132,7 +132,10 @@ describe("a decision on hostile input", () => {
   it.each([
     ["parameters", (deep: unknown) => ({ execute: { mboxes: [{ name: "flags", parameters: { x: deep } }] } })],
     ["page-load parameters", (deep: unknown) => ({ execute: { pageLoad: { parameters: { x: deep } } } })],
-    ["client hints", (deep: unknown) => ({ context: { userAgent: "x", clientHints: { browserUAWithFullVersion: deep } }, execute: { mboxes: [{ name: "flags" }] } })],
+    [
+      "client hints",
+      (deep: unknown) => ({ context: { userAgent: "x", clientHints: { browserUAWithFullVersion: deep } }, execute: { mboxes: [{ name: "flags" }] } }),
+    ],
     ["visitor ids", (deep: unknown) => ({ id: deep, execute: { mboxes: [{ name: "flags" }] } })],
     ["a tntId", (deep: unknown) => ({ id: { tntId: deep }, execute: { mboxes: [{ name: "flags" }] } })],
     ["an mbox name", (deep: unknown) => ({ execute: { mboxes: [{ name: deep }] } })],
@@ -155,7 +158,10 @@ describe("a decision on hostile input", () => {
     const url = `https://www.acme.com/?q=${"\ud800".repeat(limit - 24)}`;
     const request = JSON.parse(JSON.stringify(base)) as Record<string, any>;
     request.context.address = { url };
-    const outcome = timed(() => JSON.stringify(decider.decide({ request: request as GetOffersOptions["request"] }).response).length, 10 * REQUEST_TIME_BOUND_MS);
+    const outcome = timed(
+      () => JSON.stringify(decider.decide({ request: request as GetOffersOptions["request"] }).response).length,
+      10 * REQUEST_TIME_BOUND_MS,
+    );
     expect(outcome.error).toBeUndefined();
     expect(outcome.ms).toBeLessThan(10 * REQUEST_TIME_BOUND_MS);
     const untraced = timed(() => JSON.stringify(decider.decide({ request: { ...request, trace: undefined } as GetOffersOptions["request"] }).response).length);
@@ -203,22 +209,25 @@ describe("a decision on hostile input", () => {
 });
 
 describe("every real artifact", () => {
-  it.each(artifacts.map((entry) => [entry.name, entry.artifact] as const))("%s answers mutated full requests or rejects them with a RequestError", (_, artifact) => {
-    let decider: Decider;
-    try {
-      decider = createDecider({ client: "acme", artifact, platform: fixedClock });
-    } catch (error) {
-      // The conformance schema ships an artifact of an unsupported version on purpose.
-      expect(error).toMatchObject({ code: "ARTIFACT_VERSION_UNSUPPORTED" });
-      return;
-    }
-    const names = namesOf(artifact);
-    const base = fullRequest(names.mboxes, names.views);
-    fc.assert(
-      fc.property(mutations, (list) => expectAnswerOrRequestError(decider, { request: applyMutations(base, list) })),
-      { numRuns: Math.max(20, Math.floor(RUNS / 3)) },
-    );
-  });
+  it.each(artifacts.map((entry) => [entry.name, entry.artifact] as const))(
+    "%s answers mutated full requests or rejects them with a RequestError",
+    (_, artifact) => {
+      let decider: Decider;
+      try {
+        decider = createDecider({ client: "acme", artifact, platform: fixedClock });
+      } catch (error) {
+        // The conformance schema ships an artifact of an unsupported version on purpose.
+        expect(error).toMatchObject({ code: "ARTIFACT_VERSION_UNSUPPORTED" });
+        return;
+      }
+      const names = namesOf(artifact);
+      const base = fullRequest(names.mboxes, names.views);
+      fc.assert(
+        fc.property(mutations, (list) => expectAnswerOrRequestError(decider, { request: applyMutations(base, list) })),
+        { numRuns: Math.max(20, Math.floor(RUNS / 3)) },
+      );
+    },
+  );
 });
 
 describe("the engine's getOffers on hostile input", () => {
@@ -229,20 +238,26 @@ describe("the engine's getOffers on hostile input", () => {
     const base = fullRequest(["ab-hero", "flags", "geo-box"], ["home"]);
     try {
       await fc.assert(
-        fc.asyncProperty(fc.oneof(hostileJson.map((request) => ({ request })), mutations.map((list) => ({ request: applyMutations(base, list) }))), async (options) => {
-          const before = prototypeSnapshot();
-          const outcome = await timedAsync(async () => {
-            const response = await engine.getOffers(options as GetOffersOptions);
-            JSON.stringify(response);
-            return response;
-          });
-          expect(outcome.ms).toBeLessThan(REQUEST_TIME_BOUND_MS);
-          if (outcome.error !== undefined) {
-            expect(outcome.error, String((outcome.error as Error)?.stack)).toBeInstanceOf(DecisioningError);
-            expect((outcome.error as Error).message).not.toBe("");
-          }
-          expectPrototypesUntouched(before);
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            hostileJson.map((request) => ({ request })),
+            mutations.map((list) => ({ request: applyMutations(base, list) })),
+          ),
+          async (options) => {
+            const before = prototypeSnapshot();
+            const outcome = await timedAsync(async () => {
+              const response = await engine.getOffers(options as GetOffersOptions);
+              JSON.stringify(response);
+              return response;
+            });
+            expect(outcome.ms).toBeLessThan(REQUEST_TIME_BOUND_MS);
+            if (outcome.error !== undefined) {
+              expect(outcome.error, String((outcome.error as Error)?.stack)).toBeInstanceOf(DecisioningError);
+              expect((outcome.error as Error).message).not.toBe("");
+            }
+            expectPrototypesUntouched(before);
+          },
+        ),
         { numRuns: RUNS },
       );
     } finally {

@@ -69,6 +69,10 @@ export function recordLogs(): { logger: Required<Logger>; lines: LogLine[]; text
   return {
     logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") },
     lines,
-    text: (level) => lines.filter((l) => level === undefined || l.level === level).map((l) => l.message).join("\n"),
+    text: (level) =>
+      lines
+        .filter((l) => level === undefined || l.level === level)
+        .map((l) => l.message)
+        .join("\n"),
   };
 }

@@ -20,7 +20,11 @@ export interface LoaderRig {
   /** Serve `body` at `path` (default `/rules.json`) from the public kit's fake CDN. */
   serve(body?: unknown, options?: { path?: string }): Promise<FakeCdn>;
   /** Start an engine without waiting for it (for tests of readiness and refusals); closed after the test if it starts. */
-  begin(server: FakeCdn, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Omit<RiggedEngine, "engine"> & { promise: Promise<DecisioningEngine> };
+  begin(
+    server: FakeCdn,
+    config?: Partial<DecisioningConfig>,
+    tuning?: Partial<LoaderTuning>,
+  ): Omit<RiggedEngine, "engine"> & { promise: Promise<DecisioningEngine> };
   /** An engine loading from the server, with the fast test loader, events and logs recorded. */
   startEngine(server: FakeCdn, config?: Partial<DecisioningConfig>, tuning?: Partial<LoaderTuning>): Promise<RiggedEngine>;
 }

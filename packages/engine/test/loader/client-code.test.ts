@@ -29,7 +29,9 @@ describe("an artifact published for another client code", () => {
       logger: logs.logger,
     });
     expect(flagValue(await engine.getOffers(flagRequest()))).toBe("v1");
-    expect(events.named("artifactClientMismatch")).toEqual([{ client: "acme", artifactClientCode: "someone-else", artifactLocation: expect.stringContaining("/acme/") }]);
+    expect(events.named("artifactClientMismatch")).toEqual([
+      { client: "acme", artifactClientCode: "someone-else", artifactLocation: expect.stringContaining("/acme/") },
+    ]);
     expect(logs.text("warn")).toMatch(/client "acme" differs from the artifact's meta\.clientCode "someone-else"/);
     await engine.close();
   });
@@ -37,7 +39,13 @@ describe("an artifact published for another client code", () => {
   it("says nothing when the artifact is the client's own", async () => {
     const events = recordEvents();
     const logs = recordLogs();
-    const engine = await createDecisioningEngine({ client: "acme", artifactPayload: flagArtifact("v1"), pollingInterval: 0, eventEmitter: events.emitter, logger: logs.logger });
+    const engine = await createDecisioningEngine({
+      client: "acme",
+      artifactPayload: flagArtifact("v1"),
+      pollingInterval: 0,
+      eventEmitter: events.emitter,
+      logger: logs.logger,
+    });
     expect(events.named("artifactClientMismatch")).toEqual([]);
     expect(logs.text("warn")).toBe("");
     await engine.close();
@@ -78,7 +86,9 @@ describe("no client code configured", () => {
   });
 
   it("refuses a decider whose artifact names no client code either", () => {
-    expect(() => createDecider({ artifact: anonymous })).toThrow(expect.objectContaining({ name: "ConfigError", field: "client", message: "client: must be given: the artifact names no meta.clientCode" }));
+    expect(() => createDecider({ artifact: anonymous })).toThrow(
+      expect.objectContaining({ name: "ConfigError", field: "client", message: "client: must be given: the artifact names no meta.clientCode" }),
+    );
   });
 
   it("takes the client code of an artifactPayload, for decisions and for the artifact location", async () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fault } from "@decisioning/testing/servers";
 import { createDecisioningEngine, type NotificationPayload } from "../../src/index.js";
-import {
-  countingFetch,
-  flagArtifact,
-  flagRequest,
-  flagValue,
-  loaderRig,
-  sleep,
-  trackedTimers,
-} from "../kit/index.js";
+import { countingFetch, flagArtifact, flagRequest, flagValue, loaderRig, sleep, trackedTimers } from "../kit/index.js";
 
 const { serve, startEngine, track } = loaderRig({ pollingInterval: 40 });
 
@@ -128,7 +120,12 @@ describe("polling", () => {
     await engine.getOffers(flagRequest());
     await engine.close();
     const entries = sent[0]?.request.telemetry?.entries ?? [];
-    expect(entries[0]).toMatchObject({ requestId: "ArtifactDownload", execution: expect.any(Number), parsing: expect.any(Number), timestamp: expect.any(Number) });
+    expect(entries[0]).toMatchObject({
+      requestId: "ArtifactDownload",
+      execution: expect.any(Number),
+      parsing: expect.any(Number),
+      timestamp: expect.any(Number),
+    });
   });
 });
 

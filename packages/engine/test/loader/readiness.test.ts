@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fault } from "@decisioning/testing/servers";
 import { ConfigError, ErrorCode, type DecisioningConfig, type FetchApi } from "../../src/index.js";
-import {
-  countingFetch,
-  flagArtifact,
-  flagRequest,
-  flagValue,
-  loaderRig,
-  sleep,
-  trackedTimers,
-} from "../kit/index.js";
+import { countingFetch, flagArtifact, flagRequest, flagValue, loaderRig, sleep, trackedTimers } from "../kit/index.js";
 
 const { serve, begin } = loaderRig({ pollingInterval: 0 });
 

@@ -19,8 +19,17 @@ describe("an artifact body that no retry can fix (real CDN)", () => {
     const events = recordEvents();
     const started = Date.now();
     // The default loader (first retry after 1 to 3 s, ten retries); random() = 0 takes 1 s.
-    const promise = createDecisioningEngine({ client: "acme", artifactLocation: server.url(), pollingInterval: 0, platform: { random: () => 0 }, eventEmitter: events.emitter });
-    void promise.then((engine) => track(() => engine.close()), () => {});
+    const promise = createDecisioningEngine({
+      client: "acme",
+      artifactLocation: server.url(),
+      pollingInterval: 0,
+      platform: { random: () => 0 },
+      eventEmitter: events.emitter,
+    });
+    void promise.then(
+      (engine) => track(() => engine.close()),
+      () => {},
+    );
     const error = await rejection(promise);
     expect(Date.now() - started).toBeLessThan(2500);
     expect(server.requestsTo()).toHaveLength(2);
@@ -88,7 +97,11 @@ describe("an artifact body that no retry can fix (real CDN)", () => {
   it("does not spin on refresh: the body refused again is asked for once per polling interval, and a fixed one is taken", async () => {
     const server = await serve();
     const timers = trackedTimers();
-    const { engine, events, logs } = await startEngine(server, { pollingInterval: 200, platform: { ...timers, random: () => 1 } }, { refreshBackoff: { initialMs: 5, maxMs: 10000 } });
+    const { engine, events, logs } = await startEngine(
+      server,
+      { pollingInterval: 200, platform: { ...timers, random: () => 1 } },
+      { refreshBackoff: { initialMs: 5, maxMs: 10000 } },
+    );
     const base = timers.delays.length;
     server.setRoute("/rules.json", { body: flagArtifact("v9", { version: "2.0.0" }) });
     await events.waitFor("artifactDownloadFailed", 3);
@@ -103,6 +116,8 @@ describe("an artifact body that no retry can fix (real CDN)", () => {
     // The first refusal backs off (5 * 3 = 15 ms with random() = 1); the same body again waits the
     // whole interval each time (where backoff would try again after 45 and 135 ms); then polls go on.
     expect(schedule.slice(0, 5)).toEqual([15, 200, 200, 200, 200]);
-    expect(logs.text("error")).toMatch(/served the artifact it refused last time again \(ETag "[0-9a-f]+"\), which no retry can fix; still deciding with artifact 1\.0\.0, next try in 200 ms/);
+    expect(logs.text("error")).toMatch(
+      /served the artifact it refused last time again \(ETag "[0-9a-f]+"\), which no retry can fix; still deciding with artifact 1\.0\.0, next try in 200 ms/,
+    );
   });
 });

@@ -4,13 +4,7 @@ import { runInThisContext } from "node:vm";
 import fc from "fast-check";
 import jsonLogic205 from "json-logic-js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  MAX_LOGIC_DEPTH,
-  compileLogic,
-  logicProblems,
-  truthy,
-  unknownOperators,
-} from "../../src/logic/compile.js";
+import { MAX_LOGIC_DEPTH, compileLogic, logicProblems, truthy, unknownOperators } from "../../src/logic/compile.js";
 
 type Apply = (logic: unknown, data?: unknown) => unknown;
 type Outcome = { ok: true; value: unknown } | { ok: false; type: string; message: string };
@@ -326,7 +320,43 @@ describe("unknownOperators", () => {
   });
 
   it("knows every operator of the reference", () => {
-    const ops = ["==", "===", "!=", "!==", ">", ">=", "<", "<=", "!!", "!", "%", "log", "in", "cat", "substr", "+", "*", "-", "/", "min", "max", "merge", "var", "missing", "missing_some", "if", "?:", "and", "or", "filter", "map", "reduce", "all", "none", "some"];
+    const ops = [
+      "==",
+      "===",
+      "!=",
+      "!==",
+      ">",
+      ">=",
+      "<",
+      "<=",
+      "!!",
+      "!",
+      "%",
+      "log",
+      "in",
+      "cat",
+      "substr",
+      "+",
+      "*",
+      "-",
+      "/",
+      "min",
+      "max",
+      "merge",
+      "var",
+      "missing",
+      "missing_some",
+      "if",
+      "?:",
+      "and",
+      "or",
+      "filter",
+      "map",
+      "reduce",
+      "all",
+      "none",
+      "some",
+    ];
     expect(unknownOperators(ops.map((op) => ({ [op]: [] })))).toStrictEqual([]);
   });
 
@@ -336,13 +366,20 @@ describe("unknownOperators", () => {
 });
 
 describe("truthy", () => {
-  it.each([[[], false], [[0], true], [0, false], ["", false], ["0", true], [null, false], [undefined, false], [{}, true], [NaN, false]] as const)(
-    "matches json-logic-js for %j",
-    (value, expected) => {
-      expect(oracle.truthy(value)).toBe(expected);
-      expect(truthy(value)).toBe(expected);
-    },
-  );
+  it.each([
+    [[], false],
+    [[0], true],
+    [0, false],
+    ["", false],
+    ["0", true],
+    [null, false],
+    [undefined, false],
+    [{}, true],
+    [NaN, false],
+  ] as const)("matches json-logic-js for %j", (value, expected) => {
+    expect(oracle.truthy(value)).toBe(expected);
+    expect(truthy(value)).toBe(expected);
+  });
 });
 
 describe("the bundled json-logic-js", () => {
@@ -380,9 +417,40 @@ const path = fc.oneof(
 );
 
 const operators = [
-  "==", "===", "!=", "!==", ">", ">=", "<", "<=", "!!", "!", "%", "log", "in", "cat", "substr",
-  "+", "*", "-", "/", "min", "max", "merge", "missing", "missing_some",
-  "if", "?:", "and", "or", "filter", "map", "reduce", "all", "none", "some",
+  "==",
+  "===",
+  "!=",
+  "!==",
+  ">",
+  ">=",
+  "<",
+  "<=",
+  "!!",
+  "!",
+  "%",
+  "log",
+  "in",
+  "cat",
+  "substr",
+  "+",
+  "*",
+  "-",
+  "/",
+  "min",
+  "max",
+  "merge",
+  "missing",
+  "missing_some",
+  "if",
+  "?:",
+  "and",
+  "or",
+  "filter",
+  "map",
+  "reduce",
+  "all",
+  "none",
+  "some",
 ];
 const oddOperators = ["method", "nope", "var.prototype.constructor", "+.length", "in.name.0", "cat.x", "toString"];
 
@@ -427,9 +495,16 @@ describe("differential test against the bundled json-logic-js", () => {
 
   it("agrees on 10000 random var-heavy comparisons over object data", () => {
     const objectData = fc.array(fc.tuple(dataKey, data), { maxLength: 6 }).map(jsonObject);
-    const operand = fc.oneof(scalar, path.map((p) => ({ var: p })), fc.tuple(path, scalar).map((args) => ({ var: args })));
+    const operand = fc.oneof(
+      scalar,
+      path.map((p) => ({ var: p })),
+      fc.tuple(path, scalar).map((args) => ({ var: args })),
+    );
     const condition = fc
-      .tuple(fc.constantFrom("==", "===", "!=", "!==", "<", "<=", ">", ">=", "in", "and", "or", "!", "missing", "cat", "+"), fc.array(operand, { maxLength: 3 }))
+      .tuple(
+        fc.constantFrom("==", "===", "!=", "!==", "<", "<=", ">", ">=", "in", "and", "or", "!", "missing", "cat", "+"),
+        fc.array(operand, { maxLength: 3 }),
+      )
       .map(([op, args]) => ({ [op]: args }));
     fc.assert(
       fc.property(condition, fc.array(objectData, { minLength: 3, maxLength: 3 }), (e, ds) => agrees(e, ds)),

@@ -73,7 +73,9 @@ describe("the Node transport", () => {
     expect(response.headers.get("X-TWICE")).toBe("a");
     expect(response.headers.get("missing")).toBeNull();
     expect(await response.json()).toEqual({ ok: "ü" });
-    expect(seen).toEqual([{ method: "POST", length: String(Buffer.byteLength(body)), type: "application/json", body, url: "/rest/v1/delivery?client=a%20b&sessionId=s" }]);
+    expect(seen).toEqual([
+      { method: "POST", length: String(Buffer.byteLength(body)), type: "application/json", body, url: "/rest/v1/delivery?client=a%20b&sessionId=s" },
+    ]);
   });
 
   it("answers a non-2xx status without rejecting, and refuses to read a body twice", async () => {
@@ -223,10 +225,33 @@ describe("the Node transport", () => {
   it("speaks https, through the given https agent", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tls-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     const cert = readFileSync(join(dir, "cert.pem"));
     const key = readFileSync(join(dir, "key.pem"));
-    const server = await peer((_req, res) => json(res, 200, { secure: true }), () => createHttpsServer({ cert, key }));
+    const server = await peer(
+      (_req, res) => json(res, 200, { secure: true }),
+      () => createHttpsServer({ cert, key }),
+    );
     const https = new HttpsAgent({ ca: cert, keepAlive: true });
     cleanups.push(() => https.destroy());
     const fetchApi = createNodeFetch({ agent: { https } });

@@ -42,7 +42,8 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 /** A static route's answer: 405 to other methods than GET and HEAD, 304 to a matching If-None-Match. */
 export function routeAnswer(prepared: PreparedRoute, request: RecordedRequest): Answer {
   const { route, body, etag } = prepared;
-  if (request.method !== "GET" && request.method !== "HEAD") return { status: 405, headers: { "content-type": "text/plain", allow: "GET, HEAD" }, body: bodyBytes("GET or HEAD only") };
+  if (request.method !== "GET" && request.method !== "HEAD")
+    return { status: 405, headers: { "content-type": "text/plain", allow: "GET, HEAD" }, body: bodyBytes("GET or HEAD only") };
   if (etag !== undefined && matches(request.headers["if-none-match"], etag)) return { status: 304, headers: { etag }, body: EMPTY };
   const headers: Record<string, string> = {
     "content-type": route.contentType ?? (route.body instanceof Uint8Array ? "application/octet-stream" : "application/json"),

@@ -3,7 +3,16 @@
  * canned offers, or by your handler, recording calls and accepted notifications, with the
  * scripted faults every fake server has.
  */
-import { createDecider, internal, type Decider, type DeliveryRequest, type DeliveryResponse, type MboxRequest, type MboxResponse, type Notification } from "@decisioning/engine";
+import {
+  createDecider,
+  internal,
+  type Decider,
+  type DeliveryRequest,
+  type DeliveryResponse,
+  type MboxRequest,
+  type MboxResponse,
+  type Notification,
+} from "@decisioning/engine";
 import { TestingError, TestingErrorCode } from "../errors.js";
 import { jsonAnswer } from "./answers.js";
 import { startServer } from "./server.js";
@@ -35,7 +44,8 @@ function offerAnswers(mboxes: MboxRequest[] | undefined, offers: Offers, prefetc
 
 /** Start a fake Delivery API on 127.0.0.1. */
 export async function startFakeDeliveryApi(options: FakeDeliveryApiOptions = {}): Promise<FakeDeliveryApi> {
-  if (options.artifact !== undefined && options.offers !== undefined) throw new TestingError(TestingErrorCode.InvalidArgument, "startFakeDeliveryApi: give { artifact } or { offers }, not both");
+  if (options.artifact !== undefined && options.offers !== undefined)
+    throw new TestingError(TestingErrorCode.InvalidArgument, "startFakeDeliveryApi: give { artifact } or { offers }, not both");
   let artifact = options.artifact;
   let offers = options.offers;
   let handler = options.handler;

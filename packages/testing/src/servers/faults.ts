@@ -8,7 +8,8 @@ export const fault = {
   /** Answer `status` (default 200) with this body instead of the server's own: a string as is (e.g. invalid JSON), any other value as JSON. */
   body: (body: unknown, status = 200): Fault => ({ type: "status", status, body }),
   /** Give the server's own answer after `ms`, or once `until` has settled (e.g. a gate the test opens). */
-  delay: (msOrUntil: number | PromiseLike<unknown>): Fault => (typeof msOrUntil === "number" ? { type: "delay", ms: msOrUntil } : { type: "delay", until: msOrUntil }),
+  delay: (msOrUntil: number | PromiseLike<unknown>): Fault =>
+    typeof msOrUntil === "number" ? { type: "delay", ms: msOrUntil } : { type: "delay", until: msOrUntil },
   /** Never answer (until the client gives up or the server closes). */
   hang: (): Fault => ({ type: "hang" }),
   /** Close the connection without answering. */

@@ -8,7 +8,8 @@ const DEFAULT_KEY = "0123456789abcdef0123456789abcdef";
  * reads: `ATOD:001`, a 32-character key, then the JSON XOR-ed with `organizationId + key`.
  */
 export function obfuscateArtifact(artifact: unknown, organizationId: string, key = DEFAULT_KEY): Uint8Array {
-  if (key.length !== 32 || !/^[\x20-\x7e]+$/.test(key)) throw new TestingError(TestingErrorCode.InvalidArgument, "obfuscateArtifact: key must be 32 printable ASCII characters");
+  if (key.length !== 32 || !/^[\x20-\x7e]+$/.test(key))
+    throw new TestingError(TestingErrorCode.InvalidArgument, "obfuscateArtifact: key must be 32 printable ASCII characters");
   const encoder = new TextEncoder();
   const header = encoder.encode(`ATOD:001${key}`);
   const plain = encoder.encode(typeof artifact === "string" ? artifact : JSON.stringify(artifact));

@@ -3,8 +3,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { artifact } from "../../src/index.js";
 import { etagOf, fault, obfuscateArtifact, startFakeCdn, type FakeCdn } from "../../src/servers/index.js";
 
-const v1 = artifact().activity("t").mbox("m").experience("Only", 100, { json: { version: 1 } }).build();
-const v2 = artifact().activity("t").mbox("m").experience("Only", 100, { json: { version: 2 } }).build();
+const v1 = artifact()
+  .activity("t")
+  .mbox("m")
+  .experience("Only", 100, { json: { version: 1 } })
+  .build();
+const v2 = artifact()
+  .activity("t")
+  .mbox("m")
+  .experience("Only", 100, { json: { version: 2 } })
+  .build();
 
 let cdn: FakeCdn | undefined;
 afterEach(async () => {
@@ -29,7 +37,11 @@ describe("startFakeCdn", () => {
     expect(cdn.etag).not.toBe(etag);
     const changed = await fetch(cdn.artifactUrl, { headers: { "if-none-match": etag } });
     expect(changed.status).toBe(200);
-    expect(cdn.requests.map((r) => [r.method, r.outcome])).toEqual([["GET", 200], ["GET", 304], ["GET", 200]]);
+    expect(cdn.requests.map((r) => [r.method, r.outcome])).toEqual([
+      ["GET", 200],
+      ["GET", 304],
+      ["GET", 200],
+    ]);
     expect((await fetch(`${cdn.origin}/other.json`)).status).toBe(404);
   });
 
@@ -42,7 +54,10 @@ describe("startFakeCdn", () => {
   it("feeds the engine, in JSON and as an obfuscated rules.bin", async () => {
     cdn = await startFakeCdn({ artifact: v1, organizationId: "ACME@AdobeOrg" });
     expect(cdn.binUrl).toBe(cdn.artifactUrl.replace(/\.json$/, ".bin"));
-    for (const [artifactLocation, extra] of [[cdn.artifactUrl, {}], [cdn.binUrl as string, { organizationId: "ACME@AdobeOrg" }]] as const) {
+    for (const [artifactLocation, extra] of [
+      [cdn.artifactUrl, {}],
+      [cdn.binUrl as string, { organizationId: "ACME@AdobeOrg" }],
+    ] as const) {
       const engine = await createDecisioningEngine({ client: "acme", artifactLocation, pollingInterval: 0, ...extra });
       const response = await engine.getOffers({ request: { id: { tntId: "v" }, prefetch: { mboxes: [{ name: "m", index: 1 }] } } });
       expect(response.prefetch?.mboxes?.[0]?.options?.[0]?.content).toEqual({ version: 1 });
@@ -72,13 +87,17 @@ describe("startFakeCdn", () => {
   it("makes the engine report a failed first download", async () => {
     cdn = await startFakeCdn({ artifact: v1 });
     cdn.failAlways(fault.status(503));
-    await expect(createDecisioningEngine({ client: "acme", artifactLocation: cdn.artifactUrl, pollingInterval: 0, maximumWaitReady: 3000 })).rejects.toMatchObject({ name: "ArtifactError" });
+    await expect(
+      createDecisioningEngine({ client: "acme", artifactLocation: cdn.artifactUrl, pollingInterval: 0, maximumWaitReady: 3000 }),
+    ).rejects.toMatchObject({ name: "ArtifactError" });
   });
 });
 
 describe("obfuscateArtifact", () => {
   it("takes JSON text or a value alike, and refuses a key that is not 32 characters", () => {
     expect(obfuscateArtifact(JSON.stringify(v1), "ORG@AdobeOrg")).toEqual(obfuscateArtifact(v1, "ORG@AdobeOrg"));
-    expect(() => obfuscateArtifact(v1, "ORG@AdobeOrg", "short")).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/key/) }));
+    expect(() => obfuscateArtifact(v1, "ORG@AdobeOrg", "short")).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/key/) }),
+    );
   });
 });

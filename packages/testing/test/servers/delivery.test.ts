@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { artifact } from "../../src/index.js";
 import { fault, startFakeDeliveryApi, type FakeDeliveryApi } from "../../src/servers/index.js";
 
-const built = artifact({ client: "acme" }).activity("t").mbox("m").experience("Only", 100, { json: { on: true } }).remoteMbox("server-only").build();
+const built = artifact({ client: "acme" })
+  .activity("t")
+  .mbox("m")
+  .experience("Only", 100, { json: { on: true } })
+  .remoteMbox("server-only")
+  .build();
 
 let api: FakeDeliveryApi | undefined;
 afterEach(async () => {
@@ -11,7 +16,12 @@ afterEach(async () => {
 });
 
 const post = async (endpoint: string, body: unknown, query = "?client=acme&sessionId=s-1&version=2.4.3", signal?: AbortSignal) => {
-  const response = await fetch(`${endpoint}${query}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+  const response = await fetch(`${endpoint}${query}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
   return { status: response.status, json: (await response.json()) as any };
 };
 
@@ -22,9 +32,27 @@ describe("startFakeDeliveryApi", () => {
     api = await startFakeDeliveryApi({ artifact: built, edgeHost: "mboxedge35.tt.omtrdc.net" });
     expect(api.host).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(api.endpoint).toBe(`http://${api.host}/rest/v1/delivery`);
-    const { status, json } = await post(api.endpoint, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }, { name: "server-only", index: 2 }] } });
+    const { status, json } = await post(api.endpoint, {
+      id: { tntId: "v" },
+      execute: {
+        mboxes: [
+          { name: "m", index: 1 },
+          { name: "server-only", index: 2 },
+        ],
+      },
+    });
     expect(status).toBe(200);
-    expect(json).toMatchObject({ status: 200, client: "acme", edgeHost: "mboxedge35.tt.omtrdc.net", execute: { mboxes: [{ name: "m", options: [{ content: { on: true } }] }, { name: "server-only", index: 2 }] } });
+    expect(json).toMatchObject({
+      status: 200,
+      client: "acme",
+      edgeHost: "mboxedge35.tt.omtrdc.net",
+      execute: {
+        mboxes: [
+          { name: "m", options: [{ content: { on: true } }] },
+          { name: "server-only", index: 2 },
+        ],
+      },
+    });
     expect(json.remoteMboxes).toBeUndefined();
     expect(api.calls[0]?.query).toEqual({ client: "acme", sessionId: "s-1", version: "2.4.3" });
     expect(api.calls[0]?.headers["content-type"]).toBe("application/json");
@@ -32,7 +60,16 @@ describe("startFakeDeliveryApi", () => {
 
   it("answers canned offers per mbox, with event tokens for prefetched ones", async () => {
     api = await startFakeDeliveryApi({ offers: { hero: { title: "Hello" } } });
-    const { json } = await post(api.endpoint, { requestId: "r-1", execute: { mboxes: [{ name: "hero", index: 1 }, { name: "other", index: 2 }] }, prefetch: { mboxes: [{ name: "hero", index: 3 }] } });
+    const { json } = await post(api.endpoint, {
+      requestId: "r-1",
+      execute: {
+        mboxes: [
+          { name: "hero", index: 1 },
+          { name: "other", index: 2 },
+        ],
+      },
+      prefetch: { mboxes: [{ name: "hero", index: 3 }] },
+    });
     expect(json).toEqual({
       status: 200,
       requestId: "r-1",
@@ -44,14 +81,27 @@ describe("startFakeDeliveryApi", () => {
           { index: 2, name: "other" },
         ],
       },
-      prefetch: { mboxes: [{ index: 3, name: "hero", options: [{ type: "json", content: { title: "Hello" }, eventToken: "token-hero", responseTokens: { "activity.decisioningMethod": "server-side" } }] }] },
+      prefetch: {
+        mboxes: [
+          {
+            index: 3,
+            name: "hero",
+            options: [{ type: "json", content: { title: "Hello" }, eventToken: "token-hero", responseTokens: { "activity.decisioningMethod": "server-side" } }],
+          },
+        ],
+      },
     });
     api.setOffers({ hero: { title: "Bye" } });
-    expect((await post(api.endpoint, { execute: { mboxes: [{ name: "hero", index: 1 }] } })).json.execute.mboxes[0].options[0].content).toEqual({ title: "Bye" });
+    expect((await post(api.endpoint, { execute: { mboxes: [{ name: "hero", index: 1 }] } })).json.execute.mboxes[0].options[0].content).toEqual({
+      title: "Bye",
+    });
   });
 
   it("refuses an artifact and offers at once", async () => {
-    await expect(startFakeDeliveryApi({ artifact: built, offers: {} })).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/artifact.*offers/) });
+    await expect(startFakeDeliveryApi({ artifact: built, offers: {} })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringMatching(/artifact.*offers/),
+    });
   });
 
   it("answers a notification-only call with the envelope and the ids, and records the notifications it accepts", async () => {
@@ -86,11 +136,25 @@ describe("startFakeDeliveryApi", () => {
     api = await startFakeDeliveryApi({ offers: { m: { from: "offers" } } });
     api.respondWith((call, answer) => ({ ...answer(), edgeHost: "mboxedge31.tt.omtrdc.net", id: { tntId: `${call.request.id?.tntId}.31_0` } }));
     const { json } = await post(api.endpoint, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } });
-    expect(json).toMatchObject({ edgeHost: "mboxedge31.tt.omtrdc.net", id: { tntId: "v.31_0" }, execute: { mboxes: [{ options: [{ content: { from: "offers" } }] }] } });
-    api.respondWith(async ({ request }) => ({ status: 200, requestId: "r", client: "acme", id: request.id ?? {}, execute: { mboxes: [{ name: "m", index: 1, options: [{ type: "json", content: { from: "handler" } }] }] } }));
-    expect((await post(api.endpoint, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content).toEqual({ from: "handler" });
+    expect(json).toMatchObject({
+      edgeHost: "mboxedge31.tt.omtrdc.net",
+      id: { tntId: "v.31_0" },
+      execute: { mboxes: [{ options: [{ content: { from: "offers" } }] }] },
+    });
+    api.respondWith(async ({ request }) => ({
+      status: 200,
+      requestId: "r",
+      client: "acme",
+      id: request.id ?? {},
+      execute: { mboxes: [{ name: "m", index: 1, options: [{ type: "json", content: { from: "handler" } }] }] },
+    }));
+    expect(
+      (await post(api.endpoint, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content,
+    ).toEqual({ from: "handler" });
     api.respondWith(undefined);
-    expect((await post(api.endpoint, { execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content).toEqual({ from: "offers" });
+    expect((await post(api.endpoint, { execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content).toEqual({
+      from: "offers",
+    });
   });
 
   it("answers 500 with the message when a handler throws", async () => {
@@ -130,8 +194,16 @@ describe("startFakeDeliveryApi", () => {
 
   it("decides from a new artifact after setArtifact", async () => {
     api = await startFakeDeliveryApi({ offers: {} });
-    api.setArtifact(artifact().activity("t").mbox("m").experience("Only", 100, { json: { on: false } }).build());
-    expect((await post(api.endpoint, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content).toEqual({ on: false });
+    api.setArtifact(
+      artifact()
+        .activity("t")
+        .mbox("m")
+        .experience("Only", 100, { json: { on: false } })
+        .build(),
+    );
+    expect(
+      (await post(api.endpoint, { id: { tntId: "v" }, execute: { mboxes: [{ name: "m", index: 1 }] } })).json.execute.mboxes[0].options[0].content,
+    ).toEqual({ on: false });
   });
 
   it("refuses what is not a delivery call", async () => {

@@ -3,7 +3,11 @@ import { artifact } from "@decisioning/testing";
 import { fault, startFakeCdn } from "@decisioning/testing/servers";
 import { afterAll, expect, it } from "vitest";
 
-const rules = artifact().activity("banner").mbox("hero").experience("Only", 100, { json: { title: "Spring sale" } }).build();
+const rules = artifact()
+  .activity("banner")
+  .mbox("hero")
+  .experience("Only", 100, { json: { title: "Spring sale" } })
+  .build();
 const cdn = await startFakeCdn({ artifact: rules });
 afterAll(() => cdn.close());
 

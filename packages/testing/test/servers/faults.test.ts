@@ -14,8 +14,18 @@ const get = (url: string, timeoutMs = 1000) => fetch(url, { signal: AbortSignal.
 
 describe("faults", () => {
   const cases: Array<[string, Fault, Outcome, (response: Promise<Response>) => Promise<void>]> = [
-    ["an HTTP status, with a JSON body", fault.status(503), 503, async (r) => expect(await (await r).json()).toEqual({ status: 503, message: "scripted fault" })],
-    ["an HTTP status with the body given", fault.status(400, { status: 400, message: "bad" }), 400, async (r) => expect(await (await r).json()).toEqual({ status: 400, message: "bad" })],
+    [
+      "an HTTP status, with a JSON body",
+      fault.status(503),
+      503,
+      async (r) => expect(await (await r).json()).toEqual({ status: 503, message: "scripted fault" }),
+    ],
+    [
+      "an HTTP status with the body given",
+      fault.status(400, { status: 400, message: "bad" }),
+      400,
+      async (r) => expect(await (await r).json()).toEqual({ status: 400, message: "bad" }),
+    ],
     ["a 304 with no body", fault.status(304), 304, async (r) => expect((await r).status).toBe(304)],
     ["a body that is not JSON", fault.body("{truncated"), 200, async (r) => expect(await (await r).text()).toBe("{truncated")],
     ["a JSON body of another shape", fault.body([1, 2]), 200, async (r) => expect(await (await r).json()).toEqual([1, 2])],

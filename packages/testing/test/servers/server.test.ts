@@ -10,7 +10,8 @@ afterEach(async () => {
   cdn = undefined;
 });
 
-const started = async (options: { record?: boolean } = {}): Promise<FakeCdn> => (cdn = await startFakeCdn({ artifact: rules, path: "/rules.json", ...options }));
+const started = async (options: { record?: boolean } = {}): Promise<FakeCdn> =>
+  (cdn = await startFakeCdn({ artifact: rules, path: "/rules.json", ...options }));
 
 describe("what every fake server does", () => {
   it("records each request: method, path, query, headers, body as text and as JSON, arrival and outcome", async () => {
@@ -62,7 +63,11 @@ describe("what every fake server does", () => {
     await fetch(server.url("/other"));
     await fetch(server.url());
     expect((await waiting).map((r) => r.path)).toEqual(["/rules.json", "/rules.json"]);
-    await expect(server.waitForRequests(3, "/rules.json", 50)).rejects.toMatchObject({ name: "TestingError", code: "TIMEOUT", message: expect.stringContaining("3 requests to /rules.json") });
+    await expect(server.waitForRequests(3, "/rules.json", 50)).rejects.toMatchObject({
+      name: "TestingError",
+      code: "TIMEOUT",
+      message: expect.stringContaining("3 requests to /rules.json"),
+    });
   });
 
   it("counts requests in progress, the most at once, and open sockets, and waits for them to end", async () => {
@@ -74,7 +79,9 @@ describe("what every fake server does", () => {
         httpRequest(server.url(), { agent }, (response) => {
           response.resume();
           response.on("end", resolve);
-        }).on("error", reject).end();
+        })
+          .on("error", reject)
+          .end();
       });
     const all = Promise.all([get(), get(), get()]);
     await server.waitForRequests(3);

@@ -27,7 +27,10 @@ async function decideCase(TargetClient, artifact, { key, conf, input, now }) {
     if (/\/rest\/v1\/delivery/.test(String(url))) {
       const body = JSON.parse(init.body);
       deliveries.push({ url: String(url), body });
-      return new Response(JSON.stringify({ status: 200, requestId: body.requestId, id: body.id, client: conf.client }), { status: 200, headers: { "content-type": "application/json" } });
+      return new Response(JSON.stringify({ status: 200, requestId: body.requestId, id: body.id, client: conf.client }), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      });
     }
     if (/\/v1\/geo$/.test(String(url))) return new Response("{}", { status: 500 });
     return new Response(JSON.stringify(artifact), { status: 200, headers: { "content-type": "application/json" } });

@@ -1,7 +1,14 @@
 import { pathToFileURL } from "node:url";
 // @ts-expect-error: plain JS shared with workerd and Chromium, without typings.
 import { decideCases } from "../runtime/decide-case.js";
-import { assertBuilt as assertFiles, loadEdgeCases, repoPath, withoutGeoLookups, type EdgeAnswer, type EdgeCases } from "../../../../../scripts/edge/kit/cases.js";
+import {
+  assertBuilt as assertFiles,
+  loadEdgeCases,
+  repoPath,
+  withoutGeoLookups,
+  type EdgeAnswer,
+  type EdgeCases,
+} from "../../../../../scripts/edge/kit/cases.js";
 
 /** Which build of the engine: the default entry (Public Suffix List) or the lean one. */
 export type Flavour = "full" | "lean";
